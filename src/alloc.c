@@ -1,0 +1,88 @@
+/*
+ * alloc.c - allocation wrappers with failure injection for tests.
+ *
+ * Nothing else in the library calls malloc(3) directly.  Tests call
+ * spiral_alloc_fail_after() to make the Nth allocation on their thread fail;
+ * the counter lives in thread-local storage so concurrent sessions never see
+ * each other's injection.
+ */
+#include "alloc.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static _Thread_local unsigned long alloc_count;
+static _Thread_local unsigned long alloc_fail_at;
+static _Thread_local int alloc_fail_sticky;
+
+static int alloc_should_fail(void)
+{
+    alloc_count++;
+    if (alloc_fail_at == 0)
+        return 0;
+    if (alloc_count == alloc_fail_at)
+        return 1;
+    return alloc_fail_sticky && alloc_count > alloc_fail_at;
+}
+
+void spiral_alloc_fail_after(unsigned long n, int sticky)
+{
+    alloc_count = 0;
+    alloc_fail_at = n;
+    alloc_fail_sticky = sticky;
+}
+
+unsigned long spiral_alloc_count(void)
+{
+    return alloc_count;
+}
+
+void *spiral_malloc(size_t size)
+{
+    if (alloc_should_fail())
+        return NULL;
+    return malloc(size ? size : 1);
+}
+
+void *spiral_calloc(size_t n, size_t size)
+{
+    if (alloc_should_fail())
+        return NULL;
+    return calloc(n ? n : 1, size ? size : 1);
+}
+
+void *spiral_realloc(void *ptr, size_t size)
+{
+    if (alloc_should_fail())
+        return NULL;
+    return realloc(ptr, size ? size : 1);
+}
+
+void *spiral_reallocarray(void *ptr, size_t n, size_t size)
+{
+    if (size != 0 && n > SIZE_MAX / size)
+        return NULL;
+    return spiral_realloc(ptr, n * size);
+}
+
+char *spiral_strndup(const char *s, size_t len)
+{
+    char *p;
+
+    if ((p = spiral_malloc(len + 1)) == NULL)
+        return NULL;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+char *spiral_strdup(const char *s)
+{
+    return spiral_strndup(s, strlen(s));
+}
+
+void spiral_free(void *ptr)
+{
+    free(ptr);
+}

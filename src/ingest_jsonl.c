@@ -1,0 +1,133 @@
+/*
+ * ingest_jsonl.c - one JSON Lines record through jansson.
+ *
+ * Known fields (id, date, actor, target, lang, title, source, text) must be
+ * strings (an integer id is accepted and written as a string); everything
+ * else is kept and passed through to the output under "meta".  A record
+ * must be an object with a string "text".  Errors name the line and, for
+ * syntax errors, the column jansson reports.
+ */
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "ingest.h"
+#include "utf8.h"
+
+static const char *const known[] = {
+    "id", "date", "actor", "target", "lang", "title", "source", "text", NULL
+};
+
+static int is_known(const char *k)
+{
+    size_t i;
+
+    for (i = 0; known[i]; i++)
+        if (strcmp(known[i], k) == 0)
+            return 1;
+    return 0;
+}
+
+/* Fetch an optional string field.  Returns 1 (set or absent), or an error. */
+static int string_field(spiral_reader *r, const char *key, const char **out,
+                        unsigned long line, spiral_error *err)
+{
+    json_t *v = json_object_get(r->json, key);
+
+    *out = NULL;
+    if (v == NULL || json_is_null(v))
+        return 1;
+    if (json_is_string(v)) {
+        *out = json_string_value(v);
+        return 1;
+    }
+    if (strcmp(key, "id") == 0 && json_is_integer(v)) {
+        spiral_buf_reset(&r->id);
+        if (spiral_buf_printf(&r->id, "%" JSON_INTEGER_FORMAT, json_integer_value(v)) < 0)
+            return spiral_error_nomem(err, r->path);
+        *out = r->id.data;
+        return 1;
+    }
+    return spiral_error_set(err, SPIRAL_EINVAL, r->path, line, 0,
+                            "field \"%s\" must be a string, not %s", key,
+                            json_is_object(v) ? "an object" : json_is_array(v) ? "an array" :
+                            json_is_number(v) ? "a number" : "a boolean");
+}
+
+int spiral_ingest_jsonl_record(spiral_reader *r, unsigned long line, spiral_error *err)
+{
+    json_error_t je;
+    json_t *text, *meta, *v;
+    const char *key;
+    size_t bad;
+    int rc;
+
+    /* Check UTF-8 first: jansson's message for it has no useful position. */
+    bad = spiral_utf8_check(r->line.data, r->line.len);
+    if (bad != r->line.len) {
+        size_t replaced = 0;
+
+        if (r->o.invalid_utf8 == SPIRAL_UTF8_REJECT) {
+            spiral_error_set(err, SPIRAL_EENCODING, r->path, line, bad + 1,
+                             "invalid UTF-8 (byte 0x%02X); use --invalid-utf8 replace "
+                             "to keep such records", (unsigned char)r->line.data[bad]);
+            if (err)
+                err->offset = bad;
+            return SPIRAL_EENCODING;
+        }
+        spiral_buf_reset(&r->fixed);
+        if (spiral_utf8_repair(&r->fixed, r->line.data, r->line.len, &replaced) < 0)
+            return spiral_error_nomem(err, r->path);
+        spiral_buf_reset(&r->line);
+        if (spiral_buf_append(&r->line, r->fixed.data, r->fixed.len) < 0)
+            return spiral_error_nomem(err, r->path);
+        r->rec.replaced = replaced;
+    }
+    r->json = json_loadb(r->line.data, r->line.len, JSON_ALLOW_NUL, &je);
+    if (r->json == NULL)
+        return spiral_error_set(err, SPIRAL_EPARSE, r->path, line,
+                                je.column > 0 ? (unsigned long)je.column : 0,
+                                "invalid JSON: %s", je.text);
+    if (!json_is_object(r->json))
+        return spiral_error_set(err, SPIRAL_EINVAL, r->path, line, 1,
+                                "a record must be a JSON object");
+    text = json_object_get(r->json, "text");
+    if (text == NULL)
+        return spiral_error_set(err, SPIRAL_EINVAL, r->path, line, 0,
+                                "record has no \"text\" field");
+    if (!json_is_string(text))
+        return spiral_error_set(err, SPIRAL_EINVAL, r->path, line, 0,
+                                "field \"text\" must be a string");
+    if ((rc = string_field(r, "date", &r->rec.date, line, err)) < 0 ||
+        (rc = string_field(r, "actor", &r->rec.actor, line, err)) < 0 ||
+        (rc = string_field(r, "target", &r->rec.target, line, err)) < 0 ||
+        (rc = string_field(r, "lang", &r->rec.lang, line, err)) < 0 ||
+        (rc = string_field(r, "title", &r->rec.title, line, err)) < 0 ||
+        (rc = string_field(r, "source", &r->rec.source, line, err)) < 0 ||
+        (rc = string_field(r, "id", &r->rec.id, line, err)) < 0)
+        return rc;
+    if (r->rec.id == NULL && spiral_ingest_default_id(r, line) < 0)
+        return spiral_error_nomem(err, r->path);
+
+    /* Unknown fields, in their input order, become meta. */
+    meta = NULL;
+    json_object_foreach(r->json, key, v) {
+        if (is_known(key))
+            continue;
+        if (meta == NULL && (meta = json_object()) == NULL)
+            return spiral_error_nomem(err, r->path);
+        if (json_object_set(meta, key, v) < 0) {
+            json_decref(meta);
+            return spiral_error_nomem(err, r->path);
+        }
+    }
+    if (meta) {
+        r->meta = json_dumps(meta, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        json_decref(meta);
+        if (r->meta == NULL)
+            return spiral_error_nomem(err, r->path);
+        r->rec.meta_json = r->meta;
+    }
+    return spiral_ingest_set_text(r, json_string_value(text), json_string_length(text),
+                                  line, err);
+}

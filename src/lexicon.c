@@ -1,0 +1,756 @@
+/*
+ * lexicon.c - loading threat, reassurance and modifier lexicons.
+ *
+ * Reads the TSV files documented in lexicons/README.md, checks every field
+ * (reporting file, line and column), and compiles the entries for the
+ * matcher: word and phrase patterns are normalised exactly as input text is
+ * and cut into tokens by the same tokenizer, then inserted into a byte trie
+ * over token sequences (a space between Latin tokens, nothing between Han
+ * ones, a wildcard edge for "sanction*"); regular expressions are compiled
+ * once with PCRE2 (UTF, UCP, caseless) and JIT-compiled where available.
+ * Chinese patterns are also collected into a user dictionary so that the
+ * segmenter keeps them whole.  Once sealed the lexicon is only read, and one
+ * lexicon serves any number of threads.
+ */
+#include "lexicon.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "normalize.h"
+#include "segment_zh.h"
+#include "tokenize.h"
+#include "utf8.h"
+#include "zhdict.h"
+
+/* ------------------------------------------------------------------ */
+/* Categories                                                          */
+/* ------------------------------------------------------------------ */
+
+static const struct category {
+    const char *name;
+    uint8_t family;
+    uint8_t modifier;
+} categories[] = {
+    { "threat.force", SPIRAL_FAM_THREAT, 0 },
+    { "threat.coercion", SPIRAL_FAM_THREAT, 0 },
+    { "threat.warning", SPIRAL_FAM_THREAT, 0 },
+    { "threat.demand", SPIRAL_FAM_THREAT, 0 },
+    { "threat.accusation", SPIRAL_FAM_THREAT, 0 },
+    { "threat.opposition", SPIRAL_FAM_THREAT, 0 },
+    { "threat.insult", SPIRAL_FAM_THREAT, 0 },
+    { "reassurance.restraint", SPIRAL_FAM_REASSURANCE, 0 },
+    { "reassurance.nonthreat", SPIRAL_FAM_REASSURANCE, 0 },
+    { "reassurance.dialogue", SPIRAL_FAM_REASSURANCE, 0 },
+    { "reassurance.cooperation", SPIRAL_FAM_REASSURANCE, 0 },
+    { "reassurance.aid", SPIRAL_FAM_REASSURANCE, 0 },
+    { "reassurance.agreement", SPIRAL_FAM_REASSURANCE, 0 },
+    { "reassurance.transparency", SPIRAL_FAM_REASSURANCE, 0 },
+    { "reassurance.deescalation", SPIRAL_FAM_REASSURANCE, 0 },
+    { "modifier.negator", SPIRAL_FAM_MODIFIER, SPIRAL_MOD_NEGATOR },
+    { "modifier.intensifier", SPIRAL_FAM_MODIFIER, SPIRAL_MOD_INTENSIFIER },
+    { "modifier.downtoner", SPIRAL_FAM_MODIFIER, SPIRAL_MOD_DOWNTONER },
+    { "modifier.hedge", SPIRAL_FAM_MODIFIER, SPIRAL_MOD_HEDGE },
+    { "modifier.certainty", SPIRAL_FAM_MODIFIER, SPIRAL_MOD_CERTAINTY },
+    { "modifier.conditional", SPIRAL_FAM_MODIFIER, SPIRAL_MOD_CONDITIONAL },
+    { "modifier.rhetorical", SPIRAL_FAM_MODIFIER, SPIRAL_MOD_RHETORICAL },
+    { "none", SPIRAL_FAM_NONE, 0 },
+    { NULL, 0, 0 }
+};
+
+/* A category is one of the table's names, or a deeper level of one
+ * ("threat.force.nuclear"). */
+int spiral_category_parse(const char *name, uint8_t *family, uint8_t *modifier)
+{
+    size_t i, n;
+
+    for (i = 0; categories[i].name; i++) {
+        n = strlen(categories[i].name);
+        if (strncmp(name, categories[i].name, n) == 0 &&
+            (name[n] == '\0' || (name[n] == '.' && name[n + 1] != '\0' &&
+                                 categories[i].family != SPIRAL_FAM_NONE))) {
+            *family = categories[i].family;
+            *modifier = categories[i].modifier;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The trie                                                            */
+/* ------------------------------------------------------------------ */
+
+static uint64_t trie_key(int32_t node, unsigned b)
+{
+    return (((uint64_t)(uint32_t)node << 8) | (b & 0xFF)) + 1;
+}
+
+static size_t trie_slot(uint64_t key, size_t cap)
+{
+    uint64_t h = key * 0x9E3779B97F4A7C15ULL;
+
+    return (size_t)(h >> 17) & (cap - 1);
+}
+
+int32_t spiral_trie_child(const spiral_trie *t, int32_t node, unsigned b)
+{
+    uint64_t key = trie_key(node, b);
+    size_t i;
+
+    if (t->hcap == 0)
+        return -1;
+    for (i = trie_slot(key, t->hcap);; i = (i + 1) & (t->hcap - 1)) {
+        if (t->keys[i] == key)
+            return t->vals[i];
+        if (t->keys[i] == 0)
+            return -1;
+    }
+}
+
+static int trie_rehash(spiral_trie *t)
+{
+    size_t ncap = t->hcap ? t->hcap * 2 : 1024, i, j;
+    uint64_t *keys = spiral_calloc(ncap, sizeof *keys);
+    int32_t *vals = spiral_calloc(ncap, sizeof *vals);
+
+    if (keys == NULL || vals == NULL) {
+        spiral_free(keys);
+        spiral_free(vals);
+        return SPIRAL_ENOMEM;
+    }
+    for (i = 0; i < t->hcap; i++) {
+        if (t->keys[i] == 0)
+            continue;
+        for (j = trie_slot(t->keys[i], ncap); keys[j]; j = (j + 1) & (ncap - 1))
+            ;
+        keys[j] = t->keys[i];
+        vals[j] = t->vals[i];
+    }
+    spiral_free(t->keys);
+    spiral_free(t->vals);
+    t->keys = keys;
+    t->vals = vals;
+    t->hcap = ncap;
+    return SPIRAL_OK;
+}
+
+static int32_t trie_new_node(spiral_trie *t)
+{
+    if (spiral_grow(&t->entry, &t->cap, t->nnodes + 1, sizeof *t->entry) < 0)
+        return -1;
+    t->entry[t->nnodes] = -1;
+    return (int32_t)t->nnodes++;
+}
+
+/* Child of node for b, created if missing.  Returns -1 out of memory. */
+static int32_t trie_step(spiral_trie *t, int32_t node, unsigned b)
+{
+    int32_t c = spiral_trie_child(t, node, b);
+    uint64_t key;
+    size_t i;
+
+    if (c >= 0)
+        return c;
+    if ((t->hused + 1) * 4 > t->hcap * 3 && trie_rehash(t) < 0)
+        return -1;
+    if ((c = trie_new_node(t)) < 0)
+        return -1;
+    key = trie_key(node, b);
+    for (i = trie_slot(key, t->hcap); t->keys[i]; i = (i + 1) & (t->hcap - 1))
+        ;
+    t->keys[i] = key;
+    t->vals[i] = c;
+    t->hused++;
+    return c;
+}
+
+static void trie_free(spiral_trie *t)
+{
+    spiral_free(t->entry);
+    spiral_free(t->keys);
+    spiral_free(t->vals);
+    memset(t, 0, sizeof *t);
+}
+
+/* ------------------------------------------------------------------ */
+/* Building                                                            */
+/* ------------------------------------------------------------------ */
+
+/* State used only while loading. */
+typedef struct builder {
+    spiral_normalizer *norm;
+    spiral_zhseg *zh;
+    spiral_normtext nt;
+    spiral_tokens tk;
+    spiral_buf key;
+    spiral_buf word;
+    spiral_error_fn report;  /* check mode: report every error and go on */
+    void *payload;
+    unsigned long errors;
+} builder;
+
+static const char *intern(spiral_lexicon *lex, const char *s, size_t n)
+{
+    char *p;
+
+    if (spiral_grow(&lex->strings, &lex->strcap, lex->nstrings + 1, sizeof *lex->strings) < 0)
+        return NULL;
+    if ((p = spiral_strndup(s, n)) == NULL)
+        return NULL;
+    lex->strings[lex->nstrings++] = p;
+    return p;
+}
+
+/* Find or add an interned copy (categories and file names repeat). */
+static const char *intern_shared(spiral_lexicon *lex, const char *s)
+{
+    size_t i;
+
+    for (i = lex->nstrings; i-- > 0 && lex->nstrings - i <= 64;)
+        if (strcmp(lex->strings[i], s) == 0)
+            return lex->strings[i];
+    return intern(lex, s, strlen(s));
+}
+
+int spiral_lexicon_new(spiral_lexicon **out, spiral_error *err)
+{
+    spiral_lexicon *lex;
+
+    *out = NULL;
+    if ((lex = spiral_calloc(1, sizeof *lex)) == NULL)
+        return spiral_error_nomem(err, NULL);
+    if (trie_new_node(&lex->trie) < 0 || spiral_dict_new(&lex->user) < 0) {
+        spiral_lexicon_free(lex);
+        return spiral_error_nomem(err, NULL);
+    }
+    *out = lex;
+    return SPIRAL_OK;
+}
+
+void spiral_lexicon_free(spiral_lexicon *lex)
+{
+    size_t i;
+
+    if (lex == NULL)
+        return;
+    for (i = 0; i < lex->n; i++)
+        pcre2_code_free(lex->e[i].re);
+    for (i = 0; i < lex->nstrings; i++)
+        spiral_free(lex->strings[i]);
+    spiral_free(lex->strings);
+    spiral_free(lex->e);
+    spiral_free(lex->regex);
+    spiral_free(lex->root);
+    trie_free(&lex->trie);
+    spiral_dict_free(lex->user);
+    spiral_free(lex);
+}
+
+static int builder_init(builder *b, spiral_error *err)
+{
+    memset(b, 0, sizeof *b);
+    if (spiral_normalizer_new(&b->norm, err) < 0)
+        return SPIRAL_ENOMEM;
+    if (spiral_zhseg_new(&b->zh) < 0) {
+        spiral_normalizer_free(b->norm);
+        return spiral_error_nomem(err, NULL);
+    }
+    return SPIRAL_OK;
+}
+
+static void builder_free(builder *b)
+{
+    spiral_normalizer_free(b->norm);
+    spiral_zhseg_free(b->zh);
+    spiral_normtext_free(&b->nt);
+    spiral_tokens_free(&b->tk);
+    spiral_buf_free(&b->key);
+    spiral_buf_free(&b->word);
+}
+
+/* Report an error: in check mode through the callback (and go on), else
+ * into err (and stop). */
+static int fail(builder *b, spiral_error *err, int code, const char *file,
+                unsigned long line, unsigned long col, const char *fmt, const char *arg)
+{
+    spiral_error e;
+
+    spiral_error_set(&e, code, file, line, col, fmt, arg);
+    if (b->report) {
+        b->report(&e, b->payload);
+        b->errors++;
+        return SPIRAL_OK;
+    }
+    if (err)
+        *err = e;
+    return code;
+}
+
+/* Append the token key of one space-free word of a pattern (normalised and
+ * tokenised as text is) to b->key.  *prev_han tracks whether the last token
+ * was Han, for the separator rule. */
+static int key_word(builder *b, const char *w, size_t n, int wild, int *prev_han, int *first)
+{
+    size_t i;
+
+    if (spiral_normalize(b->norm, w, n, &b->nt, NULL) < 0)
+        return SPIRAL_EENCODING;
+    if (spiral_tokenize(&b->tk, &b->nt, w, b->zh, NULL, NULL, 0) < 0)
+        return SPIRAL_ENOMEM;
+    for (i = 0; i < b->tk.n; i++) {
+        const spiral_token *t = &b->tk.tok[i];
+        int han = t->kind == SPIRAL_TOK_HAN;
+
+        if (!*first && !han && !*prev_han && spiral_buf_putc(&b->key, ' ') < 0)
+            return SPIRAL_ENOMEM;
+        if (spiral_buf_append(&b->key, b->nt.text.data + t->norm_start,
+                              t->norm_end - t->norm_start) < 0)
+            return SPIRAL_ENOMEM;
+        *prev_han = han;
+        *first = 0;
+    }
+    if (wild && b->tk.n > 0 && spiral_buf_putc(&b->key, SPIRAL_TRIE_WILD) < 0)
+        return SPIRAL_ENOMEM;
+    return SPIRAL_OK;
+}
+
+/* The trie key of a word or phrase pattern.  Returns SPIRAL_OK, or
+ * SPIRAL_EINVAL when it yields no tokens. */
+static int pattern_key(builder *b, const char *p)
+{
+    int prev_han = 0, first = 1, rc;
+
+    spiral_buf_reset(&b->key);
+    while (*p) {
+        size_t n;
+        int wild;
+
+        while (*p == ' ')
+            p++;
+        n = strcspn(p, " ");
+        if (n == 0)
+            break;
+        wild = p[n - 1] == '*' && n > 1;
+        if ((rc = key_word(b, p, n - (size_t)wild, wild, &prev_han, &first)) < 0)
+            return rc;
+        p += n;
+    }
+    return b->key.len > 0 ? SPIRAL_OK : SPIRAL_EINVAL;
+}
+
+/* Whether s[0..n) has a Han character: they are three- or four-byte
+ * sequences with lead bytes from E3 up (punctuation below U+3000 is not). */
+static int has_han_n(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (u[i] >= 0xE3 && u[i] < 0xF8 && !(u[i] == 0xE3 && i + 1 < n && u[i + 1] == 0x80))
+            return 1;
+    return 0;
+}
+
+static int has_han(const char *s)
+{
+    return has_han_n(s, strlen(s));
+}
+
+/* Parse flags; returns 0 or the 1-based offset of the bad flag within f. */
+static size_t parse_flags(spiral_lexicon *lex, spiral_entry *e, const char *f, int *oom)
+{
+    const char *p = f;
+
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        char flag[128];
+
+        if (n >= sizeof flag)
+            return (size_t)(p - f) + 1;
+        memcpy(flag, p, n);
+        flag[n] = '\0';
+        if (strcmp(flag, "noneg") == 0) {
+            e->neg_mode = SPIRAL_NEG_IMMUNE;
+        } else if (strcmp(flag, "neg=keep") == 0) {
+            e->neg_mode = SPIRAL_NEG_KEEP;
+        } else if (strncmp(flag, "neg=", 4) == 0) {
+            char *colon = strchr(flag + 4, ':'), *end;
+            uint8_t fam, mod;
+
+            if (colon == NULL)
+                return (size_t)(p - f) + 1;
+            *colon = '\0';
+            if (!spiral_category_parse(flag + 4, &fam, &mod) || fam == SPIRAL_FAM_MODIFIER)
+                return (size_t)(p - f) + 5;
+            errno = 0;
+            e->neg_weight = strtod(colon + 1, &end);
+            if (errno || *end || end == colon + 1 || !isfinite(e->neg_weight) ||
+                e->neg_weight < 0)
+                return (size_t)(p - f) + (size_t)(colon - flag) + 2;
+            if ((e->neg_category = intern_shared(lex, flag + 4)) == NULL) {
+                *oom = 1;
+                return 0;
+            }
+            e->neg_family = fam;
+            e->neg_mode = SPIRAL_NEG_TO;
+        } else if (n > 0) {
+            return (size_t)(p - f) + 1;
+        }
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    return 0;
+}
+
+static int compile_regex(builder *b, spiral_entry *e, const char *file, unsigned long line,
+                         size_t col, spiral_error *err)
+{
+    int errcode;
+    PCRE2_SIZE off;
+    PCRE2_UCHAR msg[200];
+    char buf[256];
+
+    e->re = pcre2_compile((PCRE2_SPTR)(e->pattern + 3), PCRE2_ZERO_TERMINATED,
+                          PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS, &errcode, &off, NULL);
+    if (e->re != NULL)
+        return SPIRAL_OK;
+    pcre2_get_error_message(errcode, msg, sizeof msg);
+    snprintf(buf, sizeof buf, "bad regular expression: %s", (const char *)msg);
+    return fail(b, err, SPIRAL_EPARSE, file, line, col + 3 + off, "%s", buf);
+}
+
+/* One line of a lexicon file. */
+static int parse_line(spiral_lexicon *lex, builder *b, char *s, const char *file,
+                      unsigned long line, spiral_error *err)
+{
+    char *field[5];
+    size_t col[5], nf = 0, bad;
+    char *p = s, *end;
+    spiral_entry e;
+    int rc, oom = 0;
+
+    for (;;) {
+        field[nf] = p;
+        col[nf] = (size_t)(p - s) + 1;
+        nf++;
+        if ((p = strchr(p, '\t')) == NULL || nf == 5)
+            break;
+        *p++ = '\0';
+    }
+    if (nf < 3)
+        return fail(b, err, SPIRAL_EPARSE, file, line, strlen(s) + 1,
+                    "%s", "expected pattern<TAB>category<TAB>weight[<TAB>flags]");
+    if (nf > 4)
+        return fail(b, err, SPIRAL_EPARSE, file, line, col[4],
+                    "%s", "too many fields (pattern, category, weight, flags)");
+    memset(&e, 0, sizeof e);
+    if (field[0][0] == '\0' || field[0][0] == ' ')
+        return fail(b, err, SPIRAL_EPARSE, file, line, 1, "%s",
+                    "empty pattern or pattern starting with a space");
+    if (!spiral_category_parse(field[1], &e.family, &e.modifier))
+        return fail(b, err, SPIRAL_EPARSE, file, line, col[1], "unknown category '%s'", field[1]);
+    errno = 0;
+    e.weight = strtod(field[2], &end);
+    if (errno || end == field[2] || *end != '\0' || !isfinite(e.weight) || e.weight < 0 ||
+        e.weight > 100)
+        return fail(b, err, SPIRAL_EPARSE, file, line, col[2],
+                    "bad weight '%s' (a number from 0 to 100)", field[2]);
+    if (nf == 4 && (bad = parse_flags(lex, &e, field[3], &oom)) > 0)
+        return fail(b, err, SPIRAL_EPARSE, file, line, col[3] + bad - 1,
+                    "bad flag in '%s' (neg=CATEGORY:WEIGHT, neg=keep, noneg)", field[3]);
+    if (oom)
+        return spiral_error_nomem(err, file);
+    if ((e.pattern = intern(lex, field[0], strlen(field[0]))) == NULL ||
+        (e.category = intern_shared(lex, field[1])) == NULL ||
+        (e.file = intern_shared(lex, file)) == NULL)
+        return spiral_error_nomem(err, file);
+    e.line = (uint32_t)line;
+    e.lang_zh = (uint8_t)has_han(e.pattern);
+    if (strncmp(e.pattern, "re:", 3) == 0) {
+        e.is_regex = 1;
+        if (e.pattern[3] == '\0')
+            return fail(b, err, SPIRAL_EPARSE, file, line, 4, "%s", "empty regular expression");
+        if ((rc = compile_regex(b, &e, file, line, col[0], err)) < 0)
+            return rc;
+        if (e.re == NULL)
+            return SPIRAL_OK; /* reported in check mode */
+        if (spiral_grow(&lex->regex, &lex->regcap, lex->nregex + 1, sizeof *lex->regex) < 0)
+            goto nomem;
+    } else {
+        rc = pattern_key(b, e.pattern);
+        if (rc == SPIRAL_ENOMEM)
+            return spiral_error_nomem(err, file);
+        if (rc < 0)
+            return fail(b, err, SPIRAL_EPARSE, file, line, 1,
+                        "pattern '%s' has no words (invalid UTF-8 or only spaces)", e.pattern);
+    }
+    if (spiral_grow(&lex->e, &lex->cap, lex->n + 1, sizeof *lex->e) < 0)
+        goto nomem;
+    if (e.is_regex) {
+        lex->regex[lex->nregex++] = lex->n;
+    } else {
+        int32_t node = 0;
+        size_t i;
+
+        for (i = 0; i < b->key.len && node >= 0; i++)
+            node = trie_step(&lex->trie, node, (unsigned char)b->key.data[i]);
+        if (node < 0)
+            goto nomem;
+        if (lex->trie.entry[node] >= 0 && b->report) {
+            const spiral_entry *o = &lex->e[lex->trie.entry[node]];
+
+            if (strcmp(o->category, e.category) != 0 || o->weight != e.weight) {
+                char msg[200];
+
+                snprintf(msg, sizeof msg, "duplicate pattern '%.60s' conflicts with %.80s:%u",
+                         e.pattern, o->file, o->line);
+                fail(b, err, SPIRAL_EPARSE, file, line, 1, "%s", msg);
+            }
+        }
+        /* A later entry with the same pattern replaces an earlier one, so
+         * --extra-lexicon can override the shipped weights. */
+        lex->trie.entry[node] = (int32_t)lex->n;
+        if (e.lang_zh) {
+            /* Keep Chinese patterns whole in segmentation (one key per
+             * Han run of the pattern). */
+            const char *k = b->key.data;
+            size_t a = 0, j;
+
+            for (j = 0; j <= b->key.len; j++) {
+                if (j == b->key.len || k[j] == ' ' || k[j] == SPIRAL_TRIE_WILD ||
+                    (unsigned char)k[j] < 0x80) {
+                    if (j > a && has_han_n(k + a, j - a) &&
+                        spiral_dict_add(lex->user, k + a, j - a, 0) == SPIRAL_ENOMEM)
+                        goto nomem;
+                    a = j + 1;
+                }
+            }
+        }
+    }
+    lex->e[lex->n++] = e;
+    return SPIRAL_OK;
+nomem:
+    pcre2_code_free(e.re);
+    return spiral_error_nomem(err, file);
+}
+
+/* ------------------------------------------------------------------ */
+/* Files and directories                                               */
+/* ------------------------------------------------------------------ */
+
+static int add_file(spiral_lexicon *lex, builder *b, const char *path, const char *display,
+                    spiral_error *err)
+{
+    FILE *f;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    unsigned long lineno = 0;
+    int rc = SPIRAL_OK;
+
+    if ((f = fopen(path, "rb")) == NULL)
+        return fail(b, err, SPIRAL_EIO, display, 0, 0, "cannot open: %s", strerror(errno));
+    while (rc == SPIRAL_OK && (n = getline(&line, &cap, f)) >= 0) {
+        size_t len = (size_t)n, bad;
+
+        lineno++;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            line[--len] = '\0';
+        if (lineno == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+            memmove(line, line + 3, len - 2);
+            len -= 3;
+        }
+        if (memchr(line, '\0', len) != NULL) {
+            rc = fail(b, err, SPIRAL_EPARSE, display, lineno, 1, "%s",
+                      "NUL byte in a lexicon line (binary file?)");
+            if (b->report)
+                break; /* one report for a binary file */
+            continue;
+        }
+        if ((bad = spiral_utf8_check(line, len)) < len) {
+            rc = fail(b, err, SPIRAL_EENCODING, display, lineno, bad + 1, "%s", "invalid UTF-8");
+            continue;
+        }
+        if (len == 0 || line[0] == '#' || strspn(line, " \t") == len)
+            continue;
+        rc = parse_line(lex, b, line, display, lineno, err);
+    }
+    if (rc == SPIRAL_OK && ferror(f))
+        rc = fail(b, err, SPIRAL_EIO, display, lineno, 0, "read error: %s", strerror(errno));
+    free(line);
+    fclose(f);
+    return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every *.tsv directly under dir/sub, in name order. */
+static int add_subdir(spiral_lexicon *lex, builder *b, const char *dir, const char *sub,
+                      spiral_error *err)
+{
+    char path[4096], disp[4096];
+    char **names = NULL;
+    size_t n = 0, cap = 0, i;
+    struct dirent *d;
+    DIR *dp;
+    int rc = SPIRAL_OK;
+
+    if (snprintf(path, sizeof path, "%s/%s", dir, sub) >= (int)sizeof path)
+        return SPIRAL_OK;
+    if ((dp = opendir(path)) == NULL)
+        return SPIRAL_OK; /* a language may be absent */
+    while ((d = readdir(dp)) != NULL) {
+        size_t len = strlen(d->d_name);
+
+        if (len < 5 || strcmp(d->d_name + len - 4, ".tsv") != 0 || d->d_name[0] == '.')
+            continue;
+        /* The segmentation word list lives beside the lexicons but is not one. */
+        if (strcmp(d->d_name, "dict-extra.tsv") == 0)
+            continue;
+        if (spiral_grow(&names, &cap, n + 1, sizeof *names) < 0 ||
+            (names[n] = spiral_strdup(d->d_name)) == NULL) {
+            rc = spiral_error_nomem(err, path);
+            break;
+        }
+        n++;
+    }
+    closedir(dp);
+    if (rc == SPIRAL_OK)
+        qsort(names, n, sizeof *names, cmp_str);
+    for (i = 0; i < n; i++) {
+        if (rc == SPIRAL_OK) {
+            snprintf(path, sizeof path, "%s/%s/%s", dir, sub, names[i]);
+            snprintf(disp, sizeof disp, "%s/%s", sub, names[i]);
+            rc = add_file(lex, b, path, disp, err);
+        }
+        spiral_free(names[i]);
+    }
+    spiral_free(names);
+    return rc;
+}
+
+int spiral_lexicon_add_dir(spiral_lexicon *lex, const char *dir, spiral_error *err)
+{
+    builder b;
+    int rc;
+
+    if (lex->sealed)
+        return spiral_error_set(err, SPIRAL_EINVAL, dir, 0, 0, "lexicon already in use");
+    if (dir == NULL)
+        return SPIRAL_OK;
+    if ((rc = builder_init(&b, err)) < 0)
+        return rc;
+    if ((rc = add_subdir(lex, &b, dir, "en", err)) == SPIRAL_OK)
+        rc = add_subdir(lex, &b, dir, "zh", err);
+    builder_free(&b);
+    return rc;
+}
+
+int spiral_lexicon_add_file(spiral_lexicon *lex, const char *path, spiral_error *err)
+{
+    builder b;
+    int rc;
+
+    if (lex->sealed)
+        return spiral_error_set(err, SPIRAL_EINVAL, path, 0, 0, "lexicon already in use");
+    if ((rc = builder_init(&b, err)) < 0)
+        return rc;
+    rc = add_file(lex, &b, path, path, err);
+    builder_free(&b);
+    return rc;
+}
+
+int spiral_lexicon_seal(spiral_lexicon *lex, spiral_error *err)
+{
+    size_t i;
+
+    (void)err;
+    if (lex->sealed)
+        return SPIRAL_OK;
+    /* JIT where the platform has it; the interpreter otherwise. */
+    for (i = 0; i < lex->nregex; i++)
+        pcre2_jit_compile(lex->e[lex->regex[i]].re, PCRE2_JIT_COMPLETE);
+    lex->sealed = 1;
+    return SPIRAL_OK;
+}
+
+int spiral_lexicon_load(spiral_lexicon **out, const char *dir, spiral_error *err)
+{
+    spiral_lexicon *lex;
+    int rc;
+
+    *out = NULL;
+    if ((rc = spiral_lexicon_new(&lex, err)) < 0)
+        return rc;
+    if ((rc = spiral_lexicon_add_dir(lex, dir, err)) < 0 ||
+        (rc = spiral_lexicon_seal(lex, err)) < 0) {
+        spiral_lexicon_free(lex);
+        return rc;
+    }
+    *out = lex;
+    return SPIRAL_OK;
+}
+
+int spiral_lexicon_check(const char *path, spiral_error_fn fn, void *payload)
+{
+    spiral_lexicon *lex;
+    builder b;
+    spiral_error err;
+    DIR *dp;
+    int rc;
+
+    if (spiral_lexicon_new(&lex, &err) < 0)
+        return SPIRAL_ENOMEM;
+    if (builder_init(&b, &err) < 0) {
+        spiral_lexicon_free(lex);
+        return SPIRAL_ENOMEM;
+    }
+    b.report = fn;
+    b.payload = payload;
+    if ((dp = opendir(path)) != NULL) {
+        closedir(dp);
+        rc = add_subdir(lex, &b, path, "en", &err);
+        if (rc == SPIRAL_OK)
+            rc = add_subdir(lex, &b, path, "zh", &err);
+    } else {
+        rc = add_file(lex, &b, path, path, &err);
+    }
+    if (rc == SPIRAL_OK)
+        rc = (int)(b.errors > 0x7FFFFFFF ? 0x7FFFFFFF : b.errors);
+    builder_free(&b);
+    spiral_lexicon_free(lex);
+    return rc;
+}
+
+size_t spiral_lexicon_size(const spiral_lexicon *lex)
+{
+    return lex ? lex->n : 0;
+}
+
+int spiral_lexicon_entry(const spiral_lexicon *lex, size_t i, spiral_entry_info *out)
+{
+    const spiral_entry *e;
+
+    if (lex == NULL || i >= lex->n)
+        return SPIRAL_EINVAL;
+    e = &lex->e[i];
+    out->pattern = e->pattern;
+    out->category = e->category;
+    out->file = e->file;
+    out->line = e->line;
+    out->weight = e->weight;
+    out->lang = e->lang_zh ? "zh" : "en";
+    out->is_regex = e->is_regex;
+    return SPIRAL_OK;
+}

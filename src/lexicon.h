@@ -1,0 +1,89 @@
+/*
+ * lexicon.h - threat, reassurance and modifier entries, and the structures
+ * the matcher walks.
+ */
+#ifndef SPIRAL_LEXICON_H
+#define SPIRAL_LEXICON_H
+
+#include <pcre2.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "spiral.h"
+
+enum spiral_family {
+    SPIRAL_FAM_NONE = 0,
+    SPIRAL_FAM_THREAT,
+    SPIRAL_FAM_REASSURANCE,
+    SPIRAL_FAM_MODIFIER
+};
+
+enum spiral_modifier {
+    SPIRAL_MOD_NONE = 0,
+    SPIRAL_MOD_NEGATOR,
+    SPIRAL_MOD_INTENSIFIER,
+    SPIRAL_MOD_DOWNTONER,
+    SPIRAL_MOD_HEDGE,
+    SPIRAL_MOD_CERTAINTY,
+    SPIRAL_MOD_CONDITIONAL,
+    SPIRAL_MOD_RHETORICAL
+};
+
+enum spiral_neg_mode {
+    SPIRAL_NEG_ZERO = 0, /* negated: scores 0 (kept, marked) */
+    SPIRAL_NEG_TO,       /* negated: becomes neg_cat with neg_weight */
+    SPIRAL_NEG_KEEP,     /* negation does not change it */
+    SPIRAL_NEG_IMMUNE    /* noneg: negators never apply */
+};
+
+typedef struct spiral_entry {
+    const char *pattern;   /* as written in the file */
+    const char *category;  /* interned, e.g. "threat.warning" */
+    const char *file;      /* interned display path */
+    uint32_t line;
+    uint8_t family;        /* spiral_family */
+    uint8_t modifier;      /* spiral_modifier, for SPIRAL_FAM_MODIFIER */
+    uint8_t neg_mode;
+    uint8_t is_regex;
+    uint8_t lang_zh;       /* the pattern has Han characters */
+    uint8_t neg_family;
+    double weight;
+    const char *neg_category;
+    double neg_weight;
+    pcre2_code *re;        /* for regex entries */
+} spiral_entry;
+
+/* A trie over normalised token sequences.  Edges are bytes; a space joins
+ * two Latin tokens; byte 0x01 is a prefix wildcard edge that swallows the
+ * rest of the current token. */
+#define SPIRAL_TRIE_WILD 0x01
+
+typedef struct spiral_trie {
+    int32_t *entry;        /* per node: entry index, or -1 */
+    size_t nnodes, cap;
+    uint64_t *keys;        /* open addressing: (node << 8 | byte) + 1, 0 = empty */
+    int32_t *vals;         /* child node */
+    size_t hcap, hused;
+} spiral_trie;
+
+struct spiral_lexicon {
+    spiral_entry *e;
+    size_t n, cap;
+    spiral_trie trie;
+    size_t *regex;         /* indices of regex entries */
+    size_t nregex, regcap;
+    char **strings;        /* interned strings, freed with the lexicon */
+    size_t nstrings, strcap;
+    spiral_dict *user;     /* Chinese patterns as segmentation words */
+    int sealed;
+    char *root;            /* the directory loaded, for display paths */
+};
+
+/* Child of node for byte b, or -1. */
+int32_t spiral_trie_child(const spiral_trie *t, int32_t node, unsigned b);
+
+/* The family and modifier of a category name; 0 family for unknown. */
+int spiral_category_parse(const char *name, uint8_t *family, uint8_t *modifier);
+
+#endif

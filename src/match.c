@@ -1,0 +1,242 @@
+/*
+ * match.c - the match stage: lexicon entries found in a document.
+ *
+ * Fed by the segmenter's tokens and sentences; yields hits for score.c.
+ * Within each sentence, every token is tried as the start of a pattern by
+ * walking the lexicon's trie over the normalised tokens (a space between
+ * Latin tokens, nothing between Han ones, and a wildcard edge that swallows
+ * the rest of a token), keeping the longest match for each start; regular
+ * expressions add their matches, widened to whole tokens.  Overlaps are then
+ * resolved longest first, so "arms control" beats "arms" and each stretch of
+ * text is counted once.  Because matches start and end on token boundaries,
+ * 印度 never matches inside 印度尼西亚.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "session.h"
+
+/* The walk from one start token. */
+typedef struct walk {
+    const spiral_trie *trie;
+    const spiral_token *tok;
+    const unsigned char *norm;
+    uint32_t start, end;   /* start token; end of the sentence */
+    spiral_cand best;
+} walk;
+
+static void walk_token(walk *w, int32_t node, uint32_t t, uint32_t wilds);
+
+static void after_token(walk *w, int32_t node, uint32_t t, uint32_t wilds)
+{
+    int32_t e = w->trie->entry[node];
+
+    if (e >= 0) {
+        uint32_t n = t - w->start + 1;
+
+        if (n > w->best.n || (n == w->best.n && wilds < w->best.wilds)) {
+            w->best.first = w->start;
+            w->best.n = n;
+            w->best.entry = e;
+            w->best.wilds = wilds;
+        }
+    }
+    if (t + 1 < w->end) {
+        int sep = w->tok[t].kind != SPIRAL_TOK_HAN && w->tok[t + 1].kind != SPIRAL_TOK_HAN;
+        int32_t next = sep ? spiral_trie_child(w->trie, node, ' ') : node;
+
+        if (next >= 0)
+            walk_token(w, next, t + 1, wilds);
+    }
+}
+
+static void walk_token(walk *w, int32_t node, uint32_t t, uint32_t wilds)
+{
+    const spiral_token *tk = &w->tok[t];
+    const unsigned char *p = w->norm + tk->norm_start;
+    size_t len = tk->norm_end - tk->norm_start, k;
+
+    for (k = 0;; k++) {
+        int32_t wild = spiral_trie_child(w->trie, node, SPIRAL_TRIE_WILD);
+
+        /* "sanction*": the rest of this token is the wildcard's. */
+        if (wild >= 0 && k > 0)
+            after_token(w, wild, t, wilds + 1);
+        if (k == len) {
+            after_token(w, node, t, wilds);
+            return;
+        }
+        if ((node = spiral_trie_child(w->trie, node, p[k])) < 0)
+            return;
+    }
+}
+
+static int add_cand(spiral_doc *d, uint32_t first, uint32_t n, int32_t entry, uint32_t wilds)
+{
+    spiral_cand *c;
+
+    if (spiral_grow(&d->cand, &d->candcap, d->ncand + 1, sizeof *d->cand) < 0)
+        return SPIRAL_ENOMEM;
+    c = &d->cand[d->ncand++];
+    c->first = first;
+    c->n = n;
+    c->entry = entry;
+    c->wilds = wilds;
+    return SPIRAL_OK;
+}
+
+/* Regular-expression matches within sentence s, widened to tokens. */
+static int regex_cands(spiral_doc *d, const spiral_lexicon *lex, const spiral_sentence *s)
+{
+    const spiral_token *tok = d->tk.tok;
+    PCRE2_SPTR subj = (PCRE2_SPTR)d->nt.text.data;
+    size_t ns, ne, r;
+
+    if (s->ntokens == 0)
+        return SPIRAL_OK;
+    ns = tok[s->first_token].norm_start;
+    ne = tok[s->first_token + s->ntokens - 1].norm_end;
+    for (r = 0; r < lex->nregex; r++) {
+        int32_t ei = (int32_t)lex->regex[r];
+        PCRE2_SIZE at = ns;
+
+        while (at < ne) {
+            int rc = pcre2_match(lex->e[ei].re, subj, ne, at, 0, d->md, d->mctx);
+            PCRE2_SIZE *ov;
+            uint32_t a, b;
+
+            if (rc < 0) {
+                if (rc != PCRE2_ERROR_NOMATCH)
+                    d->regex_limit_hits++; /* match or depth limit: bounded, skipped */
+                break;
+            }
+            ov = pcre2_get_ovector_pointer(d->md);
+            if (ov[1] <= ov[0]) {
+                at = ov[0] + 1;
+                continue;
+            }
+            /* The tokens the match touches. */
+            for (a = s->first_token; a < s->first_token + s->ntokens && tok[a].norm_end <= ov[0]; a++)
+                ;
+            for (b = a; b < s->first_token + s->ntokens && tok[b].norm_start < ov[1]; b++)
+                ;
+            if (b > a && add_cand(d, a, b - a, ei, 0) < 0)
+                return SPIRAL_ENOMEM;
+            at = ov[1];
+        }
+    }
+    return SPIRAL_OK;
+}
+
+static int cand_order(const void *x, const void *y)
+{
+    const spiral_cand *a = x, *b = y;
+
+    if (a->n != b->n)
+        return a->n > b->n ? -1 : 1;
+    if (a->wilds != b->wilds)
+        return a->wilds < b->wilds ? -1 : 1;
+    if (a->first != b->first)
+        return a->first < b->first ? -1 : 1;
+    return a->entry < b->entry ? -1 : a->entry > b->entry;
+}
+
+static int text_order(const void *x, const void *y)
+{
+    const spiral_cand *a = x, *b = y;
+
+    return a->first < b->first ? -1 : a->first > b->first;
+}
+
+static int emit_hit(spiral_doc *d, const spiral_lexicon *lex, const spiral_cand *c,
+                    uint32_t sentence)
+{
+    const spiral_entry *e = &lex->e[c->entry];
+    const spiral_token *tok = d->tk.tok;
+    spiral_hit *h;
+
+    if (e->family == SPIRAL_FAM_MODIFIER) {
+        if (spiral_grow(&d->mods, &d->modcap, d->nmods + 1, sizeof *d->mods) < 0)
+            return SPIRAL_ENOMEM;
+        h = &d->mods[d->nmods++];
+    } else {
+        if (spiral_grow(&d->hits, &d->hitcap, d->nhits + 1, sizeof *d->hits) < 0)
+            return SPIRAL_ENOMEM;
+        h = &d->hits[d->nhits++];
+    }
+    memset(h, 0, sizeof *h);
+    h->first_token = c->first;
+    h->ntokens = c->n;
+    h->start = tok[c->first].start;
+    h->end = tok[c->first + c->n - 1].end;
+    h->sentence = sentence;
+    h->family = e->family == SPIRAL_FAM_THREAT ? SPIRAL_THREAT
+              : e->family == SPIRAL_FAM_REASSURANCE ? SPIRAL_REASSURANCE
+              : e->family == SPIRAL_FAM_MODIFIER ? SPIRAL_MODIFIER : SPIRAL_NONE;
+    h->category = h->entry_category = e->category;
+    h->pattern = e->pattern;
+    h->entry_file = e->file;
+    h->entry_line = e->line;
+    h->entry_index = (size_t)c->entry;
+    h->weight = e->weight;
+    h->score = e->weight;
+    return SPIRAL_OK;
+}
+
+int spiral_match_doc(spiral_doc *d, const spiral_lexicon *lex)
+{
+    size_t si;
+
+    d->nhits = d->nmods = 0;
+    d->regex_limit_hits = 0;
+    if (lex == NULL || lex->n == 0)
+        return SPIRAL_OK;
+    for (si = 0; si < d->tk.nsent; si++) {
+        const spiral_sentence *s = &d->tk.sent[si];
+        uint32_t t, end = s->first_token + s->ntokens;
+        size_t c;
+
+        d->ncand = 0;
+        for (t = s->first_token; t < end; t++) {
+            walk w;
+
+            w.trie = &lex->trie;
+            w.tok = d->tk.tok;
+            w.norm = (const unsigned char *)d->nt.text.data;
+            w.start = t;
+            w.end = end;
+            memset(&w.best, 0, sizeof w.best);
+            walk_token(&w, 0, t, 0);
+            if (w.best.n > 0 && add_cand(d, w.best.first, w.best.n, w.best.entry, w.best.wilds) < 0)
+                return SPIRAL_ENOMEM;
+        }
+        if (lex->nregex && regex_cands(d, lex, s) < 0)
+            return SPIRAL_ENOMEM;
+        if (d->ncand == 0)
+            continue;
+        /* Longest first; each token belongs to at most one hit. */
+        qsort(d->cand, d->ncand, sizeof *d->cand, cand_order);
+        if (spiral_grow(&d->taken, &d->takencap, s->ntokens, 1) < 0)
+            return SPIRAL_ENOMEM;
+        memset(d->taken, 0, s->ntokens);
+        for (c = 0; c < d->ncand; c++) {
+            spiral_cand *k = &d->cand[c];
+            uint32_t i, free_ = 1;
+
+            for (i = k->first; i < k->first + k->n && free_; i++)
+                free_ = !d->taken[i - s->first_token];
+            if (!free_) {
+                k->n = 0;
+                continue;
+            }
+            for (i = k->first; i < k->first + k->n; i++)
+                d->taken[i - s->first_token] = 1;
+        }
+        qsort(d->cand, d->ncand, sizeof *d->cand, text_order);
+        for (c = 0; c < d->ncand; c++)
+            if (d->cand[c].n > 0 && emit_hit(d, lex, &d->cand[c], (uint32_t)si) < 0)
+                return SPIRAL_ENOMEM;
+    }
+    return SPIRAL_OK;
+}

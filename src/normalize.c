@@ -1,0 +1,406 @@
+/*
+ * normalize.c - the normalise stage.
+ *
+ * Ingest hands over a record's text as valid UTF-8; this stage produces the
+ * text every later stage matches against: NFKC (which also turns full-width
+ * letters, digits and punctuation into ASCII and the ideographic space into a
+ * space), Unicode case folding, and Traditional-to-Simplified Chinese through
+ * OpenCC.  Alongside it keeps, for every normalised byte, the offset of the
+ * original byte it came from, so tokens and lexicon hits can report spans in
+ * the text the user gave us.
+ *
+ * The text is processed one "cluster" at a time: a starter code point and
+ * the combining marks after it, which is the smallest unit NFKC composes.
+ * Every byte a cluster yields maps to the cluster's first original byte.
+ * ASCII outside clusters takes a fast path that only lower-cases.
+ *
+ * OpenCC converts phrases, not only characters, but Simplified and
+ * Traditional forms of a run nearly always have the same number of
+ * characters; when they do, character i of the output maps to character i of
+ * the input, and otherwise the whole run maps to its start.
+ */
+#include "normalize.h"
+
+#include <opencc/opencc.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "utf8.h"
+
+/* Cache states for Han characters in the BMP (2 bits each would do; a byte
+ * keeps it simple and is 64 KiB per session). */
+enum { HAN_UNKNOWN = 0, HAN_STABLE = 1, HAN_CHANGES = 2 };
+
+struct spiral_normalizer {
+    opencc_t cc;            /* (opencc_t)-1 until opened */
+    int cc_failed;          /* opening failed once: do not retry */
+    unsigned char *han;     /* 0x10000 entries, HAN_* */
+    spiral_buf scratch;     /* converter output */
+    spiral_normtext tmp;    /* first-pass result when conversion is needed */
+};
+
+static const utf8proc_option_t NORM_OPTS =
+    UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
+
+int spiral_normalizer_new(spiral_normalizer **out, spiral_error *err)
+{
+    spiral_normalizer *n;
+
+    *out = NULL;
+    if ((n = spiral_calloc(1, sizeof *n)) == NULL)
+        return spiral_error_nomem(err, NULL);
+    n->cc = (opencc_t)-1;
+    if ((n->han = spiral_calloc(0x10000, 1)) == NULL) {
+        spiral_free(n);
+        return spiral_error_nomem(err, NULL);
+    }
+    *out = n;
+    return SPIRAL_OK;
+}
+
+void spiral_normalizer_free(spiral_normalizer *n)
+{
+    if (n == NULL)
+        return;
+    if (n->cc != (opencc_t)-1)
+        opencc_close(n->cc);
+    spiral_free(n->han);
+    spiral_buf_free(&n->scratch);
+    spiral_normtext_free(&n->tmp);
+    spiral_free(n);
+}
+
+void spiral_normtext_free(spiral_normtext *nt)
+{
+    spiral_buf_free(&nt->text);
+    spiral_free(nt->map);
+    nt->map = NULL;
+    nt->mapcap = 0;
+}
+
+static void normtext_reset(spiral_normtext *nt)
+{
+    spiral_buf_reset(&nt->text);
+    nt->has_han = 0;
+    nt->han_chars = 0;
+    nt->latin_chars = 0;
+}
+
+/* Append n normalised bytes that all came from original offset `src`. */
+static int emit(spiral_normtext *nt, const char *p, size_t n, uint32_t src)
+{
+    size_t i, at = nt->text.len;
+
+    if (spiral_buf_append(&nt->text, p, n) < 0 ||
+        spiral_grow(&nt->map, &nt->mapcap, nt->text.len + 1, sizeof *nt->map) < 0)
+        return SPIRAL_ENOMEM;
+    for (i = 0; i < n; i++)
+        nt->map[at + i] = src;
+    return SPIRAL_OK;
+}
+
+static int is_starter(int32_t cp)
+{
+    return utf8proc_get_property(cp)->combining_class == 0;
+}
+
+/* Normalise one cluster src[0..len) (a starter and its combining marks) and
+ * append the result. */
+static int emit_cluster(spiral_normtext *nt, const char *src, size_t len, uint32_t at)
+{
+    utf8proc_int32_t buf[64], *dec = buf;
+    utf8proc_ssize_t cap = 64, n;
+    char enc[4];
+    utf8proc_ssize_t i;
+    int rc = SPIRAL_OK;
+
+    for (;;) {
+        /* utf8proc_decompose is NFKD + case fold of the whole cluster. */
+        n = utf8proc_decompose((const utf8proc_uint8_t *)src, (utf8proc_ssize_t)len,
+                               dec, cap, NORM_OPTS);
+        if (n < 0)
+            return SPIRAL_EENCODING;
+        if (n <= cap)
+            break;
+        if (dec != buf)
+            spiral_free(dec);
+        cap = n;
+        if ((dec = spiral_reallocarray(NULL, (size_t)cap, sizeof *dec)) == NULL)
+            return SPIRAL_ENOMEM;
+    }
+    n = utf8proc_normalize_utf32(dec, n, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    for (i = 0; n >= 0 && i < n && rc == SPIRAL_OK; i++) {
+        int32_t cp = dec[i];
+
+        /* Curly apostrophes are apostrophes: "don’t" tokenises as "don't". */
+        if (cp == 0x2019 || cp == 0x2018)
+            cp = '\'';
+        if (spiral_is_han(cp)) {
+            nt->has_han = 1;
+            nt->han_chars++;
+        } else if (cp < 0x250 && ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z')) {
+            nt->latin_chars++;
+        } else if (cp >= 0xC0 && cp < 0x250) {
+            nt->latin_chars++;
+        }
+        rc = emit(nt, enc, (size_t)spiral_utf8_encode(cp, enc), at);
+    }
+    if (dec != buf)
+        spiral_free(dec);
+    return n < 0 ? SPIRAL_EENCODING : rc;
+}
+
+/* Pass 1: NFKC + case fold with the offset map. */
+static int nfkc_pass(const char *src, size_t len, spiral_normtext *nt, spiral_error *err)
+{
+    const unsigned char *u = (const unsigned char *)src;
+    size_t i = 0;
+    int rc;
+
+    while (i < len) {
+        unsigned c = u[i];
+        size_t j;
+        int32_t cp;
+        int k;
+
+        /* ASCII not followed by a combining mark: lower-case and copy. */
+        if (c < 0x80 && (i + 1 == len || u[i + 1] < 0x80)) {
+            char ch = (char)c;
+
+            if (c >= 'A' && c <= 'Z')
+                ch = (char)(c + 32);
+            if ((ch >= 'a' && ch <= 'z'))
+                nt->latin_chars++;
+            if ((rc = emit(nt, &ch, 1, (uint32_t)i)) < 0)
+                return spiral_error_nomem(err, NULL);
+            i++;
+            continue;
+        }
+        /* A cluster: this code point and any combining marks after it. */
+        if ((k = spiral_utf8_decode(u + i, len - i, &cp)) < 0)
+            goto bad;
+        j = i + (size_t)k;
+        while (j < len) {
+            if ((k = spiral_utf8_decode(u + j, len - j, &cp)) < 0)
+                break; /* reported when the loop reaches it */
+            if (is_starter(cp))
+                break;
+            j += (size_t)k;
+        }
+        if ((rc = emit_cluster(nt, src + i, j - i, (uint32_t)i)) < 0) {
+            if (rc == SPIRAL_ENOMEM)
+                return spiral_error_nomem(err, NULL);
+            goto bad;
+        }
+        i = j;
+    }
+    return SPIRAL_OK;
+bad:
+    spiral_error_set(err, SPIRAL_EENCODING, NULL, 0, 0,
+                     "invalid UTF-8 at byte %zu", i);
+    if (err)
+        err->offset = i;
+    return SPIRAL_EENCODING;
+}
+
+static int open_converter(spiral_normalizer *n)
+{
+    if (n->cc != (opencc_t)-1)
+        return 1;
+    if (n->cc_failed)
+        return 0;
+    n->cc = opencc_open(OPENCC_DEFAULT_CONFIG_TRAD_TO_SIMP);
+    if (n->cc == (opencc_t)-1) {
+        n->cc_failed = 1;
+        return 0;
+    }
+    return 1;
+}
+
+/* Convert one run of Han characters (and what OpenCC may convert inside it)
+ * into n->scratch.  Returns SPIRAL_OK (scratch filled, possibly identical),
+ * or SPIRAL_ENOMEM. */
+static int convert_run(spiral_normalizer *n, const char *s, size_t len)
+{
+    size_t got;
+
+    spiral_buf_reset(&n->scratch);
+    /* OpenCC's output is never more than 4 bytes per input byte here:
+     * a 3-byte BMP character becomes at most a 4-byte one. */
+    if (spiral_buf_reserve(&n->scratch, len * 4 + 1) < 0)
+        return SPIRAL_ENOMEM;
+    got = opencc_convert_utf8_to_buffer(n->cc, s, len, n->scratch.data);
+    if (got == (size_t)-1) {
+        /* A converter failure leaves the run as it is. */
+        memcpy(n->scratch.data, s, len);
+        got = len;
+    }
+    n->scratch.len = got;
+    n->scratch.data[got] = '\0';
+    return SPIRAL_OK;
+}
+
+static size_t count_chars(const char *s, size_t len)
+{
+    size_t i, k = 0;
+
+    for (i = 0; i < len; i++)
+        k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return k;
+}
+
+/* Whether every character of the run is known to stay as it is; learns
+ * unknown BMP characters by converting them alone. */
+static int run_is_stable(spiral_normalizer *n, const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    int32_t cp;
+    int k;
+
+    while (i < len) {
+        k = spiral_utf8_decode(u + i, len - i, &cp);
+        if (k < 0 || cp > 0xFFFF)
+            return 0;
+        if (n->han[cp] == HAN_UNKNOWN) {
+            if (convert_run(n, s + i, (size_t)k) < 0)
+                return 0;
+            n->han[cp] = (n->scratch.len == (size_t)k &&
+                          memcmp(n->scratch.data, s + i, (size_t)k) == 0)
+                             ? HAN_STABLE : HAN_CHANGES;
+        }
+        if (n->han[cp] != HAN_STABLE)
+            return 0;
+        i += (size_t)k;
+    }
+    return 1;
+}
+
+/* Pass 2: Traditional to Simplified over the Han runs of `in`, writing `out`
+ * with the map composed through in->map. */
+static int t2s_pass(spiral_normalizer *n, const spiral_normtext *in, spiral_normtext *out)
+{
+    const char *s = in->text.data;
+    const unsigned char *u = (const unsigned char *)s;
+    size_t len = in->text.len, i = 0;
+
+    while (i < len) {
+        size_t j = i, k;
+        int32_t cp;
+        int m;
+
+        /* Copy everything up to the next Han character as it is. */
+        while (j < len) {
+            m = spiral_utf8_decode(u + j, len - j, &cp);
+            if (m < 0)
+                m = 1;
+            if (spiral_is_han(cp) && u[j] >= 0x80)
+                break;
+            j += (size_t)m;
+        }
+        for (k = i; k < j; k++)
+            if (emit(out, s + k, 1, in->map[k]) < 0)
+                return SPIRAL_ENOMEM;
+        if (j >= len)
+            break;
+        /* The Han run [j, e). */
+        i = j;
+        while (j < len) {
+            m = spiral_utf8_decode(u + j, len - j, &cp);
+            if (m < 0 || !spiral_is_han(cp))
+                break;
+            j += (size_t)m;
+        }
+        if (run_is_stable(n, s + i, j - i)) {
+            for (k = i; k < j; k++)
+                if (emit(out, s + k, 1, in->map[k]) < 0)
+                    return SPIRAL_ENOMEM;
+        } else {
+            size_t a = 0, b = i;
+            const char *c;
+            int same;
+
+            if (convert_run(n, s + i, j - i) < 0)
+                return SPIRAL_ENOMEM;
+            c = n->scratch.data;
+            same = count_chars(c, n->scratch.len) == count_chars(s + i, j - i);
+            while (a < n->scratch.len) {
+                int32_t cp2;
+                int ka = spiral_utf8_decode((const unsigned char *)c + a,
+                                            n->scratch.len - a, &cp2);
+                int kb = same ? spiral_utf8_decode(u + b, j - b, &cp) : 0;
+
+                if (ka < 0)
+                    ka = 1;
+                if (emit(out, c + a, (size_t)ka, in->map[same ? b : i]) < 0)
+                    return SPIRAL_ENOMEM;
+                a += (size_t)ka;
+                if (same && kb > 0)
+                    b += (size_t)kb;
+            }
+        }
+        i = j;
+    }
+    return SPIRAL_OK;
+}
+
+int spiral_normalize(spiral_normalizer *n, const char *src, size_t len,
+                     spiral_normtext *nt, spiral_error *err)
+{
+    spiral_normtext swap;
+    int rc;
+
+    if (len >= UINT32_MAX)
+        return spiral_error_set(err, SPIRAL_ELIMIT, NULL, 0, 0,
+                                "text of %zu bytes is over the 4 GiB limit", len);
+    normtext_reset(nt);
+    if ((rc = nfkc_pass(src, len, nt, err)) < 0)
+        return rc;
+    if (nt->has_han && n != NULL && open_converter(n)) {
+        /* Convert from the first-pass result, kept in n->tmp. */
+        swap = n->tmp;
+        n->tmp = *nt;
+        *nt = swap;
+        normtext_reset(nt);
+        nt->has_han = n->tmp.has_han;
+        nt->han_chars = n->tmp.han_chars;
+        nt->latin_chars = n->tmp.latin_chars;
+        if (t2s_pass(n, &n->tmp, nt) < 0)
+            return spiral_error_nomem(err, NULL);
+    }
+    if (spiral_buf_reserve(&nt->text, 0) < 0 ||
+        spiral_grow(&nt->map, &nt->mapcap, nt->text.len + 1, sizeof *nt->map) < 0)
+        return spiral_error_nomem(err, NULL);
+    nt->text.data[nt->text.len] = '\0';
+    nt->map[nt->text.len] = (uint32_t)len;
+    return SPIRAL_OK;
+}
+
+int spiral_normalize_string(spiral_normalizer *n, const char *src, size_t len,
+                            spiral_buf *out)
+{
+    spiral_normtext nt;
+    int rc;
+
+    memset(&nt, 0, sizeof nt);
+    rc = spiral_normalize(n, src, len, &nt, NULL);
+    if (rc == SPIRAL_OK) {
+        spiral_buf_reset(out);
+        rc = spiral_buf_append(out, nt.text.data, nt.text.len);
+    }
+    spiral_normtext_free(&nt);
+    return rc;
+}
+
+uint32_t spiral_normtext_src_end(const spiral_normtext *nt, size_t end)
+{
+    size_t k = end;
+
+    if (end == 0)
+        return nt->map[0];
+    while (k < nt->text.len && nt->map[k] == nt->map[end - 1])
+        k++;
+    return nt->map[k];
+}

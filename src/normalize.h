@@ -1,0 +1,50 @@
+/*
+ * normalize.h - the normalise stage: NFKC, case folding, full-width to
+ * ASCII and Traditional to Simplified Chinese, with a map back to the
+ * original bytes.
+ */
+#ifndef SPIRAL_NORMALIZE_H
+#define SPIRAL_NORMALIZE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "spiral.h"
+
+/* Per-session state: the OpenCC converter (opened on first use, since
+ * English-only work never needs it) and a cache of Han characters known to
+ * be unchanged by Traditional-to-Simplified conversion. */
+typedef struct spiral_normalizer spiral_normalizer;
+
+int spiral_normalizer_new(spiral_normalizer **out, spiral_error *err);
+void spiral_normalizer_free(spiral_normalizer *n);
+
+/* The result of normalising one text. */
+typedef struct spiral_normtext {
+    spiral_buf text;  /* normalised UTF-8 */
+    uint32_t *map;    /* map[i]: original byte where normalised byte i came from;
+                         map[text.len] is the original length */
+    size_t mapcap;
+    int has_han;      /* any Han character seen */
+    size_t han_chars; /* counts for language detection */
+    size_t latin_chars;
+} spiral_normtext;
+
+/* Normalise src[0..len) into nt (reusing its memory).  src must be valid
+ * UTF-8; otherwise SPIRAL_EENCODING with err->offset at the first bad byte.
+ * A text longer than UINT32_MAX bytes is SPIRAL_ELIMIT. */
+int spiral_normalize(spiral_normalizer *n, const char *src, size_t len,
+                     spiral_normtext *nt, spiral_error *err);
+
+/* Normalise a short string (a lexicon pattern) into out, without a map.
+ * Returns SPIRAL_OK, SPIRAL_ENOMEM or SPIRAL_EENCODING. */
+int spiral_normalize_string(spiral_normalizer *n, const char *src, size_t len,
+                            spiral_buf *out);
+
+/* The original end offset of the normalised span ending at byte `end`. */
+uint32_t spiral_normtext_src_end(const spiral_normtext *nt, size_t end);
+
+void spiral_normtext_free(spiral_normtext *nt);
+
+#endif

@@ -1,0 +1,217 @@
+/*
+ * session.c - the pipeline for one statement, and per-thread state.
+ *
+ * A session strings the stages together: normalise (normalize.c), segment
+ * (tokenize.c, segment_zh.c), then match and score when it has a lexicon.
+ * Everything it allocates is kept and reused for the next statement, so the
+ * steady state allocates nothing and memory is bounded by the largest
+ * statement seen.  Dictionaries and lexicons are only read.
+ */
+#include "session.h"
+
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "segment_zh.h"
+
+struct spiral_session {
+    const spiral_dict *dict;
+    const spiral_lexicon *lex;
+    spiral_session_opts o;
+    spiral_normalizer *norm;
+    spiral_zhseg *zh;
+    spiral_doc doc;
+};
+
+const char *spiral_version(void)
+{
+    return SPIRAL_VERSION;
+}
+
+int spiral_session_new(spiral_session **out, const spiral_dict *dict,
+                       const spiral_lexicon *lex, const spiral_session_opts *opts,
+                       spiral_error *err)
+{
+    spiral_session_opts def = SPIRAL_SESSION_OPTS_INIT;
+    spiral_session *s;
+    int rc;
+
+    *out = NULL;
+    if ((s = spiral_calloc(1, sizeof *s)) == NULL)
+        return spiral_error_nomem(err, NULL);
+    s->dict = dict;
+    s->lex = lex;
+    s->o = opts ? *opts : def;
+    if ((rc = spiral_normalizer_new(&s->norm, err)) < 0)
+        goto fail;
+    if ((rc = spiral_zhseg_new(&s->zh)) < 0) {
+        spiral_error_nomem(err, NULL);
+        goto fail;
+    }
+    if (lex && lex->nregex > 0) {
+        /* Match data and limits are per thread; the patterns are shared. */
+        if ((s->doc.md = pcre2_match_data_create(16, NULL)) == NULL ||
+            (s->doc.mctx = pcre2_match_context_create(NULL)) == NULL) {
+            rc = spiral_error_nomem(err, NULL);
+            goto fail;
+        }
+        pcre2_set_match_limit(s->doc.mctx, s->o.regex_match_limit);
+        pcre2_set_depth_limit(s->doc.mctx, s->o.regex_depth_limit);
+    }
+    s->doc.lex = lex;
+    *out = s;
+    return SPIRAL_OK;
+fail:
+    spiral_session_free(s);
+    return rc;
+}
+
+void spiral_session_free(spiral_session *s)
+{
+    if (s == NULL)
+        return;
+    spiral_normalizer_free(s->norm);
+    spiral_zhseg_free(s->zh);
+    spiral_normtext_free(&s->doc.nt);
+    spiral_tokens_free(&s->doc.tk);
+    spiral_buf_free(&s->doc.out);
+    spiral_free(s->doc.hits);
+    spiral_free(s->doc.mods);
+    spiral_free(s->doc.cand);
+    spiral_free(s->doc.taken);
+    spiral_free(s->doc.clause);
+    spiral_free(s->doc.sscores);
+    pcre2_match_data_free(s->doc.md);
+    pcre2_match_context_free(s->doc.mctx);
+    spiral_free(s);
+}
+
+const char *spiral_detect_lang(const spiral_normtext *nt)
+{
+    if (nt->han_chars == 0 && nt->latin_chars == 0)
+        return "und";
+    /* A Han character carries about as much as a short English word. */
+    return nt->han_chars * 3 >= nt->latin_chars ? "zh" : "en";
+}
+
+/* "zh-CN", "ZH", "zh_TW", "chi" -> "zh"; "en-US", "eng" -> "en"; else as given. */
+static void set_lang(spiral_doc *d, const char *lang)
+{
+    char l[8];
+    size_t i;
+
+    for (i = 0; i < sizeof l - 1 && lang[i] && lang[i] != '-' && lang[i] != '_'; i++)
+        l[i] = (char)((lang[i] >= 'A' && lang[i] <= 'Z') ? lang[i] + 32 : lang[i]);
+    l[i] = '\0';
+    if (strcmp(l, "zh") == 0 || strcmp(l, "zho") == 0 || strcmp(l, "chi") == 0 ||
+        strcmp(l, "cmn") == 0)
+        strcpy(d->lang, "zh");
+    else if (strcmp(l, "en") == 0 || strcmp(l, "eng") == 0)
+        strcpy(d->lang, "en");
+    else
+        memcpy(d->lang, l, i + 1);
+}
+
+int spiral_session_analyze(spiral_session *s, const char *text, size_t len,
+                           const char *lang, const spiral_doc **out,
+                           spiral_error *err)
+{
+    spiral_doc *d = &s->doc;
+    int rc;
+
+    *out = NULL;
+    d->text = text;
+    d->len = len;
+    if ((rc = spiral_normalize(s->norm, text, len, &d->nt, err)) < 0)
+        return rc;
+    if (lang && *lang)
+        set_lang(d, lang);
+    else
+        strcpy(d->lang, spiral_detect_lang(&d->nt));
+    rc = spiral_tokenize(&d->tk, &d->nt, text, s->zh, s->dict, s->lex ? s->lex->user : NULL,
+                         s->o.max_tokens);
+    if (rc == SPIRAL_ELIMIT)
+        return spiral_error_set(err, SPIRAL_ELIMIT, NULL, 0, 0,
+                                "statement has more than %zu tokens (--max-tokens)",
+                                s->o.max_tokens);
+    if (rc < 0 || (rc = spiral_sentences(&d->tk, &d->nt, text)) < 0)
+        return spiral_error_nomem(err, NULL);
+    if (spiral_match_doc(d, s->lex) < 0 || spiral_score_doc(d) < 0)
+        return spiral_error_nomem(err, NULL);
+    *out = d;
+    return SPIRAL_OK;
+}
+
+const char *spiral_doc_lang(const spiral_doc *doc)
+{
+    return doc->lang;
+}
+
+const char *spiral_doc_text(const spiral_doc *doc, size_t *len)
+{
+    if (len)
+        *len = doc->len;
+    return doc->text;
+}
+
+const char *spiral_doc_norm(const spiral_doc *doc, size_t *len)
+{
+    if (len)
+        *len = doc->nt.text.len;
+    return doc->nt.text.data ? doc->nt.text.data : "";
+}
+
+const spiral_token *spiral_doc_tokens(const spiral_doc *doc, size_t *n)
+{
+    *n = doc->tk.n;
+    return doc->tk.tok;
+}
+
+const spiral_sentence *spiral_doc_sentences(const spiral_doc *doc, size_t *n)
+{
+    *n = doc->tk.nsent;
+    return doc->tk.sent;
+}
+
+const char *spiral_token_kind_name(uint32_t kind)
+{
+    switch (kind) {
+    case SPIRAL_TOK_WORD:   return "word";
+    case SPIRAL_TOK_HAN:    return "han";
+    case SPIRAL_TOK_NUMBER: return "number";
+    case SPIRAL_TOK_PUNCT:  return "punct";
+    case SPIRAL_TOK_SYMBOL: return "symbol";
+    default:                return "other";
+    }
+}
+
+spiral_buf *spiral_doc_outbuf(const spiral_doc *doc)
+{
+    return (spiral_buf *)&doc->out;
+}
+
+const spiral_hit *spiral_doc_hits(const spiral_doc *doc, size_t *n)
+{
+    *n = doc->nhits;
+    return doc->hits;
+}
+
+const spiral_hit *spiral_doc_modifiers(const spiral_doc *doc, size_t *n)
+{
+    *n = doc->nmods;
+    return doc->mods;
+}
+
+void spiral_doc_scores(const spiral_doc *doc, spiral_scores *out)
+{
+    *out = doc->scores;
+}
+
+int spiral_doc_sentence_scores(const spiral_doc *doc, size_t i, spiral_scores *out)
+{
+    if (i >= doc->tk.nsent)
+        return SPIRAL_EINVAL;
+    *out = doc->sscores[i];
+    return SPIRAL_OK;
+}

@@ -1,0 +1,66 @@
+/*
+ * session.h - the per-thread pipeline and the document it produces.
+ */
+#ifndef SPIRAL_SESSION_H
+#define SPIRAL_SESSION_H
+
+#include <pcre2.h>
+
+#include "buf.h"
+#include "lexicon.h"
+#include "normalize.h"
+#include "spiral.h"
+#include "tokenize.h"
+
+/* A candidate match: tokens [first, first + n) for entry. */
+typedef struct spiral_cand {
+    uint32_t first, n;
+    int32_t entry;
+    uint32_t wilds;     /* wildcard edges used: exact patterns win ties */
+} spiral_cand;
+
+struct spiral_doc {
+    const char *text;   /* the caller's original text (borrowed) */
+    size_t len;
+    spiral_normtext nt;
+    spiral_tokens tk;
+    char lang[8];
+    spiral_buf out;     /* emit scratch */
+
+    /* match and score */
+    const spiral_lexicon *lex;
+    spiral_hit *hits, *mods;
+    size_t nhits, hitcap, nmods, modcap;
+    spiral_cand *cand;
+    size_t ncand, candcap;
+    uint8_t *taken;
+    size_t takencap;
+    uint32_t *clause;   /* per token: first token of its clause */
+    size_t clausecap;
+    spiral_scores scores;
+    spiral_scores *sscores; /* per sentence */
+    size_t sscap;
+    pcre2_match_data *md;
+    pcre2_match_context *mctx;
+    unsigned long regex_limit_hits; /* matches stopped by the match/depth limit */
+};
+
+/* Find the lexicon's entries in the document (match.c).  Returns SPIRAL_OK
+ * or SPIRAL_ENOMEM. */
+int spiral_match_doc(spiral_doc *d, const spiral_lexicon *lex);
+
+/* Apply the scoring rules and compute sentence and statement scores
+ * (score.c).  Returns SPIRAL_OK or SPIRAL_ENOMEM. */
+int spiral_score_doc(spiral_doc *d);
+
+/* The emit buffer of a document (the session's; reused per statement). */
+spiral_buf *spiral_doc_outbuf(const spiral_doc *doc);
+
+/* Fields written at the start and end of every output object. */
+int spiral_emit_record_head(spiral_buf *b, const spiral_record *rec, const spiral_doc *doc);
+int spiral_emit_record_tail(spiral_buf *b, const spiral_record *rec);
+
+/* Language from the script mix: "zh", "en" or "und". */
+const char *spiral_detect_lang(const spiral_normtext *nt);
+
+#endif

@@ -1,0 +1,174 @@
+/*
+ * test_tokenize.c - tokens and sentences in English, Chinese and both.
+ */
+#include <check.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "suites.h"
+
+START_TEST(issue_example_two_sentences)
+{
+    const char *text = "美方应立即停止挑衅。We will not tolerate this, said the U.S. envoy.";
+    spiral_session *s = test_session(1);
+    const spiral_doc *doc;
+    const spiral_sentence *sent;
+    const spiral_token *tok;
+    size_t n, ntok;
+    spiral_error err;
+
+    ck_assert_str_eq(test_tokens(s, text, NULL),
+                     "美方|应|立即|停止|挑衅|。 || we|will|not|tolerate|this|,|said|the|u.s.|envoy|.");
+    ck_assert_int_eq(spiral_session_analyze(s, text, strlen(text), NULL, &doc, &err), 0);
+    sent = spiral_doc_sentences(doc, &n);
+    tok = spiral_doc_tokens(doc, &ntok);
+    ck_assert_uint_eq(n, 2);
+    /* Offsets slice the original exactly. */
+    ck_assert_int_eq(memcmp(text + sent[0].start, "美方应立即停止挑衅。", sent[0].end - sent[0].start), 0);
+    ck_assert_uint_eq(sent[0].end - sent[0].start, strlen("美方应立即停止挑衅。"));
+    ck_assert_int_eq(memcmp(text + tok[14].start, "U.S.", 4), 0);
+    ck_assert_uint_eq(tok[14].end - tok[14].start, 4);
+    ck_assert_uint_eq(sent[1].end, strlen(text));
+}
+END_TEST
+
+START_TEST(english_abbreviations_do_not_split)
+{
+    spiral_session *s = test_session(0);
+
+    ck_assert_str_eq(test_tokens(s, "Mr. Blinken met Gen. Milley at No. 10 Downing St. on Monday.", "en"),
+                     "mr.|blinken|met|gen.|milley|at|no.|10|downing|st.|on|monday|.");
+    ck_assert_str_eq(test_tokens(s, "Growth was 2.5 percent. Prices rose 1,000.5 yuan.", "en"),
+                     "growth|was|2.5|percent|. || prices|rose|1,000.5|yuan|.");
+    ck_assert_str_eq(test_tokens(s, "He moved to the U.S. The talks ended.", "en"),
+                     "he|moved|to|the|u.s. || the|talks|ended|.");
+    ck_assert_str_eq(test_tokens(s, "John F. Kennedy spoke.", "en"), "john|f.|kennedy|spoke|.");
+}
+END_TEST
+
+START_TEST(english_contractions_and_hyphens)
+{
+    spiral_session *s = test_session(0);
+
+    ck_assert_str_eq(test_tokens(s, "We won't accept it; China's de-escalation plan can't work.", "en"),
+                     "we|wo|n't|accept|it|;|china|'s|de-escalation|plan|ca|n't|work|.");
+    ck_assert_str_eq(test_tokens(s, "They cannot ignore O'Brien's win-win offer.", "en"),
+                     "they|can|not|ignore|o'brien|'s|win-win|offer|.");
+    /* curly apostrophes behave the same */
+    ck_assert_str_eq(test_tokens(s, "We don\xE2\x80\x99t.", "en"), "we|do|n't|.");
+}
+END_TEST
+
+START_TEST(english_quotes_close_sentences)
+{
+    spiral_session *s = test_session(0);
+
+    ck_assert_str_eq(test_tokens(s, "He said: \"Stop now!\" Nobody listened?", "en"),
+                     "he|said|:|\"|stop|now|!|\" || nobody|listened|?");
+    ck_assert_str_eq(test_tokens(s, "Wait... what?", "en"), "wait|...|what|?");
+}
+END_TEST
+
+START_TEST(chinese_terminators_and_quotes)
+{
+    spiral_session *s = test_session(0);
+
+    /* Without a dictionary Chinese falls back to single characters. */
+    ck_assert_str_eq(test_tokens(s, "他说：“停止！”好。是吗？对；不……", "zh"),
+                     "他|说|:|“|停|止|!|” || 好|。 || 是|吗|? || 对|; || 不|......");
+    /* A full stop inside Latin text is not a Chinese semicolon. */
+    ck_assert_str_eq(test_tokens(s, "a; b", "en"), "a|;|b");
+}
+END_TEST
+
+START_TEST(latin_inside_chinese_stays_whole)
+{
+    spiral_session *s = test_session(1);
+    const char *t = test_tokens(s, "北约NATO在G7峰会上讨论5G。", "zh");
+
+    ck_assert_msg(strstr(t, "|nato|") && strstr(t, "|g7|") && strstr(t, "|5g|"), "%s", t);
+}
+END_TEST
+
+START_TEST(full_width_and_traditional_offsets)
+{
+    spiral_session *s = test_session(0);
+    const char *text = "ＮＡＴＯ東擴。";
+    const spiral_doc *doc;
+    const spiral_token *tok;
+    size_t n;
+    spiral_error err;
+
+    ck_assert_int_eq(spiral_session_analyze(s, text, strlen(text), NULL, &doc, &err), 0);
+    tok = spiral_doc_tokens(doc, &n);
+    ck_assert_uint_ge(n, 3);
+    ck_assert_uint_eq(tok[0].start, 0);
+    ck_assert_uint_eq(tok[0].end, 12); /* four full-width letters */
+    ck_assert_int_eq(memcmp(spiral_doc_norm(doc, NULL) + tok[0].norm_start, "nato", 4), 0);
+    ck_assert_int_eq(memcmp(text + tok[1].start, "東", 3), 0);
+    ck_assert_str_eq(spiral_doc_lang(doc), "zh");
+}
+END_TEST
+
+START_TEST(paragraphs_and_crlf)
+{
+    spiral_session *s = test_session(0);
+
+    ck_assert_str_eq(test_tokens(s, "Heading without stop\r\n\r\nBody text here", "en"),
+                     "heading|without|stop || body|text|here");
+    ck_assert_str_eq(test_tokens(s, "a line\nwrapped here", "en"), "a|line|wrapped|here");
+}
+END_TEST
+
+START_TEST(language_detection)
+{
+    spiral_session *s = test_session(0);
+    const spiral_doc *doc;
+    spiral_error err;
+
+    ck_assert_int_eq(spiral_session_analyze(s, "We urge restraint.", 18, NULL, &doc, &err), 0);
+    ck_assert_str_eq(spiral_doc_lang(doc), "en");
+    ck_assert_int_eq(spiral_session_analyze(s, "中方坚决反对。", strlen("中方坚决反对。"), NULL, &doc, &err), 0);
+    ck_assert_str_eq(spiral_doc_lang(doc), "zh");
+    ck_assert_int_eq(spiral_session_analyze(s, "2022 !!", 7, NULL, &doc, &err), 0);
+    ck_assert_str_eq(spiral_doc_lang(doc), "und");
+    ck_assert_int_eq(spiral_session_analyze(s, "text", 4, "zh-TW", &doc, &err), 0);
+    ck_assert_str_eq(spiral_doc_lang(doc), "zh");
+}
+END_TEST
+
+START_TEST(token_limit)
+{
+    spiral_session *s;
+    spiral_session_opts o = SPIRAL_SESSION_OPTS_INIT;
+    const spiral_doc *doc;
+    spiral_error err;
+
+    o.max_tokens = 3;
+    ck_assert_int_eq(spiral_session_new(&s, NULL, NULL, &o, &err), 0);
+    ck_assert_int_eq(spiral_session_analyze(s, "one two three four", 18, "en", &doc, &err),
+                     SPIRAL_ELIMIT);
+    ck_assert(strstr(err.message, "3 tokens") != NULL);
+    spiral_session_free(s);
+}
+END_TEST
+
+Suite *tokenize_suite(void)
+{
+    Suite *s = suite_create("tokenize");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_unchecked_fixture(tc, NULL, test_teardown);
+    tcase_add_test(tc, issue_example_two_sentences);
+    tcase_add_test(tc, english_abbreviations_do_not_split);
+    tcase_add_test(tc, english_contractions_and_hyphens);
+    tcase_add_test(tc, english_quotes_close_sentences);
+    tcase_add_test(tc, chinese_terminators_and_quotes);
+    tcase_add_test(tc, latin_inside_chinese_stays_whole);
+    tcase_add_test(tc, full_width_and_traditional_offsets);
+    tcase_add_test(tc, paragraphs_and_crlf);
+    tcase_add_test(tc, language_detection);
+    tcase_add_test(tc, token_limit);
+    suite_add_tcase(s, tc);
+    return s;
+}

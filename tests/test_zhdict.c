@@ -1,0 +1,385 @@
+/*
+ * test_zhdict.c - the Chinese segmentation dictionary (src/zhdict.c).
+ *
+ * Loading the compiled dictionary that `make` builds at build/zh.dict,
+ * jieba-style text dictionaries, user dictionaries, and the errors: a missing
+ * file, a bad line, a damaged compiled file, allocation failures.  Fixtures
+ * are written under build/ at run time.  Run from the repository root.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "spiral.h"
+#include "zhdict.h"
+
+#define ZH_DICT "build/zh.dict"
+
+Suite *zhdict_suite(void);
+
+/* Write text to path; fail the test if that is impossible. */
+static void write_file(const char *path, const char *text, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+
+    ck_assert_msg(f != NULL, "cannot write %s", path);
+    ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+static unsigned find(const spiral_dict *d, const char *word, float *value)
+{
+    return spiral_dict_find(d, word, strlen(word), value);
+}
+
+/* ------------------------------------------------------------------ */
+/* The compiled dictionary                                             */
+/* ------------------------------------------------------------------ */
+
+START_TEST(compiled_loads_words_prefixes_and_hmm)
+{
+    spiral_dict *d;
+    spiral_error err;
+    float v = 1, em[4];
+
+    ck_assert_int_eq(spiral_dict_load(&d, ZH_DICT, &err), SPIRAL_OK);
+    ck_assert_uint_gt(spiral_dict_size(d), 300000);
+    ck_assert_uint_eq(find(d, "印度尼西亚", &v), SPIRAL_DICT_WORD);
+    ck_assert(v < 0 && v > -30);
+    ck_assert_uint_eq(find(d, "印度", NULL), SPIRAL_DICT_WORD | SPIRAL_DICT_PREFIX);
+    ck_assert_uint_eq(find(d, "印度尼", NULL), SPIRAL_DICT_PREFIX);
+    ck_assert_uint_eq(find(d, "印度尼西亚x", NULL), 0);
+    ck_assert_uint_eq(spiral_dict_find(d, "", 0, NULL), 0);
+    /* Our additions (lexicons/zh/dict-extra.tsv) are merged in. */
+    ck_assert(find(d, "严正交涉", NULL) & SPIRAL_DICT_WORD);
+    ck_assert(find(d, "霸凌", NULL) & SPIRAL_DICT_WORD);
+    /* Numeral + classifier entries are left to the segmenter. */
+    ck_assert_uint_eq(find(d, "一个", NULL) & SPIRAL_DICT_WORD, 0);
+    ck_assert(find(d, "一些", NULL) & SPIRAL_DICT_WORD);
+    ck_assert(spiral_dict_logtotal(d) > 10);
+    ck_assert(!spiral_dict_is_user(d));
+    ck_assert(spiral_dict_has_hmm(d));
+    ck_assert_ptr_nonnull(spiral_dict_hmm_start(d));
+    ck_assert_ptr_nonnull(spiral_dict_hmm_trans(d));
+    ck_assert_int_eq(spiral_dict_hmm_emit(d, 0x4E2D /* 中 */, em), 1);
+    ck_assert(em[SPIRAL_HMM_S] < 0 && em[SPIRAL_HMM_S] > SPIRAL_HMM_IMPOSSIBLE);
+    ck_assert_int_eq(spiral_dict_hmm_emit(d, 'a', em), 0);
+    ck_assert(em[SPIRAL_HMM_B] <= SPIRAL_HMM_IMPOSSIBLE);
+    /* Read-only: adding to a loaded dictionary is refused. */
+    ck_assert_int_eq(spiral_dict_add(d, "新词", strlen("新词"), 1), SPIRAL_EINVAL);
+    spiral_dict_free(d);
+}
+END_TEST
+
+START_TEST(compiled_words_are_normalised)
+{
+    spiral_dict *d;
+
+    ck_assert_int_eq(spiral_dict_load(&d, ZH_DICT, NULL), SPIRAL_OK);
+    /* jieba lists "B超" and "T恤"; input arrives case-folded. */
+    ck_assert(find(d, "b超", NULL) & SPIRAL_DICT_WORD);
+    ck_assert_uint_eq(find(d, "B超", NULL), 0);
+    spiral_dict_free(d);
+}
+END_TEST
+
+START_TEST(compiled_truncated_is_parse_error)
+{
+    spiral_dict *d = (spiral_dict *)&d;
+    spiral_error err;
+    char head[200];
+    FILE *f = fopen(ZH_DICT, "rb");
+
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fread(head, 1, sizeof head, f), sizeof head);
+    fclose(f);
+    write_file("build/test-zhdict-truncated.dict", head, sizeof head);
+    ck_assert_int_eq(spiral_dict_load(&d, "build/test-zhdict-truncated.dict", &err),
+                     SPIRAL_EPARSE);
+    ck_assert_ptr_null(d);
+    ck_assert_str_eq(err.file, "build/test-zhdict-truncated.dict");
+    ck_assert(strstr(err.message, "corrupt") != NULL);
+    /* A header that is too short. */
+    write_file("build/test-zhdict-truncated.dict", head, 20);
+    ck_assert_int_eq(spiral_dict_load(&d, "build/test-zhdict-truncated.dict", &err),
+                     SPIRAL_EPARSE);
+    ck_assert_ptr_null(d);
+    remove("build/test-zhdict-truncated.dict");
+}
+END_TEST
+
+START_TEST(compiled_bad_version_is_parse_error)
+{
+    spiral_dict *d;
+    spiral_error err;
+    char head[128];
+    FILE *f = fopen(ZH_DICT, "rb");
+
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fread(head, 1, sizeof head, f), sizeof head);
+    fclose(f);
+    head[8] = 99;
+    write_file("build/test-zhdict-version.dict", head, sizeof head);
+    ck_assert_int_eq(spiral_dict_load(&d, "build/test-zhdict-version.dict", &err), SPIRAL_EPARSE);
+    ck_assert(strstr(err.message, "version") != NULL);
+    remove("build/test-zhdict-version.dict");
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Text dictionaries and errors                                        */
+/* ------------------------------------------------------------------ */
+
+START_TEST(missing_file_is_io_error_with_path)
+{
+    spiral_dict *d = (spiral_dict *)&d;
+    spiral_error err;
+
+    ck_assert_int_eq(spiral_dict_load(&d, "build/no-such-dict.txt", &err), SPIRAL_EIO);
+    ck_assert_ptr_null(d);
+    ck_assert_int_eq(err.code, SPIRAL_EIO);
+    ck_assert_str_eq(err.file, "build/no-such-dict.txt");
+    ck_assert_int_eq(spiral_dict_load(&d, "build/no-such-dict.txt", NULL), SPIRAL_EIO);
+}
+END_TEST
+
+START_TEST(text_dictionary_loads_jieba_format)
+{
+    static const char text[] = "美方 3 n\n中方 1\r\n\n# a comment\n美国 4 ns\nNATO 2 nz\n零频 0\n";
+    spiral_dict *d;
+    spiral_error err;
+    float v = 0;
+
+    write_file("build/test-zhdict-ok.txt", text, sizeof text - 1);
+    ck_assert_int_eq(spiral_dict_load(&d, "build/test-zhdict-ok.txt", &err), SPIRAL_OK);
+    ck_assert_uint_eq(spiral_dict_size(d), 4);
+    ck_assert_uint_eq(find(d, "美方", &v), SPIRAL_DICT_WORD);
+    ck_assert_double_eq_tol(v, log(3.0 / 10.0), 1e-6);
+    ck_assert_uint_eq(find(d, "美", NULL), SPIRAL_DICT_PREFIX);
+    ck_assert_uint_eq(find(d, "nato", NULL), SPIRAL_DICT_WORD);
+    ck_assert_uint_eq(find(d, "零频", NULL), 0);
+    ck_assert_double_eq_tol(spiral_dict_logtotal(d), log(10.0), 1e-9);
+    ck_assert(!spiral_dict_has_hmm(d));
+    ck_assert_ptr_null(spiral_dict_hmm_start(d));
+    spiral_dict_free(d);
+    remove("build/test-zhdict-ok.txt");
+}
+END_TEST
+
+START_TEST(text_dictionary_bad_line_is_parse_error_with_line)
+{
+    static const char text[] = "美方 3 n\n中方 1 n\n俄方 many n\n";
+    spiral_dict *d = (spiral_dict *)&d;
+    spiral_error err;
+
+    write_file("build/test-zhdict-bad.txt", text, sizeof text - 1);
+    ck_assert_int_eq(spiral_dict_load(&d, "build/test-zhdict-bad.txt", &err), SPIRAL_EPARSE);
+    ck_assert_ptr_null(d);
+    ck_assert_str_eq(err.file, "build/test-zhdict-bad.txt");
+    ck_assert_uint_eq(err.line, 3);
+    ck_assert_uint_eq(err.column, strlen("俄方 ") + 1);
+    remove("build/test-zhdict-bad.txt");
+}
+END_TEST
+
+START_TEST(text_dictionary_word_without_freq_is_parse_error)
+{
+    static const char text[] = "美方 3\n中方\n";
+    spiral_dict *d;
+    spiral_error err;
+
+    write_file("build/test-zhdict-nofreq.txt", text, sizeof text - 1);
+    ck_assert_int_eq(spiral_dict_load(&d, "build/test-zhdict-nofreq.txt", &err), SPIRAL_EPARSE);
+    ck_assert_uint_eq(err.line, 2);
+    remove("build/test-zhdict-nofreq.txt");
+}
+END_TEST
+
+START_TEST(text_dictionary_invalid_utf8_is_parse_error)
+{
+    static const char text[] = "美方 3\n\xE7\xBE 2\n";
+    spiral_dict *d;
+    spiral_error err;
+
+    write_file("build/test-zhdict-utf8.txt", text, sizeof text - 1);
+    ck_assert_int_eq(spiral_dict_load(&d, "build/test-zhdict-utf8.txt", &err), SPIRAL_EPARSE);
+    ck_assert_uint_eq(err.line, 2);
+    remove("build/test-zhdict-utf8.txt");
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* User dictionaries                                                   */
+/* ------------------------------------------------------------------ */
+
+START_TEST(user_dictionary_add_and_find)
+{
+    spiral_dict *u;
+    float v = -1;
+
+    ck_assert_int_eq(spiral_dict_new(&u), SPIRAL_OK);
+    ck_assert(spiral_dict_is_user(u));
+    ck_assert_uint_eq(spiral_dict_size(u), 0);
+    ck_assert_uint_eq(find(u, "美方", NULL), 0);
+    ck_assert_int_eq(spiral_dict_add(u, "严正交涉", strlen("严正交涉"), 0), SPIRAL_OK);
+    ck_assert_int_eq(spiral_dict_add(u, "严正", strlen("严正"), 50), SPIRAL_OK);
+    ck_assert_int_eq(spiral_dict_add(u, "NATO", 4, 7), SPIRAL_OK);
+    ck_assert_uint_eq(spiral_dict_size(u), 3);
+    ck_assert_uint_eq(find(u, "严正交涉", &v), SPIRAL_DICT_WORD);
+    ck_assert(v == 0);
+    ck_assert_uint_eq(find(u, "严正", &v), SPIRAL_DICT_WORD | SPIRAL_DICT_PREFIX);
+    ck_assert(v == 50);
+    ck_assert_uint_eq(find(u, "严正交", NULL), SPIRAL_DICT_PREFIX);
+    ck_assert_uint_eq(find(u, "nato", &v), SPIRAL_DICT_WORD);
+    ck_assert(v == 7);
+    /* Adding again replaces the frequency and does not count twice. */
+    ck_assert_int_eq(spiral_dict_add(u, "nato", 4, 9), SPIRAL_OK);
+    ck_assert_uint_eq(spiral_dict_size(u), 3);
+    ck_assert_uint_eq(find(u, "nato", &v), SPIRAL_DICT_WORD);
+    ck_assert(v == 9);
+    spiral_dict_free(u);
+}
+END_TEST
+
+START_TEST(user_dictionary_rejects_bad_words)
+{
+    spiral_dict *u;
+
+    ck_assert_int_eq(spiral_dict_new(&u), SPIRAL_OK);
+    ck_assert_int_eq(spiral_dict_add(u, "", 0, 1), SPIRAL_EINVAL);
+    ck_assert_int_eq(spiral_dict_add(u, "\xE7\xBE", 2, 1), SPIRAL_EINVAL);
+    ck_assert_int_eq(spiral_dict_add(u, "a\0b", 3, 1), SPIRAL_EINVAL);
+    ck_assert_int_eq(spiral_dict_add(u, "美方", strlen("美方"), -1), SPIRAL_EINVAL);
+    ck_assert_int_eq(spiral_dict_add(u, "美方", strlen("美方"), NAN), SPIRAL_EINVAL);
+    ck_assert_int_eq(spiral_dict_add(NULL, "美方", strlen("美方"), 1), SPIRAL_EINVAL);
+    ck_assert_uint_eq(spiral_dict_size(u), 0);
+    spiral_dict_free(u);
+}
+END_TEST
+
+START_TEST(user_dictionary_grows)
+{
+    spiral_dict *u;
+    char w[32];
+    int i;
+
+    ck_assert_int_eq(spiral_dict_new(&u), SPIRAL_OK);
+    for (i = 0; i < 5000; i++) {
+        snprintf(w, sizeof w, "词%d语", i);
+        ck_assert_int_eq(spiral_dict_add(u, w, strlen(w), (double)i), SPIRAL_OK);
+    }
+    ck_assert_uint_eq(spiral_dict_size(u), 5000);
+    for (i = 0; i < 5000; i += 7) {
+        float v = -1;
+        snprintf(w, sizeof w, "词%d语", i);
+        ck_assert_uint_eq(find(u, w, &v) & SPIRAL_DICT_WORD, SPIRAL_DICT_WORD);
+        ck_assert(v == (float)i);
+    }
+    spiral_dict_free(u);
+}
+END_TEST
+
+START_TEST(free_accepts_null)
+{
+    spiral_dict_free(NULL);
+    ck_assert_uint_eq(spiral_dict_size(NULL), 0);
+    ck_assert_uint_eq(spiral_dict_find(NULL, "a", 1, NULL), 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Allocation failures                                                 */
+/* ------------------------------------------------------------------ */
+
+START_TEST(user_dictionary_survives_allocation_failures)
+{
+    unsigned long n;
+    int done = 0;
+
+    for (n = 1; !done && n < 1000; n++) {
+        spiral_dict *u = NULL;
+        int rc, i;
+        char w[32];
+
+        spiral_alloc_fail_after(n, 0);
+        rc = spiral_dict_new(&u);
+        for (i = 0; rc == SPIRAL_OK && i < 300; i++) {
+            snprintf(w, sizeof w, "外交%d部", i);
+            rc = spiral_dict_add(u, w, strlen(w), 1);
+        }
+        spiral_alloc_fail_after(0, 0);
+        ck_assert(rc == SPIRAL_OK || rc == SPIRAL_ENOMEM);
+        if (rc == SPIRAL_OK) {
+            ck_assert_uint_eq(spiral_dict_size(u), 300);
+            done = 1;
+        }
+        spiral_dict_free(u);
+    }
+    ck_assert(done);
+}
+END_TEST
+
+START_TEST(text_load_survives_allocation_failures)
+{
+    static const char text[] = "美方 3 n\n中方 1 n\n俄方 2 n\n外交部 5 nt\n发言人 4 n\n";
+    unsigned long n;
+    int done = 0;
+
+    write_file("build/test-zhdict-alloc.txt", text, sizeof text - 1);
+    for (n = 1; !done && n < 1000; n++) {
+        spiral_dict *d = NULL;
+        spiral_error err;
+        int rc;
+
+        spiral_alloc_fail_after(n, 0);
+        rc = spiral_dict_load(&d, "build/test-zhdict-alloc.txt", &err);
+        spiral_alloc_fail_after(0, 0);
+        if (rc == SPIRAL_OK) {
+            ck_assert_uint_eq(spiral_dict_size(d), 5);
+            done = 1;
+        } else {
+            ck_assert_int_eq(rc, SPIRAL_ENOMEM);
+            ck_assert_int_eq(err.code, SPIRAL_ENOMEM);
+            ck_assert_ptr_null(d);
+        }
+        spiral_dict_free(d);
+    }
+    ck_assert(done);
+    remove("build/test-zhdict-alloc.txt");
+}
+END_TEST
+
+Suite *zhdict_suite(void)
+{
+    Suite *s = suite_create("zhdict");
+    TCase *tc = tcase_create("compiled");
+
+    tcase_add_test(tc, compiled_loads_words_prefixes_and_hmm);
+    tcase_add_test(tc, compiled_words_are_normalised);
+    tcase_add_test(tc, compiled_truncated_is_parse_error);
+    tcase_add_test(tc, compiled_bad_version_is_parse_error);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("text");
+    tcase_add_test(tc, missing_file_is_io_error_with_path);
+    tcase_add_test(tc, text_dictionary_loads_jieba_format);
+    tcase_add_test(tc, text_dictionary_bad_line_is_parse_error_with_line);
+    tcase_add_test(tc, text_dictionary_word_without_freq_is_parse_error);
+    tcase_add_test(tc, text_dictionary_invalid_utf8_is_parse_error);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("user");
+    tcase_add_test(tc, user_dictionary_add_and_find);
+    tcase_add_test(tc, user_dictionary_rejects_bad_words);
+    tcase_add_test(tc, user_dictionary_grows);
+    tcase_add_test(tc, free_accepts_null);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("alloc");
+    tcase_add_test(tc, user_dictionary_survives_allocation_failures);
+    tcase_add_test(tc, text_load_survives_allocation_failures);
+    suite_add_tcase(s, tc);
+    return s;
+}

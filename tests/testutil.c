@@ -1,0 +1,108 @@
+/*
+ * testutil.c - helpers shared by the Check suites.
+ */
+#define _DEFAULT_SOURCE 1 /* mkstemps */
+#include "testutil.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static spiral_dict *dict;
+static spiral_session *sessions[2];
+
+spiral_session *test_session(int with_dict)
+{
+    spiral_error err;
+
+    if (with_dict && dict == NULL)
+        ck_assert_msg(spiral_dict_load(&dict, TEST_DICT, &err) == SPIRAL_OK,
+                      "cannot load %s: %s", TEST_DICT, err.message);
+    if (sessions[with_dict] == NULL)
+        ck_assert_int_eq(spiral_session_new(&sessions[with_dict], with_dict ? dict : NULL,
+                                            NULL, NULL, &err), SPIRAL_OK);
+    return sessions[with_dict];
+}
+
+void test_teardown(void)
+{
+    spiral_session_free(sessions[0]);
+    spiral_session_free(sessions[1]);
+    sessions[0] = sessions[1] = NULL;
+    spiral_dict_free(dict);
+    dict = NULL;
+}
+
+const char *test_tokens(spiral_session *s, const char *text, const char *lang)
+{
+    static char out[8192];
+    const spiral_doc *doc;
+    const spiral_token *tok;
+    const spiral_sentence *sent;
+    const char *norm;
+    size_t ntok, nsent, i, t, o = 0;
+    spiral_error err;
+
+    ck_assert_int_eq(spiral_session_analyze(s, text, strlen(text), lang, &doc, &err), SPIRAL_OK);
+    ck_assert(test_offsets_ok(doc, text));
+    tok = spiral_doc_tokens(doc, &ntok);
+    sent = spiral_doc_sentences(doc, &nsent);
+    norm = spiral_doc_norm(doc, NULL);
+    out[0] = '\0';
+    for (i = 0; i < nsent; i++) {
+        if (i)
+            o += (size_t)snprintf(out + o, sizeof out - o, " || ");
+        for (t = sent[i].first_token; t < sent[i].first_token + sent[i].ntokens; t++)
+            o += (size_t)snprintf(out + o, sizeof out - o, "%s%.*s",
+                                  t > sent[i].first_token ? "|" : "",
+                                  (int)(tok[t].norm_end - tok[t].norm_start),
+                                  norm + tok[t].norm_start);
+    }
+    return out;
+}
+
+static int boundary(const char *text, size_t len, uint32_t at)
+{
+    return at == len || at == 0 || ((unsigned char)text[at] & 0xC0) != 0x80;
+}
+
+int test_offsets_ok(const spiral_doc *doc, const char *text)
+{
+    const spiral_token *tok;
+    const spiral_sentence *sent;
+    size_t ntok, nsent, i, len = strlen(text);
+    uint32_t prev = 0;
+
+    tok = spiral_doc_tokens(doc, &ntok);
+    sent = spiral_doc_sentences(doc, &nsent);
+    for (i = 0; i < ntok; i++) {
+        if (tok[i].start >= tok[i].end || tok[i].end > len || tok[i].start < prev ||
+            !boundary(text, len, tok[i].start) || !boundary(text, len, tok[i].end))
+            return 0;
+        prev = tok[i].end;
+    }
+    for (i = 0; i < nsent; i++)
+        if (sent[i].start != tok[sent[i].first_token].start ||
+            sent[i].end != tok[sent[i].first_token + sent[i].ntokens - 1].end)
+            return 0;
+    return 1;
+}
+
+const char *test_tmpfile(const char *s, size_t len, const char *suffix, int slot)
+{
+    static char paths[4][256];
+    char *p = paths[slot & 3];
+    FILE *f;
+    int fd;
+
+    snprintf(p, sizeof paths[0], "/tmp/spiral-test-XXXXXX%s", suffix);
+    fd = mkstemps(p, (int)strlen(suffix));
+    ck_assert_int_ge(fd, 0);
+    f = fdopen(fd, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(s, 1, len, f), len);
+    fclose(f);
+    return p;
+}

@@ -1,0 +1,31 @@
+/*
+ * testutil.h - helpers shared by the Check suites.
+ */
+#ifndef SPIRAL_TESTUTIL_H
+#define SPIRAL_TESTUTIL_H
+
+#include <stddef.h>
+
+#include "spiral.h"
+
+/* Where the built Chinese dictionary is (the Makefile builds it first). */
+#define TEST_DICT "build/zh.dict"
+
+/* A session over the built dictionary (or none when `with_dict` is 0) and
+ * no lexicon, kept for the whole test; freed by test_teardown(). */
+spiral_session *test_session(int with_dict);
+void test_teardown(void);
+
+/* The normalised tokens of text joined by '|', e.g. "we|will|not"; sentence
+ * breaks are written as " || ".  Returns a static buffer. */
+const char *test_tokens(spiral_session *s, const char *text, const char *lang);
+
+/* Whether every token's and sentence's [start, end) slices the original
+ * text on character boundaries and the tokens are in order. */
+int test_offsets_ok(const spiral_doc *doc, const char *text);
+
+/* Write s to a fresh temporary file and return its path (static buffer per
+ * call index 0..3). */
+const char *test_tmpfile(const char *s, size_t len, const char *suffix, int slot);
+
+#endif
