@@ -32,7 +32,7 @@ ALL_CPPFLAGS = -Iinclude -Isrc -D_POSIX_C_SOURCE=200809L -DPCRE2_CODE_UNIT_WIDTH
                $(PKG_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS   = $(WARN) $(CFLAGS) $(SANFLAGS) -MMD -MP
 ALL_LDFLAGS  = $(SANFLAGS) $(LDFLAGS)
-LIBS         = $(PKG_LIBS) -lm -lpthread
+LIBS         = $(PKG_LIBS) -lcsv -lm -lpthread
 
 LIB_SRC  = $(sort $(wildcard src/*.c))
 CLI_SRC  = $(sort $(wildcard src/cli/*.c))

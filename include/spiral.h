@@ -76,7 +76,10 @@ typedef enum spiral_format {
     SPIRAL_FORMAT_AUTO = 0, /* from the extension, else from the content */
     SPIRAL_FORMAT_JSONL,    /* one JSON object a line */
     SPIRAL_FORMAT_LINES,    /* one statement a line of plain text */
-    SPIRAL_FORMAT_DOC       /* the whole file is one statement */
+    SPIRAL_FORMAT_DOC,      /* the whole file is one statement */
+    SPIRAL_FORMAT_HTML,     /* a web page: its main text is one statement */
+    SPIRAL_FORMAT_FEED,     /* RSS 2.0 or Atom 1.0: one statement per item/entry */
+    SPIRAL_FORMAT_CSV       /* CSV/TSV with a header: one statement per row */
 } spiral_format;
 
 /* What to do with bytes that are not valid UTF-8. */
@@ -89,9 +92,15 @@ typedef struct spiral_read_opts {
     spiral_format format;
     spiral_utf8_policy invalid_utf8;
     size_t max_record_bytes; /* a longer record is rejected (SPIRAL_ELIMIT) */
+    size_t max_doc_bytes;    /* a larger HTML/XML/CSV document is rejected (SPIRAL_ELIMIT) */
+    /* CSV/TSV columns, by header name (NULL: id/date/actor absent; text: "text") */
+    const char *text_column, *id_column, *date_column, *actor_column;
+    char csv_delimiter;      /* 0: ',' for .csv and content, '\t' for .tsv */
 } spiral_read_opts;
 
-#define SPIRAL_READ_OPTS_INIT { SPIRAL_FORMAT_AUTO, SPIRAL_UTF8_REJECT, (size_t)64 << 20 }
+#define SPIRAL_READ_OPTS_INIT \
+    { SPIRAL_FORMAT_AUTO, SPIRAL_UTF8_REJECT, (size_t)64 << 20, (size_t)64 << 20, \
+      NULL, NULL, NULL, NULL, 0 }
 
 /* One statement.  Strings are NUL-terminated UTF-8 and NULL when the field
  * was absent; all are borrowed from the reader and valid until the next

@@ -211,6 +211,8 @@ void spiral_reader_free(spiral_reader *r)
 {
     if (r == NULL)
         return;
+    if (r->fmt_free)
+        r->fmt_free(r->fmt_state);
     if (r->own && r->f)
         fclose(r->f);
     spiral_free(r->path);

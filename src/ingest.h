@@ -28,6 +28,8 @@ struct spiral_reader {
     spiral_buf line;         /* the current record's bytes */
     spiral_buf fixed;        /* the text with bad UTF-8 replaced */
     spiral_buf id;           /* FILE:LINE ids */
+    void *fmt_state;         /* HTML/feed/CSV reader state (the format module's) */
+    void (*fmt_free)(void *state);
     json_t *json;            /* the current JSONL record */
     char *meta;              /* its unknown fields, serialised */
     spiral_record rec;
