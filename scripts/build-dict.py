@@ -21,7 +21,7 @@ What is changed on the way, and why:
     一万五千元 ...) are dropped: following the PKU/CTB convention a numeral
     and its classifier are two words, and the segmenter builds numbers itself.
     Words such as 一些, 一起, 一定, 十分 are kept: their second part is not a
-    classifier.
+    classifier; so is 一个, used as an indefinite article.
 
 The output format ("SPZHDICT" version 1) is described in src/zhdict.c; it is
 a hash table laid out so that the C loader only reads and checks it.
@@ -51,6 +51,8 @@ CLASSIFIERS = set(
     "双对副份篇首封句段章节颗粒枚匹棵株朵滴杯碗瓶袋箱吨斤亩元岁年天期轮代辈倍"
     "股笔声阵步眼拳")
 CLASSIFIERS2 = {"公里", "公斤", "美元", "万元", "亿元", "个月", "多年", "多个"}
+# 一个 works as an indefinite article; both SIGHAN standards keep it whole.
+NUMERAL_WORDS = {"一个"}
 
 
 def die(msg):
@@ -82,7 +84,7 @@ def normalise(w):
 
 def numeral_classifier(word, tag):
     """True for jieba entries that are a number followed by a classifier."""
-    if tag not in ("m", "mq"):
+    if tag not in ("m", "mq") or word in NUMERAL_WORDS:
         return False
     i = 1 if word.startswith("第") else 0
     j = i

@@ -5,7 +5,7 @@ Usage: scripts/eval_seg.py SPIRAL SEG_DIR [--jieba-python PY] [--corpus NAME ...
 
 For each corpus (pku, msr) it segments SEG_DIR/<corpus>_test_raw.utf8 with
 `SPIRAL tokens --format lines FILE` (one JSON object a line; the words are the
-"text" of each token, the original slice of the line) and scores the words
+"text" of each token, the original slice of the line, see record_words()) and scores the words
 against SEG_DIR/<corpus>_test_gold.utf8 as the bakeoff scorer does:
 precision, recall and F1 over word spans, where a word is right when both its
 start and its end fall where the gold has them.  Spans are counted over the
@@ -64,6 +64,33 @@ def score(gold_words, test_words):
     return p, r, f, len(gs), len(ts)
 
 
+def record_words(rec):
+    """The words of one record: the original text of its tokens, in order.
+
+    A token's "start"/"end" are byte offsets into the original line and its
+    "text" is that slice.  When normalisation expands one character into
+    several (℃ -> °C) and they become separate tokens, each maps back to the
+    same original bytes; such overlapping tokens are merged, so that every
+    original character is counted once.
+    """
+    words = []
+    prev_end = -1
+    for sent in rec.get("sentences", []):
+        for tok in sent.get("tokens", []):
+            start, end, text = tok["start"], tok["end"], tok["text"].encode("utf-8")
+            if start < prev_end and words:
+                if end > prev_end:
+                    words[-1] += text[prev_end - start:]
+                    prev_end = end
+                continue
+            words.append(text)
+            prev_end = end
+    out = []
+    for w in words:
+        out.extend(split_words(w.decode("utf-8", "replace")))
+    return out
+
+
 def spiral_words(spiral, raw):
     proc = subprocess.run([spiral, "tokens", "--format", "lines", raw],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -75,12 +102,9 @@ def spiral_words(spiral, raw):
         if not line.strip():
             continue
         try:
-            rec = json.loads(line)
-        except ValueError as e:
-            raise RuntimeError("line %d of spiral's output is not JSON: %s" % (n, e))
-        for sent in rec.get("sentences", []):
-            for tok in sent.get("tokens", []):
-                words.extend(split_words(tok["text"]))
+            words.extend(record_words(json.loads(line)))
+        except (ValueError, KeyError, TypeError) as e:
+            raise RuntimeError("line %d of spiral's output is not a tokens record: %s" % (n, e))
     return words
 
 

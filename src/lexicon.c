@@ -434,6 +434,7 @@ static int parse_line(spiral_lexicon *lex, builder *b, char *s, const char *file
     char *field[5];
     size_t col[5], nf = 0, bad;
     char *p = s, *end;
+    size_t linelen = strlen(s);
     spiral_entry e;
     int rc, oom = 0;
 
@@ -446,7 +447,7 @@ static int parse_line(spiral_lexicon *lex, builder *b, char *s, const char *file
         *p++ = '\0';
     }
     if (nf < 3)
-        return fail(b, err, SPIRAL_EPARSE, file, line, strlen(s) + 1,
+        return fail(b, err, SPIRAL_EPARSE, file, line, linelen + 1,
                     "%s", "expected pattern<TAB>category<TAB>weight[<TAB>flags]");
     if (nf > 4)
         return fail(b, err, SPIRAL_EPARSE, file, line, col[4],

@@ -6,7 +6,10 @@
  * walking the lexicon's trie over the normalised tokens (a space between
  * Latin tokens, nothing between Han ones, and a wildcard edge that swallows
  * the rest of a token), keeping the longest match for each start; regular
- * expressions add their matches, widened to whole tokens.  Overlaps are then
+ * expressions add their matches, widened to whole tokens.  A Chinese pattern
+ * may also match the tail of a longer word (制裁 in 单边制裁, 挑衅 in 军事挑衅:
+ * Chinese compounds put the head last) but never its head or middle, so
+ * 印度 does not match inside 印度尼西亚.  Overlaps are then
  * resolved longest first, so "arms control" beats "arms" and each stretch of
  * text is counted once.  Because matches start and end on token boundaries,
  * 印度 never matches inside 印度尼西亚.
@@ -23,10 +26,16 @@ typedef struct walk {
     const spiral_token *tok;
     const unsigned char *norm;
     uint32_t start, end;   /* start token; end of the sentence */
+    uint32_t skip;         /* bytes of the start token skipped (tail match) */
     spiral_cand best;
 } walk;
 
-static void walk_token(walk *w, int32_t node, uint32_t t, uint32_t wilds);
+static void walk_token_from(walk *w, int32_t node, uint32_t t, uint32_t wilds, size_t from);
+
+static void walk_token(walk *w, int32_t node, uint32_t t, uint32_t wilds)
+{
+    walk_token_from(w, node, t, wilds, 0);
+}
 
 static void after_token(walk *w, int32_t node, uint32_t t, uint32_t wilds)
 {
@@ -40,6 +49,7 @@ static void after_token(walk *w, int32_t node, uint32_t t, uint32_t wilds)
             w->best.n = n;
             w->best.entry = e;
             w->best.wilds = wilds;
+            w->best.skip = w->skip;
         }
     }
     if (t + 1 < w->end) {
@@ -51,17 +61,17 @@ static void after_token(walk *w, int32_t node, uint32_t t, uint32_t wilds)
     }
 }
 
-static void walk_token(walk *w, int32_t node, uint32_t t, uint32_t wilds)
+static void walk_token_from(walk *w, int32_t node, uint32_t t, uint32_t wilds, size_t from)
 {
     const spiral_token *tk = &w->tok[t];
     const unsigned char *p = w->norm + tk->norm_start;
     size_t len = tk->norm_end - tk->norm_start, k;
 
-    for (k = 0;; k++) {
+    for (k = from;; k++) {
         int32_t wild = spiral_trie_child(w->trie, node, SPIRAL_TRIE_WILD);
 
         /* "sanction*": the rest of this token is the wildcard's. */
-        if (wild >= 0 && k > 0)
+        if (wild >= 0 && k > from)
             after_token(w, wild, t, wilds + 1);
         if (k == len) {
             after_token(w, node, t, wilds);
@@ -72,7 +82,8 @@ static void walk_token(walk *w, int32_t node, uint32_t t, uint32_t wilds)
     }
 }
 
-static int add_cand(spiral_doc *d, uint32_t first, uint32_t n, int32_t entry, uint32_t wilds)
+static int add_cand(spiral_doc *d, uint32_t first, uint32_t n, int32_t entry, uint32_t wilds,
+                    uint32_t skip)
 {
     spiral_cand *c;
 
@@ -83,6 +94,34 @@ static int add_cand(spiral_doc *d, uint32_t first, uint32_t n, int32_t entry, ui
     c->n = n;
     c->entry = entry;
     c->wilds = wilds;
+    c->skip = skip;
+    return SPIRAL_OK;
+}
+
+/* Chinese patterns of two or more characters that end a longer Han word:
+ * the longest such tail that is an entry. */
+static int tail_cands(spiral_doc *d, walk *w, uint32_t t)
+{
+    const spiral_token *tk = &d->tk.tok[t];
+    const unsigned char *p = w->norm + tk->norm_start;
+    size_t len = tk->norm_end - tk->norm_start, off;
+
+    /* Han characters are 3 bytes (4 in the supplementary planes); start
+     * at each character boundary after the first, leaving at least two. */
+    for (off = 1; off + 6 <= len; off++) {
+        if ((p[off] & 0xC0) == 0x80)
+            continue;
+        memset(&w->best, 0, sizeof w->best);
+        w->skip = (uint32_t)off;
+        walk_token_from(w, 0, t, 0, off);
+        if (w->best.n > 0 && d->lex->e[w->best.entry].lang_zh &&
+            d->lex->e[w->best.entry].family != SPIRAL_FAM_MODIFIER) {
+            w->skip = 0;
+            return add_cand(d, w->best.first, w->best.n, w->best.entry, w->best.wilds,
+                            (uint32_t)off);
+        }
+    }
+    w->skip = 0;
     return SPIRAL_OK;
 }
 
@@ -121,7 +160,7 @@ static int regex_cands(spiral_doc *d, const spiral_lexicon *lex, const spiral_se
                 ;
             for (b = a; b < s->first_token + s->ntokens && tok[b].norm_start < ov[1]; b++)
                 ;
-            if (b > a && add_cand(d, a, b - a, ei, 0) < 0)
+            if (b > a && add_cand(d, a, b - a, ei, 0, 0) < 0)
                 return SPIRAL_ENOMEM;
             at = ov[1];
         }
@@ -135,6 +174,8 @@ static int cand_order(const void *x, const void *y)
 
     if (a->n != b->n)
         return a->n > b->n ? -1 : 1;
+    if (a->skip != b->skip)
+        return a->skip < b->skip ? -1 : 1;
     if (a->wilds != b->wilds)
         return a->wilds < b->wilds ? -1 : 1;
     if (a->first != b->first)
@@ -168,7 +209,7 @@ static int emit_hit(spiral_doc *d, const spiral_lexicon *lex, const spiral_cand 
     memset(h, 0, sizeof *h);
     h->first_token = c->first;
     h->ntokens = c->n;
-    h->start = tok[c->first].start;
+    h->start = c->skip ? d->nt.map[tok[c->first].norm_start + c->skip] : tok[c->first].start;
     h->end = tok[c->first + c->n - 1].end;
     h->sentence = sentence;
     h->family = e->family == SPIRAL_FAM_THREAT ? SPIRAL_THREAT
@@ -206,9 +247,13 @@ int spiral_match_doc(spiral_doc *d, const spiral_lexicon *lex)
             w.norm = (const unsigned char *)d->nt.text.data;
             w.start = t;
             w.end = end;
+            w.skip = 0;
             memset(&w.best, 0, sizeof w.best);
             walk_token(&w, 0, t, 0);
-            if (w.best.n > 0 && add_cand(d, w.best.first, w.best.n, w.best.entry, w.best.wilds) < 0)
+            if (w.best.n > 0 &&
+                add_cand(d, w.best.first, w.best.n, w.best.entry, w.best.wilds, 0) < 0)
+                return SPIRAL_ENOMEM;
+            if (d->tk.tok[t].kind == SPIRAL_TOK_HAN && tail_cands(d, &w, t) < 0)
                 return SPIRAL_ENOMEM;
         }
         if (lex->nregex && regex_cands(d, lex, s) < 0)

@@ -15,10 +15,11 @@
  *      character alone.  No edge may end inside an ASCII run (NATO, 5g).
  *   2. The most probable path through the graph by dynamic programming, where
  *      a path's score is the sum of its words' log probabilities plus a fixed
- *      bonus per word (WORD_BONUS).  jieba has no bonus; its dictionary
- *      counts many phrases (新世纪, 检察机关, 信息技术) as words, and the bonus
- *      tips the balance towards the shorter words that both standards use,
- *      while idioms and names, whose parts are not words, stay whole.
+ *      bonus per word (WORD_BONUS, or SINGLE_BONUS for a single character).
+ *      jieba has no bonus; its dictionary counts many phrases (新世纪,
+ *      检察机关, 信息技术) as words, and the bonus tips the balance towards
+ *      the shorter words that both standards use, while idioms and names,
+ *      whose parts are not words, stay whole.
  *   3. Runs of single characters that the path leaves are unknown words to
  *      guess: if the run is not itself a word, jieba's HMM (B/M/E/S states,
  *      Viterbi) groups them.  Unlike jieba, a group is kept only when none of
@@ -37,8 +38,11 @@
 #include "alloc.h"
 #include "zhdict.h"
 
-/* Score added to every word of a path (see point 2 above). */
+/* Score added to every word of a path (see point 2 above); a word of one
+ * character gets less, since the bonus is there to split phrases into words,
+ * not words into characters. */
 #define WORD_BONUS 2.0
+#define SINGLE_BONUS 1.0
 /* Log probability of a number or date built by the rules below. */
 #define NUMBER_LOGP (-8.0)
 /* Log total used for unknown characters when there is no dictionary. */
@@ -58,7 +62,7 @@ enum { K_SINGLE = 0, K_DICT, K_NUMBER, K_ASCII, K_USER };
 typedef struct zh_edge {
     uint32_t end;
     unsigned char kind;
-    double score; /* log probability + WORD_BONUS */
+    double score; /* log probability + the word's bonus */
 } zh_edge;
 
 typedef struct zh_edges {
@@ -490,7 +494,8 @@ static int dict_edges(const zh_ctx *c, const spiral_dict *d, int kind, uint32_t 
     for (e = k + 1; e <= limit; e++) {
         f = spiral_dict_find(d, c->s + off[k], off[e] - off[k], &v);
         if ((f & SPIRAL_DICT_WORD) != 0 && can_cut(c, e)
-            && (rc = edges_push(out, e, kind, (double)v + WORD_BONUS)) < 0)
+            && (rc = edges_push(out, e, kind,
+                                (double)v + (e - k == 1 ? SINGLE_BONUS : WORD_BONUS))) < 0)
             return rc;
         if ((f & SPIRAL_DICT_PREFIX) == 0)
             break;
@@ -528,7 +533,7 @@ static int main_edges(const zh_ctx *c, uint32_t k, uint32_t limit, zh_edges *out
         if (z->cls[k] == C_HAN && (rc = cn_edges(c, k, out)) < 0)
             return rc;
     }
-    if ((rc = edges_push(out, k + 1, K_SINGLE, (double)v + WORD_BONUS)) < 0)
+    if ((rc = edges_push(out, k + 1, K_SINGLE, (double)v + SINGLE_BONUS)) < 0)
         return rc;
     /* Drop edges past limit (numbers may run on). */
     {
@@ -585,9 +590,10 @@ static int user_edges(const zh_ctx *c, uint32_t k, zh_edges *out)
     if ((rc = dict_edges(c, c->user, K_USER, k, c->n, out)) < 0)
         return rc;
     for (i = first; i < out->n; i++) {
-        double freq = out->v[i].score - WORD_BONUS, inner;
+        double bonus = out->v[i].end - k == 1 ? SINGLE_BONUS : WORD_BONUS;
+        double freq = out->v[i].score - bonus, inner;
         if (freq > 0) {
-            out->v[i].score = log(freq) - c->logtotal + WORD_BONUS;
+            out->v[i].score = log(freq) - c->logtotal + bonus;
         } else {
             if ((rc = inner_best(c, k, out->v[i].end, &inner)) < 0)
                 return rc;

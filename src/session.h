@@ -17,6 +17,7 @@ typedef struct spiral_cand {
     uint32_t first, n;
     int32_t entry;
     uint32_t wilds;     /* wildcard edges used: exact patterns win ties */
+    uint32_t skip;      /* normalised bytes of the first token before the match */
 } spiral_cand;
 
 struct spiral_doc {

@@ -160,7 +160,8 @@ START_TEST(numeral_and_classifier_are_two_words)
 {
     spiral_dict *d = load_dict();
 
-    CHECK_SEG(d, NULL, "一个国家", "一/个/国家");
+    CHECK_SEG(d, NULL, "三个国家", "三/个/国家");
+    CHECK_SEG(d, NULL, "一个国家", "一个/国家"); /* an article, kept whole */
     CHECK_SEG(d, NULL, "第一次会晤", "第一/次/会晤");
     CHECK_SEG(d, NULL, "一些国家", "一些/国家");
     spiral_dict_free(d);

@@ -12,6 +12,54 @@
 
 static spiral_dict *dict;
 static spiral_session *sessions[2];
+static spiral_lexicon *lexicon;
+static spiral_session *scoring;
+
+spiral_session *test_scoring_session(void)
+{
+    spiral_error err;
+
+    if (scoring == NULL) {
+        test_session(1);
+        ck_assert_msg(spiral_lexicon_load(&lexicon, "tests/data/lex", &err) == SPIRAL_OK,
+                      "test lexicon: %s:%lu: %s", err.file, err.line, err.message);
+        ck_assert_int_eq(spiral_session_new(&scoring, dict, lexicon, NULL, &err), SPIRAL_OK);
+    }
+    return scoring;
+}
+
+const char *test_hits(const char *text, const char *lang, const spiral_doc **out)
+{
+    static char buf[4096];
+    const spiral_hit *h;
+    const spiral_doc *doc;
+    spiral_error err;
+    size_t n, i, o = 0;
+
+    ck_assert_int_eq(spiral_session_analyze(test_scoring_session(), text, strlen(text), lang,
+                                            &doc, &err), SPIRAL_OK);
+    h = spiral_doc_hits(doc, &n);
+    buf[0] = '\0';
+    for (i = 0; i < n; i++) {
+        unsigned bit;
+        int first = 1;
+
+        o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s=%.*s@%.1f[", i ? " | " : "",
+                              h[i].category, (int)(h[i].end - h[i].start), text + h[i].start,
+                              h[i].score);
+        for (bit = 1; bit <= SPIRAL_RULE_RHETORICAL; bit <<= 1) {
+            if (h[i].rules & bit) {
+                o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", first ? "" : ",",
+                                      spiral_rule_name(bit));
+                first = 0;
+            }
+        }
+        o += (size_t)snprintf(buf + o, sizeof buf - o, "]");
+    }
+    if (out)
+        *out = doc;
+    return buf;
+}
 
 spiral_session *test_session(int with_dict)
 {
@@ -28,6 +76,10 @@ spiral_session *test_session(int with_dict)
 
 void test_teardown(void)
 {
+    spiral_session_free(scoring);
+    scoring = NULL;
+    spiral_lexicon_free(lexicon);
+    lexicon = NULL;
     spiral_session_free(sessions[0]);
     spiral_session_free(sessions[1]);
     sessions[0] = sessions[1] = NULL;

@@ -16,6 +16,14 @@
 spiral_session *test_session(int with_dict);
 void test_teardown(void);
 
+/* A session over the built dictionary and the test lexicon in
+ * tests/data/lex (shared by the match and score suites). */
+spiral_session *test_scoring_session(void);
+
+/* Analyse text and describe its hits as "category=text[rule,rule]" joined
+ * by " | " (score to one decimal after '@'); the doc is returned in *out. */
+const char *test_hits(const char *text, const char *lang, const spiral_doc **out);
+
 /* The normalised tokens of text joined by '|', e.g. "we|will|not"; sentence
  * breaks are written as " || ".  Returns a static buffer. */
 const char *test_tokens(spiral_session *s, const char *text, const char *lang);

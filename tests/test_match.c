@@ -1,0 +1,119 @@
+/*
+ * test_match.c - finding lexicon entries: phrases, wildcards, regular
+ * expressions, longest match, Chinese word boundaries, Traditional and
+ * full-width input.
+ */
+#include <check.h>
+#include <string.h>
+
+#include "suites.h"
+#include "testutil.h"
+
+START_TEST(phrases_and_longest_match)
+{
+    /* "arms control" beats "arms"; "unprovoked aggression" beats "aggression". */
+    ck_assert_str_eq(test_hits("Both sides support arms control.", "en", NULL),
+                     "reassurance.agreement=arms control@2.5[]");
+    ck_assert_str_eq(test_hits("It was an act of unprovoked aggression.", "en", NULL),
+                     "threat.accusation=unprovoked aggression@3.0[]");
+    ck_assert_str_eq(test_hits("They said all options are on the table.", "en", NULL),
+                     "threat.warning=all options are on the table@3.0[]");
+    /* A phrase that does not complete leaves its parts to shorter entries. */
+    ck_assert_str_eq(test_hits("All options are open.", "en", NULL), "");
+}
+END_TEST
+
+START_TEST(wildcards)
+{
+    ck_assert_str_eq(test_hits("Washington sanctioned three firms.", "en", NULL),
+                     "threat.coercion=sanctioned@2.0[]");
+    ck_assert_str_eq(test_hits("They imposed new sanctions.", "en", NULL),
+                     "threat.coercion=sanctions@2.0[]");
+    /* impos* sanction* needs the two words next to each other */
+    ck_assert_str_eq(test_hits("They imposed sanctions.", "en", NULL),
+                     "threat.coercion=imposed sanctions@2.5[]");
+    /* an exact entry beats a wildcard of the same length */
+    ck_assert_str_eq(test_hits("We discussed sanctions relief.", "en", NULL),
+                     "reassurance.deescalation=sanctions relief@2.0[]");
+    ck_assert_str_eq(test_hits("We condemned it and condemn it again.", "en", NULL),
+                     "threat.accusation=condemned@2.0[] | threat.accusation=condemn@2.0[]");
+}
+END_TEST
+
+START_TEST(regular_expressions)
+{
+    ck_assert_str_eq(test_hits("This crosses Beijing's red lines.", "en", NULL),
+                     "threat.warning=red lines@2.0[]");
+    ck_assert_str_eq(test_hits("Crossing the line again.", "en", NULL),
+                     "threat.warning=Crossing the line@2.0[]");
+    ck_assert_str_eq(test_hits("如果继续挑衅，后果自负。", "zh", NULL),
+                     "threat.accusation=挑衅@2.0[conditional] | threat.warning=后果自负@3.0[conditional]");
+}
+END_TEST
+
+START_TEST(chinese_word_boundaries)
+{
+    /* 印度 is an entry (category none) and must not fire inside 印度尼西亚;
+     * 反对 must not fire inside 反对派 if the dictionary has it as a word. */
+    const spiral_doc *doc;
+    size_t n;
+
+    test_hits("印度尼西亚总统访问北京。", "zh", &doc);
+    spiral_doc_hits(doc, &n);
+    ck_assert_uint_eq(n, 0);
+    test_hits("印度总理访问北京。", "zh", &doc);
+    spiral_doc_hits(doc, &n);
+    ck_assert_uint_eq(n, 1);
+    /* the longest entry wins: 坚决反对, not 反对 */
+    ck_assert_str_eq(test_hits("中方坚决反对单边制裁。", "zh", NULL),
+                     "threat.opposition=坚决反对@2.5[] | threat.coercion=制裁@2.0[]");
+}
+END_TEST
+
+START_TEST(traditional_and_full_width_input)
+{
+    ck_assert_str_eq(test_hits("中方堅決反對單邊制裁。", "zh", NULL),
+                     "threat.opposition=堅決反對@2.5[] | threat.coercion=制裁@2.0[]");
+    ck_assert_str_eq(test_hits("雙方願意對話協商，合作共贏。", "zh", NULL),
+                     "reassurance.dialogue=對話協商@2.0[] | reassurance.cooperation=合作共贏@1.5[]");
+    ck_assert_str_eq(test_hits("ＷＥ ＣＯＮＤＥＭＮ ＩＴ.", "en", NULL),
+                     "threat.accusation=ＣＯＮＤＥＭＮ@2.0[]");
+    /* a dotted acronym and punctuation inside a pattern */
+    ck_assert_str_eq(test_hits("The U.S.-China talks resumed.", "en", NULL),
+                     "reassurance.dialogue=U.S.-China talks@2.0[]");
+}
+END_TEST
+
+START_TEST(offsets_point_into_original)
+{
+    const char *text = "美國政府嚴正交涉，堅決反對挑釁。";
+    const spiral_doc *doc;
+    const spiral_hit *h;
+    size_t n, i;
+
+    test_hits(text, "zh", &doc);
+    h = spiral_doc_hits(doc, &n);
+    ck_assert_uint_ge(n, 2);
+    for (i = 0; i < n; i++) {
+        ck_assert_uint_le(h[i].end, strlen(text));
+        ck_assert_uint_lt(h[i].start, h[i].end);
+    }
+    ck_assert_int_eq(memcmp(text + h[n - 1].start, "挑釁", strlen("挑釁")), 0);
+}
+END_TEST
+
+Suite *match_suite(void)
+{
+    Suite *s = suite_create("match");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_unchecked_fixture(tc, NULL, test_teardown);
+    tcase_add_test(tc, phrases_and_longest_match);
+    tcase_add_test(tc, wildcards);
+    tcase_add_test(tc, regular_expressions);
+    tcase_add_test(tc, chinese_word_boundaries);
+    tcase_add_test(tc, traditional_and_full_width_input);
+    tcase_add_test(tc, offsets_point_into_original);
+    suite_add_tcase(s, tc);
+    return s;
+}
