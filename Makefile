@@ -7,7 +7,7 @@
 #   make eval / eval-seg    validity figures (need ../shared)
 
 SHARED  ?= ../shared
-PKGS     = libpcre2-8 libxml-2.0 libutf8proc jansson opencc
+PKGS     = libpcre2-8 libxml-2.0 libutf8proc jansson opencc sqlite3
 SANITIZE ?=
 
 ifeq ($(SANITIZE),1)

@@ -340,6 +340,18 @@ int spiral_write_tokens_json(FILE *f, const spiral_record *rec, const spiral_doc
 int spiral_write_score_json(FILE *f, const spiral_record *rec, const spiral_doc *doc,
                             unsigned flags);
 
+/* ------------------------------------------------------------------ */
+/* Actors (speaker, targets, self versus other)                        */
+/* ------------------------------------------------------------------ */
+
+/* (section reserved: actors, issue 5) */
+
+/* ------------------------------------------------------------------ */
+/* Tracking over time (dyads, spiral metrics, store, report)           */
+/* ------------------------------------------------------------------ */
+
+/* (section reserved: tracking, issue 6) */
+
 #ifdef __cplusplus
 }
 #endif
