@@ -304,6 +304,8 @@ typedef struct spiral_hit {
     unsigned rules;                  /* SPIRAL_RULE_* */
     uint32_t mods[SPIRAL_HIT_MAX_MODS]; /* indices into spiral_doc_modifiers() */
     uint32_t nmods;
+    const char *target;              /* actor code, "UNRESOLVED", or NULL (none) */
+    int portrayal;                   /* SPIRAL_PORTRAY_* */
 } spiral_hit;
 
 typedef struct spiral_scores {
@@ -344,7 +346,62 @@ int spiral_write_score_json(FILE *f, const spiral_record *rec, const spiral_doc 
 /* Actors (speaker, targets, self versus other)                        */
 /* ------------------------------------------------------------------ */
 
-/* (section reserved: actors, issue 5) */
+/* Actor aliases (lexicons/actors.tsv, lexicons/referents.tsv, loaded by
+ * spiral_lexicon_load/add_dir from the lexicon directory) map names, short
+ * forms, capitals, ministries and office-holders (for their terms) to codes:
+ * ISO 3166 alpha-3 or organisations (NATO, EU, UN ...).  Special codes:
+ * SELF (first person: resolved to the speaker), UNRESOLVED (unnamed
+ * referents such as 个别国家), NONE (South China Sea: no actor).
+ * add_actors reads one more file in that format (before sealing). */
+int spiral_lexicon_add_actors(spiral_lexicon *lex, const char *path, spiral_error *err);
+
+/* What the analysis knows about a statement besides its text.  All fields
+ * may be NULL. */
+typedef struct spiral_context {
+    const char *lang;     /* "en", "zh", or NULL to detect */
+    const char *date;     /* ISO date: which office-holders' aliases apply */
+    const char *actor;    /* the record's actor, e.g. "CHN-MFA:Hua Chunying" */
+    const char *speaker;  /* an actor code that overrides `actor` (--actor) */
+    const char *target;   /* the record's target, used when a hit names none */
+} spiral_context;
+
+#define SPIRAL_CONTEXT_INIT { NULL, NULL, NULL, NULL, NULL }
+
+/* spiral_session_analyze() with the record's context: speaker, targets and
+ * self/other portrayal are resolved as README.md (Actors) describes. */
+int spiral_session_analyze_ctx(spiral_session *s, const char *text, size_t len,
+                               const spiral_context *ctx, const spiral_doc **out,
+                               spiral_error *err);
+
+/* Portrayal of a hit (spiral_hit.portrayal). */
+#define SPIRAL_PORTRAY_NONE  0
+#define SPIRAL_PORTRAY_SELF  1  /* the speaker portraying itself */
+#define SPIRAL_PORTRAY_OTHER 2  /* the speaker portraying another actor */
+
+/* An actor mentioned in the text. */
+typedef struct spiral_mention {
+    uint32_t start, end;          /* bytes in the original text */
+    uint32_t first_token, ntokens, sentence;
+    const char *code;             /* as resolved: SELF becomes the speaker when known */
+    const char *alias_code;       /* the alias's own code (SELF, UNRESOLVED, USA ...) */
+    const char *kind;             /* state, short, capital, leader, self, unnamed ... */
+    const char *alias;            /* the alias as written in the actor lexicon */
+} spiral_mention;
+
+/* How a statement's signals divide among their targets. */
+typedef struct spiral_target_share {
+    const char *target;           /* an actor code or "UNRESOLVED" */
+    double threat, reassurance;   /* sums of hit scores aimed at it */
+    unsigned hits;
+} spiral_target_share;
+
+/* The speaker's code, or NULL when unknown.  Borrowed from the lexicon. */
+const char *spiral_doc_speaker(const spiral_doc *doc);
+const spiral_mention *spiral_doc_mentions(const spiral_doc *doc, size_t *n);
+/* Targets in code order. */
+const spiral_target_share *spiral_doc_targets(const spiral_doc *doc, size_t *n);
+/* "self", "other" or NULL. */
+const char *spiral_portrayal_name(int portrayal);
 
 /* ------------------------------------------------------------------ */
 /* Tracking over time (dyads, spiral metrics, store, report)           */

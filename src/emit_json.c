@@ -212,6 +212,10 @@ static int emit_hit(spiral_buf *b, const spiral_doc *doc, const spiral_hit *h, i
     rc |= spiral_json_key(b, "pattern", 0);
     rc |= spiral_json_cstr(b, h->pattern);
     rc |= emit_entry_ref(b, h);
+    rc |= spiral_json_key(b, "target", 0);
+    rc |= spiral_json_cstr(b, h->target);
+    rc |= spiral_json_key(b, "portrayal", 0);
+    rc |= spiral_json_cstr(b, spiral_portrayal_name(h->portrayal));
     rc |= spiral_buf_puts(b, ",\"rules\":[");
     for (bit = 1; bit <= SPIRAL_RULE_RHETORICAL; bit <<= 1) {
         if (!(h->rules & bit))
@@ -235,6 +239,28 @@ static int emit_hit(spiral_buf *b, const spiral_doc *doc, const spiral_hit *h, i
     }
     rc |= spiral_buf_puts(b, "]}");
     return rc < 0 ? SPIRAL_ENOMEM : SPIRAL_OK;
+}
+
+/* "targets":[{"target":"USA","threat":2.5,"reassurance":0,"hits":2}, ...] */
+static int emit_targets(spiral_buf *b, const spiral_doc *doc)
+{
+    const spiral_target_share *t;
+    size_t n, i;
+    int rc = SPIRAL_OK;
+
+    t = spiral_doc_targets(doc, &n);
+    rc |= spiral_buf_puts(b, ",\"targets\":[");
+    for (i = 0; i < n; i++) {
+        rc |= spiral_buf_puts(b, i ? ",{\"target\":" : "{\"target\":");
+        rc |= spiral_json_cstr(b, t[i].target);
+        rc |= spiral_json_key(b, "threat", 0);
+        rc |= spiral_json_num(b, t[i].threat);
+        rc |= spiral_json_key(b, "reassurance", 0);
+        rc |= spiral_json_num(b, t[i].reassurance);
+        rc |= spiral_buf_printf(b, ",\"hits\":%u}", t[i].hits);
+    }
+    rc |= spiral_buf_putc(b, ']');
+    return rc;
 }
 
 static int emit_scores(spiral_buf *b, const spiral_scores *s)
@@ -280,8 +306,11 @@ int spiral_write_score_json(FILE *f, const spiral_record *rec, const spiral_doc 
     rc |= spiral_json_cstr(b, rec ? rec->title : NULL);
     rc |= spiral_json_key(b, "source", 0);
     rc |= spiral_json_cstr(b, rec ? rec->source : NULL);
+    rc |= spiral_json_key(b, "speaker", 0);
+    rc |= spiral_json_cstr(b, spiral_doc_speaker(doc));
     rc |= spiral_buf_printf(b, ",\"tokens\":%zu,\"n_sentences\":%zu", ntok, nsent);
     rc |= emit_scores(b, &sc);
+    rc |= emit_targets(b, doc);
     if (flags & SPIRAL_EMIT_HITS) {
         rc |= spiral_buf_puts(b, ",\"hits\":[");
         for (i = 0; i < nhits; i++)

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "error.h"
@@ -226,7 +227,8 @@ int spiral_lexicon_new(spiral_lexicon **out, spiral_error *err)
     *out = NULL;
     if ((lex = spiral_calloc(1, sizeof *lex)) == NULL)
         return spiral_error_nomem(err, NULL);
-    if (trie_new_node(&lex->trie) < 0 || spiral_dict_new(&lex->user) < 0) {
+    if (trie_new_node(&lex->trie) < 0 || trie_new_node(&lex->atrie) < 0 ||
+        spiral_dict_new(&lex->user) < 0) {
         spiral_lexicon_free(lex);
         return spiral_error_nomem(err, NULL);
     }
@@ -248,7 +250,9 @@ void spiral_lexicon_free(spiral_lexicon *lex)
     spiral_free(lex->e);
     spiral_free(lex->regex);
     spiral_free(lex->root);
+    spiral_free(lex->actors);
     trie_free(&lex->trie);
+    trie_free(&lex->atrie);
     spiral_dict_free(lex->user);
     spiral_free(lex);
 }
@@ -427,6 +431,8 @@ static int compile_regex(builder *b, spiral_entry *e, const char *file, unsigned
     return fail(b, err, SPIRAL_EPARSE, file, line, col + 3 + off, "%s", buf);
 }
 
+static int key_to_user_dict(spiral_lexicon *lex, const builder *b);
+
 /* One line of a lexicon file. */
 static int parse_line(spiral_lexicon *lex, builder *b, char *s, const char *file,
                       unsigned long line, spiral_error *err)
@@ -519,22 +525,8 @@ static int parse_line(spiral_lexicon *lex, builder *b, char *s, const char *file
         /* A later entry with the same pattern replaces an earlier one, so
          * --extra-lexicon can override the shipped weights. */
         lex->trie.entry[node] = (int32_t)lex->n;
-        if (e.lang_zh) {
-            /* Keep Chinese patterns whole in segmentation (one key per
-             * Han run of the pattern). */
-            const char *k = b->key.data;
-            size_t a = 0, j;
-
-            for (j = 0; j <= b->key.len; j++) {
-                if (j == b->key.len || k[j] == ' ' || k[j] == SPIRAL_TRIE_WILD ||
-                    (unsigned char)k[j] < 0x80) {
-                    if (j > a && has_han_n(k + a, j - a) &&
-                        spiral_dict_add(lex->user, k + a, j - a, 0) == SPIRAL_ENOMEM)
-                        goto nomem;
-                    a = j + 1;
-                }
-            }
-        }
+        if (e.lang_zh && key_to_user_dict(lex, b) < 0)
+            goto nomem;
     }
     lex->e[lex->n++] = e;
     return SPIRAL_OK;
@@ -544,11 +536,124 @@ nomem:
 }
 
 /* ------------------------------------------------------------------ */
+/* Actors                                                              */
+/* ------------------------------------------------------------------ */
+
+int32_t spiral_date_int(const char *s)
+{
+    int i;
+
+    if (s == NULL)
+        return 0;
+    for (i = 0; i < 10; i++) {
+        if (i == 4 || i == 7) {
+            if (s[i] != '-')
+                return 0;
+        } else if (s[i] < '0' || s[i] > '9') {
+            return 0;
+        }
+    }
+    return (int32_t)(atoi(s) * 10000 + atoi(s + 5) * 100 + atoi(s + 8));
+}
+
+/* Add every Han run of the current key to the user dictionary, so the
+ * segmenter keeps Chinese patterns and aliases whole. */
+static int key_to_user_dict(spiral_lexicon *lex, const builder *b)
+{
+    const char *k = b->key.data;
+    size_t a = 0, j;
+
+    for (j = 0; j <= b->key.len; j++) {
+        if (j == b->key.len || k[j] == ' ' || k[j] == SPIRAL_TRIE_WILD ||
+            (unsigned char)k[j] < 0x80) {
+            if (j > a && has_han_n(k + a, j - a) &&
+                spiral_dict_add(lex->user, k + a, j - a, 0) == SPIRAL_ENOMEM)
+                return SPIRAL_ENOMEM;
+            a = j + 1;
+        }
+    }
+    return SPIRAL_OK;
+}
+
+/* alias<TAB>code<TAB>lang<TAB>kind<TAB>from<TAB>to[<TAB>flags] */
+static int parse_actor_line(spiral_lexicon *lex, builder *b, char *s, const char *file,
+                            unsigned long line, spiral_error *err)
+{
+    char *f[8];
+    size_t col[8], nf = 0, i, linelen = strlen(s);
+    char *p = s;
+    spiral_actor a;
+    int32_t node = 0;
+    int rc;
+
+    for (;;) {
+        f[nf] = p;
+        col[nf] = (size_t)(p - s) + 1;
+        nf++;
+        if ((p = strchr(p, '\t')) == NULL || nf == 8)
+            break;
+        *p++ = '\0';
+    }
+    if (nf < 6 || nf > 7)
+        return fail(b, err, SPIRAL_EPARSE, file, line, nf < 6 ? linelen + 1 : col[nf - 1],
+                    "%s", "expected alias<TAB>code<TAB>lang<TAB>kind<TAB>from<TAB>to[<TAB>flags]");
+    memset(&a, 0, sizeof a);
+    if (f[0][0] == '\0')
+        return fail(b, err, SPIRAL_EPARSE, file, line, 1, "%s", "empty alias");
+    for (i = 0; f[1][i]; i++)
+        if (!((f[1][i] >= 'A' && f[1][i] <= 'Z') || (f[1][i] >= '0' && f[1][i] <= '9')))
+            break;
+    if (i == 0 || f[1][i] != '\0')
+        return fail(b, err, SPIRAL_EPARSE, file, line, col[1],
+                    "bad actor code '%s' (upper-case letters and digits)", f[1]);
+    if ((f[4][0] && (a.from = spiral_date_int(f[4])) == 0) || (f[4][0] && f[4][10]))
+        return fail(b, err, SPIRAL_EPARSE, file, line, col[4], "bad date '%s' (YYYY-MM-DD)", f[4]);
+    if ((f[5][0] && (a.to = spiral_date_int(f[5])) == 0) || (f[5][0] && f[5][10]))
+        return fail(b, err, SPIRAL_EPARSE, file, line, col[5], "bad date '%s' (YYYY-MM-DD)", f[5]);
+    if (nf == 7 && f[6][0]) {
+        if (strcmp(f[6], "case") != 0)
+            return fail(b, err, SPIRAL_EPARSE, file, line, col[6], "unknown flag '%s' (case)", f[6]);
+        a.case_sensitive = 1;
+    }
+    rc = pattern_key(b, f[0]);
+    if (rc == SPIRAL_ENOMEM)
+        return spiral_error_nomem(err, file);
+    if (rc < 0)
+        return fail(b, err, SPIRAL_EPARSE, file, line, 1, "alias '%s' has no words", f[0]);
+    if ((a.alias = intern(lex, f[0], strlen(f[0]))) == NULL ||
+        (a.code = intern_shared(lex, f[1])) == NULL ||
+        (a.kind = intern_shared(lex, f[3])) == NULL ||
+        (a.file = intern_shared(lex, file)) == NULL)
+        return spiral_error_nomem(err, file);
+    a.line = (uint32_t)line;
+    for (i = 0; i < b->key.len && node >= 0; i++)
+        node = trie_step(&lex->atrie, node, (unsigned char)b->key.data[i]);
+    if (node < 0 || spiral_grow(&lex->actors, &lex->actorcap, lex->nactors + 1,
+                                sizeof *lex->actors) < 0)
+        return spiral_error_nomem(err, file);
+    /* Chain: the new alias goes last, so earlier rows are tried first. */
+    a.next = -1;
+    if (lex->atrie.entry[node] < 0) {
+        lex->atrie.entry[node] = (int32_t)lex->nactors;
+    } else {
+        int32_t k = lex->atrie.entry[node];
+
+        while (lex->actors[k].next >= 0)
+            k = lex->actors[k].next;
+        lex->actors[k].next = (int32_t)lex->nactors;
+    }
+    lex->actors[lex->nactors++] = a;
+    if (key_to_user_dict(lex, b) < 0)
+        return spiral_error_nomem(err, file);
+    return SPIRAL_OK;
+}
+
+/* ------------------------------------------------------------------ */
 /* Files and directories                                               */
 /* ------------------------------------------------------------------ */
 
-static int add_file(spiral_lexicon *lex, builder *b, const char *path, const char *display,
-                    spiral_error *err)
+static int add_file_as(spiral_lexicon *lex, builder *b, const char *path, const char *display,
+                       int actors, spiral_error *err)
 {
     FILE *f;
     char *line = NULL;
@@ -582,13 +687,33 @@ static int add_file(spiral_lexicon *lex, builder *b, const char *path, const cha
         }
         if (len == 0 || line[0] == '#' || strspn(line, " \t") == len)
             continue;
-        rc = parse_line(lex, b, line, display, lineno, err);
+        rc = actors ? parse_actor_line(lex, b, line, display, lineno, err)
+                    : parse_line(lex, b, line, display, lineno, err);
     }
     if (rc == SPIRAL_OK && ferror(f))
         rc = fail(b, err, SPIRAL_EIO, display, lineno, 0, "read error: %s", strerror(errno));
     free(line);
     fclose(f);
     return rc;
+}
+
+static int add_file(spiral_lexicon *lex, builder *b, const char *path, const char *display,
+                    spiral_error *err)
+{
+    return add_file_as(lex, b, path, display, 0, err);
+}
+
+/* dir/name as an actor file when it exists. */
+static int add_actor_file(spiral_lexicon *lex, builder *b, const char *dir, const char *name,
+                          spiral_error *err)
+{
+    char path[4096];
+
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+        return SPIRAL_OK;
+    if (access(path, R_OK) != 0)
+        return SPIRAL_OK;
+    return add_file_as(lex, b, path, name, 1, err);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -652,8 +777,24 @@ int spiral_lexicon_add_dir(spiral_lexicon *lex, const char *dir, spiral_error *e
         return SPIRAL_OK;
     if ((rc = builder_init(&b, err)) < 0)
         return rc;
-    if ((rc = add_subdir(lex, &b, dir, "en", err)) == SPIRAL_OK)
-        rc = add_subdir(lex, &b, dir, "zh", err);
+    if ((rc = add_subdir(lex, &b, dir, "en", err)) == SPIRAL_OK &&
+        (rc = add_subdir(lex, &b, dir, "zh", err)) == SPIRAL_OK &&
+        (rc = add_actor_file(lex, &b, dir, "actors.tsv", err)) == SPIRAL_OK)
+        rc = add_actor_file(lex, &b, dir, "referents.tsv", err);
+    builder_free(&b);
+    return rc;
+}
+
+int spiral_lexicon_add_actors(spiral_lexicon *lex, const char *path, spiral_error *err)
+{
+    builder b;
+    int rc;
+
+    if (lex->sealed)
+        return spiral_error_set(err, SPIRAL_EINVAL, path, 0, 0, "lexicon already in use");
+    if ((rc = builder_init(&b, err)) < 0)
+        return rc;
+    rc = add_file_as(lex, &b, path, path, 1, err);
     builder_free(&b);
     return rc;
 }
@@ -724,8 +865,17 @@ int spiral_lexicon_check(const char *path, spiral_error_fn fn, void *payload)
         rc = add_subdir(lex, &b, path, "en", &err);
         if (rc == SPIRAL_OK)
             rc = add_subdir(lex, &b, path, "zh", &err);
+        if (rc == SPIRAL_OK)
+            rc = add_actor_file(lex, &b, path, "actors.tsv", &err);
+        if (rc == SPIRAL_OK)
+            rc = add_actor_file(lex, &b, path, "referents.tsv", &err);
     } else {
-        rc = add_file(lex, &b, path, path, &err);
+        const char *base = strrchr(path, '/');
+
+        base = base ? base + 1 : path;
+        rc = add_file_as(lex, &b, path, path,
+                         strcmp(base, "actors.tsv") == 0 || strcmp(base, "referents.tsv") == 0 ||
+                             strstr(base, "actors") != NULL, &err);
     }
     if (rc == SPIRAL_OK)
         rc = (int)(b.errors > 0x7FFFFFFF ? 0x7FFFFFFF : b.errors);

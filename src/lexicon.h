@@ -67,6 +67,18 @@ typedef struct spiral_trie {
     size_t hcap, hused;
 } spiral_trie;
 
+/* An actor alias (lexicons/actors.tsv, lexicons/referents.tsv). */
+typedef struct spiral_actor {
+    const char *alias;     /* as written */
+    const char *code;      /* interned: "USA", "SELF", "UNRESOLVED", "NONE" */
+    const char *kind;      /* interned: state, short, leader ... */
+    const char *file;
+    uint32_t line;
+    int32_t from, to;      /* YYYYMMDD, 0 = unbounded */
+    int32_t next;          /* next alias with the same key, or -1 */
+    uint8_t case_sensitive;
+} spiral_actor;
+
 struct spiral_lexicon {
     spiral_entry *e;
     size_t n, cap;
@@ -76,9 +88,15 @@ struct spiral_lexicon {
     char **strings;        /* interned strings, freed with the lexicon */
     size_t nstrings, strcap;
     spiral_dict *user;     /* Chinese patterns as segmentation words */
+    spiral_actor *actors;  /* aliases; the actor trie's entries head chains */
+    size_t nactors, actorcap;
+    spiral_trie atrie;
     int sealed;
     char *root;            /* the directory loaded, for display paths */
 };
+
+/* YYYYMMDD of an ISO date's first ten characters, or 0 if it is not one. */
+int32_t spiral_date_int(const char *s);
 
 /* Child of node for byte b, or -1. */
 int32_t spiral_trie_child(const spiral_trie *t, int32_t node, unsigned b);

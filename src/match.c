@@ -28,7 +28,30 @@ typedef struct walk {
     uint32_t start, end;   /* start token; end of the sentence */
     uint32_t skip;         /* bytes of the start token skipped (tail match) */
     spiral_cand best;
+    /* actor aliases: terminals are chains checked against date and case */
+    const spiral_lexicon *actors;
+    int32_t date;
+    const char *orig;
 } walk;
+
+/* The first alias in the chain from `head` that applies on the date (and,
+ * for case-sensitive aliases, is written exactly so), or -1. */
+static int32_t valid_actor(const walk *w, int32_t head, uint32_t last)
+{
+    const spiral_actor *ac = w->actors->actors;
+    uint32_t a = w->tok[w->start].start, b = w->tok[last].end;
+    int32_t k;
+
+    for (k = head; k >= 0; k = ac[k].next) {
+        if (w->date && ((ac[k].from && w->date < ac[k].from) || (ac[k].to && w->date > ac[k].to)))
+            continue;
+        if (ac[k].case_sensitive &&
+            (strlen(ac[k].alias) != b - a || memcmp(ac[k].alias, w->orig + a, b - a) != 0))
+            continue;
+        return k;
+    }
+    return -1;
+}
 
 static void walk_token_from(walk *w, int32_t node, uint32_t t, uint32_t wilds, size_t from);
 
@@ -41,6 +64,8 @@ static void after_token(walk *w, int32_t node, uint32_t t, uint32_t wilds)
 {
     int32_t e = w->trie->entry[node];
 
+    if (e >= 0 && w->actors)
+        e = valid_actor(w, e, t);
     if (e >= 0) {
         uint32_t n = t - w->start + 1;
 
@@ -248,6 +273,7 @@ int spiral_match_doc(spiral_doc *d, const spiral_lexicon *lex)
             w.start = t;
             w.end = end;
             w.skip = 0;
+            w.actors = NULL;
             memset(&w.best, 0, sizeof w.best);
             walk_token(&w, 0, t, 0);
             if (w.best.n > 0 &&
@@ -282,6 +308,84 @@ int spiral_match_doc(spiral_doc *d, const spiral_lexicon *lex)
         for (c = 0; c < d->ncand; c++)
             if (d->cand[c].n > 0 && emit_hit(d, lex, &d->cand[c], (uint32_t)si) < 0)
                 return SPIRAL_ENOMEM;
+    }
+    return SPIRAL_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Actor mentions                                                      */
+/* ------------------------------------------------------------------ */
+
+int spiral_match_actors(spiral_doc *d, const spiral_lexicon *lex, int32_t date)
+{
+    size_t si, c;
+
+    d->nments = 0;
+    if (lex == NULL || lex->nactors == 0)
+        return SPIRAL_OK;
+    for (si = 0; si < d->tk.nsent; si++) {
+        const spiral_sentence *s = &d->tk.sent[si];
+        uint32_t t, end = s->first_token + s->ntokens;
+
+        d->ncand = 0;
+        for (t = s->first_token; t < end; t++) {
+            walk w;
+
+            w.trie = &lex->atrie;
+            w.tok = d->tk.tok;
+            w.norm = (const unsigned char *)d->nt.text.data;
+            w.start = t;
+            w.end = end;
+            w.skip = 0;
+            w.actors = lex;
+            w.date = date;
+            w.orig = d->text;
+            memset(&w.best, 0, sizeof w.best);
+            walk_token(&w, 0, t, 0);
+            if (w.best.n > 0 &&
+                add_cand(d, w.best.first, w.best.n, w.best.entry, w.best.wilds, 0) < 0)
+                return SPIRAL_ENOMEM;
+        }
+        if (d->ncand == 0)
+            continue;
+        qsort(d->cand, d->ncand, sizeof *d->cand, cand_order);
+        if (spiral_grow(&d->taken, &d->takencap, s->ntokens, 1) < 0)
+            return SPIRAL_ENOMEM;
+        memset(d->taken, 0, s->ntokens);
+        for (c = 0; c < d->ncand; c++) {
+            spiral_cand *k = &d->cand[c];
+            uint32_t i, free_ = 1;
+
+            for (i = k->first; i < k->first + k->n && free_; i++)
+                free_ = !d->taken[i - s->first_token];
+            if (!free_) {
+                k->n = 0;
+                continue;
+            }
+            for (i = k->first; i < k->first + k->n; i++)
+                d->taken[i - s->first_token] = 1;
+        }
+        qsort(d->cand, d->ncand, sizeof *d->cand, text_order);
+        for (c = 0; c < d->ncand; c++) {
+            const spiral_cand *k = &d->cand[c];
+            const spiral_actor *a;
+            spiral_mention *m;
+
+            if (k->n == 0)
+                continue;
+            a = &lex->actors[k->entry];
+            if (spiral_grow(&d->ments, &d->mentcap, d->nments + 1, sizeof *d->ments) < 0)
+                return SPIRAL_ENOMEM;
+            m = &d->ments[d->nments++];
+            m->first_token = k->first;
+            m->ntokens = k->n;
+            m->sentence = (uint32_t)si;
+            m->start = d->tk.tok[k->first].start;
+            m->end = d->tk.tok[k->first + k->n - 1].end;
+            m->code = m->alias_code = a->code;
+            m->kind = a->kind;
+            m->alias = a->alias;
+        }
     }
     return SPIRAL_OK;
 }

@@ -9,6 +9,7 @@
  */
 #include "session.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -22,6 +23,10 @@ struct spiral_session {
     spiral_normalizer *norm;
     spiral_zhseg *zh;
     spiral_doc doc;
+    spiral_doc aux;           /* for resolving actor strings */
+    spiral_buf last_actor;    /* cache: the last actor string and date ... */
+    int32_t last_date;
+    const char *last_speaker; /* ... and the speaker they resolved to */
 };
 
 const char *spiral_version(void)
@@ -82,6 +87,14 @@ void spiral_session_free(spiral_session *s)
     spiral_free(s->doc.taken);
     spiral_free(s->doc.clause);
     spiral_free(s->doc.sscores);
+    spiral_free(s->doc.ments);
+    spiral_free(s->doc.targets);
+    spiral_normtext_free(&s->aux.nt);
+    spiral_tokens_free(&s->aux.tk);
+    spiral_free(s->aux.ments);
+    spiral_free(s->aux.cand);
+    spiral_free(s->aux.taken);
+    spiral_buf_free(&s->last_actor);
     pcre2_match_data_free(s->doc.md);
     pcre2_match_context_free(s->doc.mctx);
     spiral_free(s);
@@ -113,11 +126,76 @@ static void set_lang(spiral_doc *d, const char *lang)
         memcpy(d->lang, l, i + 1);
 }
 
+/* An actor code known to the lexicon, by its interned string, or NULL. */
+static const char *known_code(const spiral_lexicon *lex, const char *code, size_t n)
+{
+    size_t i;
+
+    for (i = 0; lex && i < lex->nactors; i++)
+        if (strlen(lex->actors[i].code) == n && memcmp(lex->actors[i].code, code, n) == 0)
+            return lex->actors[i].code;
+    return NULL;
+}
+
+/* The speaker named by a record's actor string: its leading code
+ * ("CHN-MFA:Hua Chunying" -> CHN) when the lexicon knows it, else the first
+ * actor mentioned in the string ("Office of the Spokesperson, Ned Price"),
+ * on the record's date. */
+static const char *resolve_actor(spiral_session *s, const char *actor, int32_t date)
+{
+    spiral_doc *a = &s->aux;
+    size_t n = strcspn(actor, "-:/ "), i;
+    const char *code;
+
+    if (s->last_speaker && s->last_date == date && s->last_actor.data &&
+        strcmp(s->last_actor.data, actor) == 0)
+        return s->last_speaker;
+    code = NULL;
+    for (i = 0; i < n && actor[i] >= 'A' && actor[i] <= 'Z'; i++)
+        ;
+    if (n >= 2 && n <= 6 && i == n)
+        code = known_code(s->lex, actor, n);
+    if (code == NULL && spiral_normalize(s->norm, actor, strlen(actor), &a->nt, NULL) == 0 &&
+        spiral_tokenize(&a->tk, &a->nt, actor, s->zh, s->dict, s->lex->user, 4096) == 0 &&
+        spiral_sentences(&a->tk, &a->nt, actor) == 0) {
+        a->text = actor;
+        a->len = strlen(actor);
+        if (spiral_match_actors(a, s->lex, date) == 0) {
+            for (i = 0; i < a->nments && code == NULL; i++) {
+                const char *c = a->ments[i].alias_code;
+
+                if (strcmp(c, "SELF") != 0 && strcmp(c, "UNRESOLVED") != 0 && strcmp(c, "NONE") != 0)
+                    code = c;
+            }
+        }
+    }
+    spiral_buf_reset(&s->last_actor);
+    if (spiral_buf_puts(&s->last_actor, actor) == 0) {
+        s->last_date = date;
+        s->last_speaker = code;
+    } else {
+        s->last_speaker = NULL;
+    }
+    return code;
+}
+
 int spiral_session_analyze(spiral_session *s, const char *text, size_t len,
                            const char *lang, const spiral_doc **out,
                            spiral_error *err)
 {
+    spiral_context ctx = SPIRAL_CONTEXT_INIT;
+
+    ctx.lang = lang;
+    return spiral_session_analyze_ctx(s, text, len, &ctx, out, err);
+}
+
+int spiral_session_analyze_ctx(spiral_session *s, const char *text, size_t len,
+                               const spiral_context *ctx, const spiral_doc **out,
+                               spiral_error *err)
+{
     spiral_doc *d = &s->doc;
+    const char *lang = ctx ? ctx->lang : NULL;
+    int32_t date = ctx ? spiral_date_int(ctx->date) : 0;
     int rc;
 
     *out = NULL;
@@ -137,7 +215,15 @@ int spiral_session_analyze(spiral_session *s, const char *text, size_t len,
                                 s->o.max_tokens);
     if (rc < 0 || (rc = spiral_sentences(&d->tk, &d->nt, text)) < 0)
         return spiral_error_nomem(err, NULL);
-    if (spiral_match_doc(d, s->lex) < 0 || spiral_score_doc(d) < 0)
+    d->speaker = NULL;
+    if (ctx && ctx->speaker && ctx->speaker[0]) {
+        snprintf(d->speaker_buf, sizeof d->speaker_buf, "%s", ctx->speaker);
+        d->speaker = d->speaker_buf;
+    } else if (ctx && ctx->actor && ctx->actor[0] && s->lex) {
+        d->speaker = resolve_actor(s, ctx->actor, date);
+    }
+    if (spiral_match_doc(d, s->lex) < 0 || spiral_score_doc(d) < 0 ||
+        spiral_match_actors(d, s->lex, date) < 0 || spiral_attribute_doc(d, ctx) < 0)
         return spiral_error_nomem(err, NULL);
     *out = d;
     return SPIRAL_OK;
@@ -184,6 +270,29 @@ const char *spiral_token_kind_name(uint32_t kind)
     case SPIRAL_TOK_SYMBOL: return "symbol";
     default:                return "other";
     }
+}
+
+const char *spiral_doc_speaker(const spiral_doc *doc)
+{
+    return doc->speaker;
+}
+
+const spiral_mention *spiral_doc_mentions(const spiral_doc *doc, size_t *n)
+{
+    *n = doc->nments;
+    return doc->ments;
+}
+
+const spiral_target_share *spiral_doc_targets(const spiral_doc *doc, size_t *n)
+{
+    *n = doc->ntargets;
+    return doc->targets;
+}
+
+const char *spiral_portrayal_name(int portrayal)
+{
+    return portrayal == SPIRAL_PORTRAY_SELF ? "self"
+         : portrayal == SPIRAL_PORTRAY_OTHER ? "other" : NULL;
 }
 
 spiral_buf *spiral_doc_outbuf(const spiral_doc *doc)

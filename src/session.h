@@ -41,6 +41,12 @@ struct spiral_doc {
     spiral_scores scores;
     spiral_scores *sscores; /* per sentence */
     size_t sscap;
+    spiral_mention *ments;
+    size_t nments, mentcap;
+    const char *speaker;        /* actor code or NULL */
+    char speaker_buf[32];       /* a code given by the caller, copied */
+    spiral_target_share *targets;
+    size_t ntargets, targetcap;
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     unsigned long regex_limit_hits; /* matches stopped by the match/depth limit */
@@ -49,6 +55,13 @@ struct spiral_doc {
 /* Find the lexicon's entries in the document (match.c).  Returns SPIRAL_OK
  * or SPIRAL_ENOMEM. */
 int spiral_match_doc(spiral_doc *d, const spiral_lexicon *lex);
+
+/* Find actor mentions valid on `date` (YYYYMMDD, 0 = any) (match.c). */
+int spiral_match_actors(spiral_doc *d, const spiral_lexicon *lex, int32_t date);
+
+/* Resolve each hit's target and portrayal and the statement's target
+ * distribution (attribute.c).  Returns SPIRAL_OK or SPIRAL_ENOMEM. */
+int spiral_attribute_doc(spiral_doc *d, const spiral_context *ctx);
 
 /* Apply the scoring rules and compute sentence and statement scores
  * (score.c).  Returns SPIRAL_OK or SPIRAL_ENOMEM. */

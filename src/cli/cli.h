@@ -27,6 +27,9 @@ typedef struct cli_opts {
     const char *output;        /* -o */
     const char **extra_lexicons; /* --extra-lexicon, repeatable */
     int nextra;
+    const char **extra_actors;   /* --extra-actors, repeatable */
+    int nactors;
+    const char *speaker;         /* --actor CODE */
     int quiet;
 } cli_opts;
 
@@ -60,6 +63,8 @@ void cli_opts_init(cli_opts *o);
     { "max-tokens", required_argument, NULL, 'T' },           \
     { "output", required_argument, NULL, 'o' },               \
     { "extra-lexicon", required_argument, NULL, 'E' },        \
+    { "extra-actors", required_argument, NULL, 'R' },         \
+    { "actor", required_argument, NULL, 'A' },                \
     { "quiet", no_argument, NULL, 'q' }
 
 #define CLI_COMMON_HELP                                                              \
@@ -76,6 +81,9 @@ void cli_opts_init(cli_opts *o);
     "      --lexicon DIR     lexicon directory (default: the shipped lexicons)\n"    \
     "      --extra-lexicon F add the entries of lexicon file F (repeatable; an entry\n" \
     "                        with the same pattern replaces the shipped one)\n"     \
+    "      --extra-actors F  add the actor aliases of file F (actors.tsv format)\n"  \
+    "      --actor CODE      the speaker of every statement (default: from the\n"  \
+    "                        record's actor field through the actor lexicon)\n"   \
     "      --dict FILE       Chinese dictionary (default: the built zh.dict)\n"      \
     "Output:\n"                                                                      \
     "  -o, --output FILE     write to FILE (atomically) instead of standard output\n" \

@@ -17,6 +17,9 @@ void cli_opts_free(cli_opts *o)
     free(o->extra_lexicons);
     o->extra_lexicons = NULL;
     o->nextra = 0;
+    free(o->extra_actors);
+    o->extra_actors = NULL;
+    o->nactors = 0;
 }
 
 void cli_opts_init(cli_opts *o)
@@ -101,6 +104,20 @@ int cli_common_option(cli_opts *o, int c, const char *arg)
     case 'o':
         o->output = arg;
         return 1;
+    case 'A':
+        o->speaker = arg;
+        return 1;
+    case 'R': {
+        const char **n = realloc(o->extra_actors, sizeof *n * (size_t)(o->nactors + 1));
+
+        if (n == NULL) {
+            fprintf(stderr, "spiral: out of memory\n");
+            return -1;
+        }
+        o->extra_actors = n;
+        n[o->nactors++] = arg;
+        return 1;
+    }
     case 'E': {
         const char **n = realloc(o->extra_lexicons, sizeof *n * (size_t)(o->nextra + 1));
 
@@ -230,6 +247,9 @@ int cli_load_lexicon(const cli_opts *o, spiral_lexicon **out)
     for (i = 0; i < o->nextra; i++)
         if (spiral_lexicon_add_file(lex, o->extra_lexicons[i], &err) < 0)
             goto fail;
+    for (i = 0; i < o->nactors; i++)
+        if (spiral_lexicon_add_actors(lex, o->extra_actors[i], &err) < 0)
+            goto fail;
     if (spiral_lexicon_seal(lex, &err) < 0)
         goto fail;
     *out = lex;
@@ -328,6 +348,7 @@ static int run_file(cli_env *env, spiral_session *s, const char *path,
     spiral_reader *r;
     const spiral_record *rec;
     const spiral_doc *doc;
+    spiral_context ctx = SPIRAL_CONTEXT_INIT;
     spiral_error err;
     unsigned long before = env->read;
     int rc;
@@ -349,8 +370,12 @@ static int run_file(cli_env *env, spiral_session *s, const char *path,
                 break;
             continue;
         }
-        rc = spiral_session_analyze(s, rec->text, rec->text_len,
-                                    env->o->lang ? env->o->lang : rec->lang, &doc, &err);
+        ctx.lang = env->o->lang ? env->o->lang : rec->lang;
+        ctx.date = rec->date;
+        ctx.actor = rec->actor;
+        ctx.speaker = env->o->speaker;
+        ctx.target = rec->target;
+        rc = spiral_session_analyze_ctx(s, rec->text, rec->text_len, &ctx, &doc, &err);
         if (rc < 0) {
             snprintf(err.file, sizeof err.file, "%s", rec->file);
             err.line = rec->line;

@@ -50,8 +50,10 @@ static int explain(FILE *f, const spiral_record *rec, const spiral_doc *doc, int
     hits = spiral_doc_hits(doc, &nhits);
     mods = spiral_doc_modifiers(doc, &nmods);
     spiral_doc_scores(doc, &sc);
-    fprintf(f, "== %s  (%s)  threat %.2f  reassurance %.2f  tone %+.2f  %s\n",
-            rec->id, spiral_doc_lang(doc), sc.threat, sc.reassurance, sc.tone, sc.label);
+    fprintf(f, "== %s  (%s%s%s)  threat %.2f  reassurance %.2f  tone %+.2f  %s\n",
+            rec->id, spiral_doc_lang(doc), spiral_doc_speaker(doc) ? ", speaker " : "",
+            spiral_doc_speaker(doc) ? spiral_doc_speaker(doc) : "", sc.threat, sc.reassurance,
+            sc.tone, sc.label);
     for (i = 0; i < nhits; i++) {
         const spiral_hit *h = &hits[i];
         const char *c = h->family == 1 ? red : h->family == 2 ? green : grey;
@@ -77,6 +79,9 @@ static int explain(FILE *f, const spiral_record *rec, const spiral_doc *doc, int
         for (bit = 1; bit <= SPIRAL_RULE_RHETORICAL; bit <<= 1)
             if (h->rules & bit)
                 fprintf(f, ", %s", spiral_rule_name(bit));
+        if (h->target || h->portrayal)
+            fprintf(f, ", -> %s%s%s", h->target ? h->target : "?",
+                    h->portrayal ? " " : "", h->portrayal ? spiral_portrayal_name(h->portrayal) : "");
         for (m = 0; m < h->nmods && h->mods[m] < nmods; m++) {
             const spiral_hit *mh = &mods[h->mods[m]];
 
