@@ -7,8 +7,9 @@
  *
  * and the objects follow it:
  *
- *   spiral_reader   reads statements (JSON Lines, plain lines, whole documents)
- *                   from a file or stdin, one record at a time.
+ *   spiral_reader   reads statements (JSON Lines, plain lines, whole documents,
+ *                   HTML pages, RSS/Atom feeds, CSV/TSV) from a file or
+ *                   stdin, one record at a time.
  *   spiral_dict     the Chinese segmentation dictionary.  Read-only after load:
  *                   share one across threads.
  *   spiral_lexicon  threat, reassurance and modifier entries.  Read-only after
@@ -68,6 +69,26 @@ typedef struct spiral_error {
 /* A static, human-readable string for a spiral_status. */
 const char *spiral_strerror(int code);
 
+/* Called for each problem found by spiral_lexicon_check(), for each warning
+ * of a reader (recovered markup, an entity not loaded ...), and by other
+ * functions that go on after an error. */
+typedef void (*spiral_error_fn)(const spiral_error *err, void *payload);
+
+/* ------------------------------------------------------------------ */
+/* Process-wide set-up                                                 */
+/* ------------------------------------------------------------------ */
+
+/* Prepare the libraries spiral uses for threads: calls libxml2's
+ * xmlInitParser() and makes libxml2 refuse every external entity or DTD a
+ * spiral reader's parse might ask for (other users of libxml2 in the
+ * process are not affected).  Call once from the main thread before any
+ * other thread uses spiral; later calls do nothing.  Readers work without
+ * it on a single thread.  Returns SPIRAL_OK. */
+int spiral_global_init(void);
+/* Undo spiral_global_init() (xmlCleanupParser()): call once, after every
+ * thread is done with spiral and libxml2.  A no-op without an init. */
+void spiral_global_cleanup(void);
+
 /* ------------------------------------------------------------------ */
 /* Reading statements                                                  */
 /* ------------------------------------------------------------------ */
@@ -96,11 +117,16 @@ typedef struct spiral_read_opts {
     /* CSV/TSV columns, by header name (NULL: id/date/actor absent; text: "text") */
     const char *text_column, *id_column, *date_column, *actor_column;
     char csv_delimiter;      /* 0: ',' for .csv and content, '\t' for .tsv */
+    /* Warnings that do not stop a record (markup recovered, an external
+     * entity or DTD not loaded, an unknown charset or date): called with
+     * file, line and column, on the reader's thread.  NULL: not reported. */
+    spiral_error_fn warn;
+    void *warn_payload;
 } spiral_read_opts;
 
 #define SPIRAL_READ_OPTS_INIT \
     { SPIRAL_FORMAT_AUTO, SPIRAL_UTF8_REJECT, (size_t)64 << 20, (size_t)64 << 20, \
-      NULL, NULL, NULL, NULL, 0 }
+      NULL, NULL, NULL, NULL, 0, NULL, NULL }
 
 /* One statement.  Strings are NUL-terminated UTF-8 and NULL when the field
  * was absent; all are borrowed from the reader and valid until the next
@@ -114,6 +140,12 @@ typedef struct spiral_record {
     const char *file;      /* the path as given, "<stdin>" for "-" */
     unsigned long line;    /* line where the record starts (1-based) */
     size_t replaced;       /* invalid UTF-8 sequences replaced (SPIRAL_UTF8_REPLACE) */
+    const char *link;      /* HTML: the canonical URL; feeds: the item's link */
+    const char *author;    /* HTML: meta author or 作者:; feeds: author/dc:creator */
+    /* Set by a caller that merges duplicates (the reader leaves it 0): how
+     * many times the statement's normalised text occurred; the writers
+     * emit "copies" when it is above 1. */
+    unsigned long copies;
 } spiral_record;
 
 typedef struct spiral_reader spiral_reader;
@@ -137,6 +169,13 @@ const char *spiral_format_name(spiral_format f);
 /* Blank lines skipped so far: they are not records, but a summary shows them. */
 unsigned long spiral_reader_blank_lines(const spiral_reader *r);
 
+/* A 64-bit fingerprint of a statement's normalised text (NFKC, case
+ * folded, white space collapsed and trimmed), for finding duplicates:
+ * texts that differ only in width, case or spacing get the same value.
+ * Returns SPIRAL_OK, SPIRAL_EENCODING for invalid UTF-8 or SPIRAL_ENOMEM.
+ * Thread-safe. */
+int spiral_text_fingerprint(uint64_t *out, const char *text, size_t len);
+
 void spiral_reader_free(spiral_reader *r);
 
 /* ------------------------------------------------------------------ */
@@ -154,10 +193,6 @@ size_t spiral_dict_size(const spiral_dict *dict);
 void spiral_dict_free(spiral_dict *dict);
 
 typedef struct spiral_lexicon spiral_lexicon;
-
-/* Called for each problem found by spiral_lexicon_check() (and other
- * functions that go on after an error). */
-typedef void (*spiral_error_fn)(const spiral_error *err, void *payload);
 
 /* Load every *.tsv under dir/en and dir/zh (lexicons/README.md gives the
  * format).  A missing subdirectory is skipped.  Read-only once loaded:
@@ -337,6 +372,7 @@ int spiral_write_tokens_json(FILE *f, const spiral_record *rec, const spiral_doc
 /* Flags for spiral_write_score_json(). */
 #define SPIRAL_EMIT_HITS      0x01u /* the "hits" array */
 #define SPIRAL_EMIT_SENTENCES 0x02u /* per-sentence scores and hits */
+#define SPIRAL_EMIT_TEXT      0x04u /* the statement's "text" (as analysed) */
 
 /* Write the `score` JSON object of one statement (one line). */
 int spiral_write_score_json(FILE *f, const spiral_record *rec, const spiral_doc *doc,
@@ -403,11 +439,341 @@ const spiral_target_share *spiral_doc_targets(const spiral_doc *doc, size_t *n);
 /* "self", "other" or NULL. */
 const char *spiral_portrayal_name(int portrayal);
 
+/* Comparing two sides' framing (spiral compare).  Statements are added one
+ * at a time (memory does not grow with their number: the bootstrap is the
+ * Poisson bootstrap, done as the statements stream by); a statement counts
+ * for side A or B when its speaker is that code, and is ignored otherwise.
+ * Figures are kept per language ("en", "zh") and combined ("all"). */
+typedef struct spiral_compare spiral_compare;
+
+typedef struct spiral_compare_opts {
+    unsigned replicates;  /* bootstrap replicates (default 500) */
+    double level;         /* confidence level of the intervals (0.95) */
+    unsigned top_terms;   /* distinctive terms reported per side (20) */
+    double prior;         /* alpha0 of the informative Dirichlet prior (500) */
+    uint64_t seed;        /* the bootstrap's random seed: output is repeatable */
+} spiral_compare_opts;
+
+#define SPIRAL_COMPARE_OPTS_INIT { 500u, 0.95, 20u, 500.0, 20221024u }
+
+int spiral_compare_new(spiral_compare **out, const char *side_a, const char *side_b,
+                       const spiral_compare_opts *opts, spiral_error *err);
+/* Count one analysed statement.  Returns SPIRAL_OK or SPIRAL_ENOMEM. */
+int spiral_compare_add(spiral_compare *c, const spiral_doc *doc);
+/* Write the figures: JSON (one object), a table for people, or CSV files
+ * (profiles.csv, portrayal.csv, asymmetry.csv, mirror.csv, terms.csv) into
+ * dir.  Returns SPIRAL_OK, SPIRAL_EIO or SPIRAL_ENOMEM. */
+int spiral_compare_write_json(spiral_compare *c, FILE *f);
+int spiral_compare_write_table(spiral_compare *c, FILE *f);
+int spiral_compare_write_csv(spiral_compare *c, const char *dir, spiral_error *err);
+void spiral_compare_free(spiral_compare *c);
+
 /* ------------------------------------------------------------------ */
 /* Tracking over time (dyads, spiral metrics, store, report)           */
 /* ------------------------------------------------------------------ */
 
 /* (section reserved: tracking, issue 6) */
+
+/*
+ * Tracking turns scored statements into per-dyad series and per-pair spiral
+ * metrics (README.md: Tracking, Metrics, Outputs, Store, Report):
+ *
+ *   spiral_stmt_parser  scored JSON Lines (the output of `spiral score`) or a
+ *                       scored doc -> spiral_statement.  One per thread.
+ *   spiral_tracker      statements -> dyad x period cells (memory grows with
+ *                       dyads x periods, never with statements) -> after
+ *                       spiral_tracker_finish(), pairs with reciprocity, the
+ *                       Richardson fit, episodes and the spiral score.
+ *   spiral_store        a SQLite file holding statements, hits and the
+ *                       computed series; appendable.
+ *
+ * A tracker is used by one thread at a time; once finished it is only read
+ * and may be shared.
+ */
+
+typedef enum spiral_period {
+    SPIRAL_PERIOD_DAY = 0,
+    SPIRAL_PERIOD_WEEK,     /* ISO 8601 weeks, Monday to Sunday: 2024-W01 */
+    SPIRAL_PERIOD_MONTH,
+    SPIRAL_PERIOD_QUARTER,  /* 2024-Q1 */
+    SPIRAL_PERIOD_YEAR
+} spiral_period;
+
+/* "day", "week", "month", "quarter" or "year" to *out; SPIRAL_EINVAL otherwise. */
+int spiral_period_parse(spiral_period *out, const char *name);
+const char *spiral_period_name(spiral_period p);
+
+/* The period holding date, as an index: consecutive periods have consecutive
+ * indices.  date is "YYYY", "YYYY-MM" or "YYYY-MM-DD", optionally followed
+ * by 'T' or ' ' and anything (a time).  Returns SPIRAL_OK, or SPIRAL_EINVAL
+ * when the date is malformed or less precise than the period needs (a bare
+ * year cannot be placed in a month). */
+int spiral_period_index(int64_t *out, spiral_period p, const char *date);
+/* The label of period i ("2024-03-05", "2024-W01", "2024-03", "2024-Q1",
+ * "2024") and the date of its first day (YYYY-MM-DD), NUL-terminated in buf
+ * (16 bytes are always enough).  Return the length. */
+size_t spiral_period_label(char *buf, size_t size, spiral_period p, int64_t i);
+size_t spiral_period_start(char *buf, size_t size, spiral_period p, int64_t i);
+
+/* One hit of a scored statement.  Strings are NULL when absent. */
+typedef struct spiral_stmt_hit {
+    const char *text, *category, *entry;
+    const char *target;     /* actor code, "UNRESOLVED", or NULL (issue 5) */
+    const char *portrayal;  /* "self", "other" or NULL (issue 5) */
+    double weight, score;
+    uint32_t start, end, sentence;
+} spiral_stmt_hit;
+
+/* The share of a statement aimed at one target (the `targets` field). */
+typedef struct spiral_stmt_target {
+    const char *target;     /* actor code or "UNRESOLVED" */
+    double threat, reassurance;
+    unsigned long hits;
+} spiral_stmt_target;
+
+/* A scored statement.  Strings are NUL-terminated UTF-8, NULL when absent,
+ * and borrowed from whatever produced the statement. */
+typedef struct spiral_statement {
+    const char *id, *date, *actor, *target, *lang, *title, *source, *label;
+    const char *speaker;    /* the `speaker` field, else derived from actor */
+    const char *meta_json;  /* the `meta` object as JSON, or NULL */
+    const char *file;       /* where it was read, for messages */
+    unsigned long line;
+    double threat, reassurance, net, tone;
+    unsigned long tokens, n_sentences;
+    const spiral_stmt_target *targets; /* the `targets` field, when has_targets */
+    size_t ntargets;
+    int has_targets;
+    const spiral_stmt_hit *hits;
+    size_t nhits;
+} spiral_statement;
+
+/* The speaker code of an actor string: the part before the first '-' or ':'
+ * when it is 2 to 5 uppercase ASCII letters ("CHN-MFA:Hua Chunying" -> CHN),
+ * otherwise the whole string.  Writes at most size-1 bytes and a NUL to buf;
+ * returns buf, or NULL when actor is NULL or empty. */
+const char *spiral_speaker_code(char *buf, size_t size, const char *actor);
+
+typedef struct spiral_stmt_parser spiral_stmt_parser;
+
+int spiral_stmt_parser_new(spiral_stmt_parser **out, spiral_error *err);
+void spiral_stmt_parser_free(spiral_stmt_parser *p);
+
+/* What spiral_stmt_parse_json() found. */
+#define SPIRAL_STMT_SCORED 1 /* *out is the statement */
+#define SPIRAL_STMT_RAW    2 /* no "threat": *raw is the record, to be scored */
+
+/* Parse one JSON Lines record (len bytes, no newline needed) read from
+ * file:line.  A record with a numeric "threat" is a scored statement;
+ * one without "threat" but with a "text" string is a raw statement, given
+ * back as a spiral_record for spiral_session_analyze() and
+ * spiral_stmt_from_doc().  Results are borrowed from p until its next call.
+ * Returns SPIRAL_STMT_SCORED, SPIRAL_STMT_RAW, or SPIRAL_EPARSE /
+ * SPIRAL_EINVAL (bad JSON, a field of the wrong type) with err naming
+ * file:line. */
+int spiral_stmt_parse_json(spiral_stmt_parser *p, const char *json, size_t len,
+                           const char *file, unsigned long line,
+                           const spiral_statement **out, const spiral_record **raw,
+                           spiral_error *err);
+
+/* The statement of a record scored by spiral_session_analyze(): the scores
+ * and hits of doc with the record's fields.  Borrowed from p (and rec, doc)
+ * until the next call on p.  Returns SPIRAL_OK or SPIRAL_ENOMEM. */
+int spiral_stmt_from_doc(spiral_stmt_parser *p, const spiral_record *rec,
+                         const spiral_doc *doc, const spiral_statement **out,
+                         spiral_error *err);
+
+#define SPIRAL_MAX_LAG 12
+
+typedef struct spiral_track_opts {
+    spiral_period period;      /* default month */
+    int max_lag;               /* K: reciprocity at lags 0..K (0..SPIRAL_MAX_LAG; default 3) */
+    int smooth;                /* centred moving-average window, odd, >= 1 (default 3) */
+    double threshold;          /* episode threshold in noise units (default 2) */
+    double confidence;         /* of the reciprocity intervals (default 0.95) */
+    size_t max_periods;        /* largest span of periods (default 100000): SPIRAL_ELIMIT */
+    unsigned exemplars;        /* statements kept per dyad, period and side for reports (3) */
+} spiral_track_opts;
+
+#define SPIRAL_TRACK_OPTS_INIT { SPIRAL_PERIOD_MONTH, 3, 3, 2.0, 0.95, 100000, 3 }
+
+/* One dyad in one period.  Means are the sums over n (undefined at n = 0). */
+typedef struct spiral_cell {
+    unsigned long n;           /* statements */
+    double threat_sum, reassurance_sum, tone_sum;
+    double hostility_sum;      /* sum of (threat - reassurance) */
+} spiral_cell;
+
+typedef struct spiral_dyad {
+    const char *speaker, *target;
+    unsigned long n;           /* statements over all periods */
+    const spiral_cell *cells;  /* spiral_tracker_nperiods() cells */
+} spiral_dyad;
+
+/* A correlation with its interval; reason is NULL when it is defined,
+ * otherwise says why not (and the numbers are 0). */
+typedef struct spiral_corr {
+    int lag;
+    size_t n;                  /* periods paired */
+    double r, lo, hi;
+    const char *reason;
+} spiral_corr;
+
+/* How one side answers the other: lags[k] correlates its hostility at t with
+ * the other side's at t-k. */
+typedef struct spiral_reciprocity {
+    spiral_corr lags[SPIRAL_MAX_LAG + 1];
+    int nlags;                 /* max_lag + 1 */
+    int best;                  /* the lag with the largest r, or -1 when none is defined */
+} spiral_reciprocity;
+
+/* dX = k*Y - a*X + g and dY = l*X - b*Y + h by least squares, X = A->B
+ * and Y = B->A hostility, dX(t) = X(t+1) - X(t). */
+typedef struct spiral_richardson {
+    double k, a, g, l, b, h;
+    double r2_x, r2_y;
+    size_t n;                  /* transitions used */
+    int runaway;               /* k*l > a*b */
+    const char *reason;        /* NULL when fitted */
+} spiral_richardson;
+
+#define SPIRAL_ESCALATION    1
+#define SPIRAL_DEESCALATION (-1)
+
+/* Periods are offsets from spiral_tracker_first_period(). */
+typedef struct spiral_episode {
+    int kind;                  /* SPIRAL_ESCALATION or SPIRAL_DEESCALATION */
+    size_t start, peak, end;   /* peak: the highest (lowest) mutual hostility */
+    int open;                  /* still going at the last period */
+    const char *leader;        /* the side that moved first, NULL when together */
+    int response_lag;          /* periods until the other side followed */
+    double change_ab, change_ba; /* smoothed hostility change from start to peak */
+    double peak_ab, peak_ba;   /* smoothed hostility at the peak */
+} spiral_episode;
+
+typedef struct spiral_pair_period {
+    double smooth_ab, smooth_ba; /* smoothed hostility (valid when have_ab/have_ba) */
+    int have_ab, have_ba;
+    double mutual, responsiveness, trend; /* components, each in [0, 1] */
+    double score;              /* 0-100 */
+    const char *reason;        /* NULL when score is defined */
+} spiral_pair_period;
+
+typedef struct spiral_pair {
+    const char *a, *b;         /* a < b (byte order) */
+    size_t dyad_ab, dyad_ba;   /* indices of spiral_tracker_dyad() */
+    spiral_reciprocity ab;     /* A->B at t against B->A at t-k */
+    spiral_reciprocity ba;     /* B->A at t against A->B at t-k */
+    double responsiveness;     /* sqrt(max(0, r_ab) * max(0, r_ba)) at the best lags */
+    const char *responsiveness_reason;
+    spiral_richardson richardson;
+    double noise;              /* noise scale of mutual hostility (episode units) */
+    const spiral_episode *episodes;
+    size_t nepisodes;
+    const char *episodes_reason; /* why there can be none, or NULL */
+    const spiral_pair_period *periods; /* spiral_tracker_nperiods() */
+} spiral_pair;
+
+typedef struct spiral_tracker spiral_tracker;
+
+/* A tracker with opts (NULL: the defaults).  SPIRAL_EINVAL for a bad option. */
+int spiral_tracker_new(spiral_tracker **out, const spiral_track_opts *opts, spiral_error *err);
+void spiral_tracker_free(spiral_tracker *t);
+const spiral_track_opts *spiral_tracker_opts(const spiral_tracker *t);
+
+/* Whether st can be placed (a date precise enough for the period, a
+ * speaker): SPIRAL_OK or SPIRAL_EINVAL / SPIRAL_ELIMIT with err naming
+ * st->file:st->line.  spiral_tracker_add() checks the same. */
+int spiral_tracker_check(const spiral_tracker *t, const spiral_statement *st, spiral_error *err);
+/* Add one statement (what is kept is copied).  A statement that cannot be
+ * placed leaves the tracker unchanged and returns the check's error. */
+int spiral_tracker_add(spiral_tracker *t, const spiral_statement *st, spiral_error *err);
+/* Fill the periods without statements, sort the dyads and compute the
+ * pairs.  After it nothing can be added.  SPIRAL_OK or SPIRAL_ENOMEM. */
+int spiral_tracker_finish(spiral_tracker *t, spiral_error *err);
+
+unsigned long spiral_tracker_statements(const spiral_tracker *t);
+size_t spiral_tracker_nperiods(const spiral_tracker *t); /* 0 when empty */
+int64_t spiral_tracker_first_period(const spiral_tracker *t);
+/* After finish: dyads sorted by speaker then target, pairs by a then b. */
+size_t spiral_tracker_ndyads(const spiral_tracker *t);
+const spiral_dyad *spiral_tracker_dyad(const spiral_tracker *t, size_t i);
+size_t spiral_tracker_npairs(const spiral_tracker *t);
+const spiral_pair *spiral_tracker_pair(const spiral_tracker *t, size_t i);
+
+/* Outputs of a finished tracker (README.md: Outputs).  Return SPIRAL_OK,
+ * SPIRAL_ENOMEM or SPIRAL_EIO. */
+int spiral_track_write_json(FILE *f, const spiral_tracker *t);
+/* A table of the pairs for people. */
+int spiral_track_write_table(FILE *f, const spiral_tracker *t);
+
+typedef enum spiral_csv_table {
+    SPIRAL_CSV_DYADS = 0,      /* dyads.csv: one row per dyad and period */
+    SPIRAL_CSV_PAIRS,          /* pairs.csv: one row per pair */
+    SPIRAL_CSV_PAIR_PERIODS,   /* pair_periods.csv: one row per pair and period */
+    SPIRAL_CSV_EPISODES,       /* episodes.csv: one row per episode */
+    SPIRAL_CSV_LAGS,           /* lags.csv: one row per pair, direction and lag */
+    SPIRAL_CSV_NTABLES
+} spiral_csv_table;
+
+const char *spiral_csv_table_name(spiral_csv_table which); /* "dyads.csv" ... */
+int spiral_track_write_csv(FILE *f, const spiral_tracker *t, spiral_csv_table which);
+
+/* The report (README.md: Report): one self-contained HTML page, or the
+ * charts of one pair as SVG. */
+typedef struct spiral_report_opts {
+    const char *title;         /* NULL: "spiral report" */
+    unsigned max_dyads;        /* one-sided dyads charted (default 12) */
+} spiral_report_opts;
+
+#define SPIRAL_REPORT_OPTS_INIT { NULL, 12 }
+
+int spiral_report_write_html(FILE *f, const spiral_tracker *t, const spiral_report_opts *opts);
+int spiral_report_write_svg(FILE *f, const spiral_tracker *t, size_t pair);
+
+/* The SQLite store (README.md: Store). */
+#define SPIRAL_STORE_SCHEMA_VERSION 1
+
+typedef struct spiral_store spiral_store;
+
+/* Called now and then during long store operations; non-zero stops the
+ * operation with SPIRAL_EIO ("interrupted"). */
+typedef int (*spiral_cancel_fn)(void *payload);
+
+/* Open or create the store at path (creating the schema).  SPIRAL_EIO when
+ * it cannot be opened or is not a spiral store, SPIRAL_EINVAL when its
+ * schema version is newer than this library's. */
+int spiral_store_open(spiral_store **out, const char *path, spiral_error *err);
+/* Rolls back an open transaction. */
+void spiral_store_free(spiral_store *s);
+void spiral_store_set_cancel(spiral_store *s, spiral_cancel_fn fn, void *payload);
+
+/* Options saved by the last run (period, max_lag, smooth, threshold) into
+ * *opts; 0 when the store has none yet, 1 when it had. */
+int spiral_store_settings(spiral_store *s, spiral_track_opts *opts, spiral_error *err);
+
+/* One write transaction: begin, put statements, then save the series
+ * computed from spiral_store_load(), commit (or rollback). */
+int spiral_store_begin(spiral_store *s, spiral_error *err);
+int spiral_store_rollback(spiral_store *s);
+int spiral_store_commit(spiral_store *s, spiral_error *err);
+
+#define SPIRAL_STORE_ADDED     0 /* a new statement id */
+#define SPIRAL_STORE_UPDATED   1 /* a known id whose fields or scores changed */
+#define SPIRAL_STORE_UNCHANGED 2 /* already stored as it is */
+
+/* Store st and its hits (inside a transaction).  Returns one of the
+ * SPIRAL_STORE_* values, or a negative spiral_status. */
+int spiral_store_put(spiral_store *s, const spiral_statement *st, spiral_error *err);
+/* Add every stored statement to t (not finished yet).  Statements t cannot
+ * place are passed to fn (may be NULL) and counted in *rejected. */
+int spiral_store_load(spiral_store *s, spiral_tracker *t, spiral_error_fn fn, void *payload,
+                      unsigned long *rejected, spiral_error *err);
+/* Replace the dyad_periods, pairs, pair_periods, lags and episodes tables
+ * with those of the finished t and record its options. */
+int spiral_store_save_series(spiral_store *s, const spiral_tracker *t, spiral_error *err);
+/* Statements stored. */
+long long spiral_store_count(spiral_store *s);
 
 #ifdef __cplusplus
 }

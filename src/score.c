@@ -304,5 +304,11 @@ int spiral_score_doc(spiral_doc *d)
         d->scores.reassurance += ss->reassurance;
     }
     finish(&d->scores);
+    /* Entries that score nothing by themselves (category none, not turned
+     * into anything by negation) only shadowed other entries: drop them. */
+    for (i = 0, si = 0; i < d->nhits; i++)
+        if (d->hits[i].family != SPIRAL_NONE)
+            d->hits[si++] = d->hits[i];
+    d->nhits = si;
     return SPIRAL_OK;
 }

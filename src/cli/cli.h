@@ -103,6 +103,7 @@ void cli_report(const spiral_error *err, const char *what);
 
 int cmd_tokens(int argc, char **argv);
 int cmd_score(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 int cmd_lexicon(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 

@@ -13,6 +13,7 @@ static const char usage[] =
     "Commands:\n"
     "  score      threat, reassurance, tone and label of each statement, with the\n"
     "             hits that earned them\n"
+    "  compare    how two sides frame themselves and each other\n"
     "  tokens     sentences and tokens of each statement, with byte offsets\n"
     "  lexicon    check lexicon files (lexicon check), count entries (lexicon stats)\n"
     "  eval       agreement with human-labelled gold sentences\n"
@@ -51,6 +52,8 @@ int main(int argc, char **argv)
         return cmd_tokens(argc - 1, argv + 1);
     if (strcmp(cmd, "score") == 0)
         return cmd_score(argc - 1, argv + 1);
+    if (strcmp(cmd, "compare") == 0)
+        return cmd_compare(argc - 1, argv + 1);
     if (strcmp(cmd, "lexicon") == 0)
         return cmd_lexicon(argc - 1, argv + 1);
     if (strcmp(cmd, "eval") == 0)
