@@ -213,6 +213,29 @@ static void report_labels(const rows *r)
         printf("  %-12s %6lu %6lu %6lu %6lu\n", labels[a], cm[a][0], cm[a][1], cm[a][2], cm[a][3]);
 }
 
+/* The statement's main target: the one its hits give the most weight,
+ * MULTI when two or more get at least half of the top one's, NONE when no
+ * hit has a target. */
+static const char *predicted_target(const spiral_doc *doc)
+{
+    const spiral_target_share *t;
+    size_t n, i, best = 0, close = 0;
+
+    t = spiral_doc_targets(doc, &n);
+    if (n == 0)
+        return "NONE";
+    for (i = 1; i < n; i++)
+        if (t[i].threat + t[i].reassurance > t[best].threat + t[best].reassurance)
+            best = i;
+    for (i = 0; i < n; i++)
+        if (strcmp(t[i].target, "UNRESOLVED") != 0 &&
+            t[i].threat + t[i].reassurance >= 0.5 * (t[best].threat + t[best].reassurance))
+            close++;
+    if (close >= 2)
+        return "MULTI";
+    return strcmp(t[best].target, "UNRESOLVED") == 0 ? "NONE" : t[best].target;
+}
+
 int cmd_eval(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -225,6 +248,8 @@ int cmd_eval(int argc, char **argv)
         { NULL, 0, NULL, 0 }
     };
     int c, cameo = 0, rc = CLI_OK, nf, ctext, clang, cthreat, creass, clabel, cgold;
+    int cactor, cdate, ctarget;
+    unsigned long tgt_n = 0, tgt_ok = 0, tgt_none_ok = 0, tgt_none_n = 0;
     const char *dump = NULL;
     char *line = NULL, *f[64];
     size_t cap = 0;
@@ -279,6 +304,9 @@ int cmd_eval(int argc, char **argv)
     cthreat = column(f, nf, "threat");
     creass = column(f, nf, "reassurance");
     clabel = column(f, nf, "label");
+    cactor = column(f, nf, "actor");
+    cdate = column(f, nf, "date");
+    ctarget = column(f, nf, "target");
     if (ctext < 0 || (cameo ? cgold < 0 || clabel < 0 : cthreat < 0 || creass < 0 || clabel < 0)) {
         fprintf(stderr, "%s:1: error: missing columns (need %s)\n", argv[optind],
                 cameo ? "sentence, label, goldstein" : "text, threat, reassurance, label");
@@ -313,8 +341,16 @@ int cmd_eval(int argc, char **argv)
             skipped++;
             continue;
         }
-        if (spiral_session_analyze(s, f[ctext], strlen(f[ctext]),
-                                   clang >= 0 && nf > clang ? f[clang] : NULL, &doc, &err) < 0) {
+        {
+            spiral_context ctx = SPIRAL_CONTEXT_INIT;
+
+            ctx.lang = clang >= 0 && nf > clang ? f[clang] : NULL;
+            ctx.actor = cactor >= 0 && nf > cactor ? f[cactor] : NULL;
+            ctx.date = cdate >= 0 && nf > cdate ? f[cdate] : NULL;
+            rc = spiral_session_analyze_ctx(s, f[ctext], strlen(f[ctext]), &ctx, &doc, &err);
+        }
+        if (rc < 0) {
+            rc = CLI_OK;
             err.line = lineno;
             snprintf(err.file, sizeof err.file, "%s", argv[optind]);
             cli_report(&err, "error");
@@ -322,6 +358,18 @@ int cmd_eval(int argc, char **argv)
             continue;
         }
         spiral_doc_scores(doc, &sc);
+        if (!cameo && ctarget >= 0 && nf > ctarget && strchr(f[ctarget], '|') == NULL) {
+            const char *pred = predicted_target(doc);
+
+            tgt_n++;
+            tgt_ok += strcmp(pred, f[ctarget]) == 0;
+            if (strcmp(f[ctarget], "NONE") != 0) {
+                tgt_none_n++;
+                tgt_none_ok += strcmp(pred, f[ctarget]) == 0;
+            }
+            if (df)
+                fprintf(df, "#target\t%lu\t%s\t%s\n", lineno, f[ctarget], pred);
+        }
         if (cameo && strcmp(f[clabel], "cooperative") != 0 && strcmp(f[clabel], "conflictual") != 0 &&
             strcmp(f[clabel], "neutral") != 0) {
             skipped++;
@@ -376,6 +424,11 @@ int cmd_eval(int argc, char **argv)
         printf("spearman reassurance\t%.3f\n", spearman(r.pr, r.gr, r.n));
         printf("spearman net\t%.3f\n", spearman(r.pn, r.gn, r.n));
         report_labels(&r);
+        if (tgt_n)
+            printf("target accuracy\t%.3f\t(%lu of %lu rows where the annotators agree; "
+                   "%.3f on the %lu with a named target)\n",
+                   (double)tgt_ok / (double)tgt_n, tgt_ok, tgt_n,
+                   tgt_none_n ? (double)tgt_none_ok / (double)tgt_none_n : 0.0, tgt_none_n);
     }
     rc = cli_env_close(&env, rc);
 done:
