@@ -150,44 +150,106 @@ static int tail_cands(spiral_doc *d, walk *w, uint32_t t)
     return SPIRAL_OK;
 }
 
-/* Regular-expression matches within sentence s, widened to tokens. */
-static int regex_cands(spiral_doc *d, const spiral_lexicon *lex, const spiral_sentence *s)
+/* The sentence whose normalised text contains byte `at`, or nsent. */
+static size_t sentence_at(const spiral_doc *d, size_t at)
 {
-    const spiral_token *tok = d->tk.tok;
-    PCRE2_SPTR subj = (PCRE2_SPTR)d->nt.text.data;
-    size_t ns, ne, r;
+    size_t lo = 0, hi = d->tk.nsent;
 
-    if (s->ntokens == 0)
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const spiral_sentence *s = &d->tk.sent[mid];
+        size_t end = d->tk.tok[s->first_token + s->ntokens - 1].norm_end;
+
+        if (end <= at)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int add_regex_hit(spiral_doc *d, size_t si, size_t ms, size_t me, int32_t entry)
+{
+    const spiral_sentence *s = &d->tk.sent[si];
+    const spiral_token *tok = d->tk.tok;
+    spiral_cand *c;
+    uint32_t a, b;
+
+    /* The tokens the match touches. */
+    for (a = s->first_token; a < s->first_token + s->ntokens && tok[a].norm_end <= ms; a++)
+        ;
+    for (b = a; b < s->first_token + s->ntokens && tok[b].norm_start < me; b++)
+        ;
+    if (b <= a)
         return SPIRAL_OK;
-    ns = tok[s->first_token].norm_start;
-    ne = tok[s->first_token + s->ntokens - 1].norm_end;
+    if (spiral_grow(&d->rx, &d->rxcap, d->nrx + 1, sizeof *d->rx) < 0)
+        return SPIRAL_ENOMEM;
+    c = &d->rx[d->nrx++];
+    c->first = a;
+    c->n = b - a;
+    c->entry = entry;
+    c->wilds = 0;
+    c->skip = (uint32_t)si; /* the sentence, until it is added as a candidate */
+    return SPIRAL_OK;
+}
+
+/* Every regular-expression match of the document, each within one
+ * sentence.  A regex runs once over the whole text (one call instead of
+ * one per sentence); a match that would cross a sentence end is searched
+ * again inside its sentence, so the result is as if each sentence were
+ * matched alone. */
+static int regex_matches(spiral_doc *d, const spiral_lexicon *lex)
+{
+    PCRE2_SPTR subj = (PCRE2_SPTR)d->nt.text.data;
+    size_t len = d->nt.text.len, r;
+
+    d->nrx = 0;
+    if (d->tk.nsent == 0)
+        return SPIRAL_OK;
     for (r = 0; r < lex->nregex; r++) {
         int32_t ei = (int32_t)lex->regex[r];
-        PCRE2_SIZE at = ns;
+        PCRE2_SIZE at = 0, limit = len;
+        size_t pinned = (size_t)-1; /* searching inside one sentence */
 
-        while (at < ne) {
-            int rc = pcre2_match(lex->e[ei].re, subj, ne, at, 0, d->md, d->mctx);
+        while (at < limit) {
+            int rc = pcre2_match(lex->e[ei].re, subj, limit, at, 0, d->md, d->mctx);
             PCRE2_SIZE *ov;
-            uint32_t a, b;
+            size_t si, send;
 
             if (rc < 0) {
                 if (rc != PCRE2_ERROR_NOMATCH)
                     d->regex_limit_hits++; /* match or depth limit: bounded, skipped */
-                break;
+                if (pinned == (size_t)-1)
+                    break;
+                /* Done with the pinned sentence: go on after it. */
+                at = limit;
+                limit = len;
+                pinned = (size_t)-1;
+                continue;
             }
             ov = pcre2_get_ovector_pointer(d->md);
+            si = sentence_at(d, ov[0]);
+            if (si >= d->tk.nsent)
+                break;
+            send = d->tk.tok[d->tk.sent[si].first_token + d->tk.sent[si].ntokens - 1].norm_end;
+            if (ov[1] > send && pinned == (size_t)-1) {
+                /* Crosses the sentence end: search this sentence alone. */
+                pinned = si;
+                at = ov[0];
+                limit = send;
+                continue;
+            }
             if (ov[1] <= ov[0]) {
                 at = ov[0] + 1;
                 continue;
             }
-            /* The tokens the match touches. */
-            for (a = s->first_token; a < s->first_token + s->ntokens && tok[a].norm_end <= ov[0]; a++)
-                ;
-            for (b = a; b < s->first_token + s->ntokens && tok[b].norm_start < ov[1]; b++)
-                ;
-            if (b > a && add_cand(d, a, b - a, ei, 0, 0) < 0)
+            if (add_regex_hit(d, si, ov[0], ov[1], ei) < 0)
                 return SPIRAL_ENOMEM;
             at = ov[1];
+            if (pinned != (size_t)-1 && at >= limit) {
+                limit = len;
+                pinned = (size_t)-1;
+            }
         }
     }
     return SPIRAL_OK;
@@ -258,6 +320,8 @@ int spiral_match_doc(spiral_doc *d, const spiral_lexicon *lex)
     d->regex_limit_hits = 0;
     if (lex == NULL || lex->n == 0)
         return SPIRAL_OK;
+    if (lex->nregex && regex_matches(d, lex) < 0)
+        return SPIRAL_ENOMEM;
     for (si = 0; si < d->tk.nsent; si++) {
         const spiral_sentence *s = &d->tk.sent[si];
         uint32_t t, end = s->first_token + s->ntokens;
@@ -282,8 +346,12 @@ int spiral_match_doc(spiral_doc *d, const spiral_lexicon *lex)
             if (d->tk.tok[t].kind == SPIRAL_TOK_HAN && tail_cands(d, &w, t) < 0)
                 return SPIRAL_ENOMEM;
         }
-        if (lex->nregex && regex_cands(d, lex, s) < 0)
-            return SPIRAL_ENOMEM;
+        for (c = 0; c < d->nrx; c++) {
+            const spiral_cand *k = &d->rx[c];
+
+            if (k->skip == si && add_cand(d, k->first, k->n, k->entry, 0, 0) < 0)
+                return SPIRAL_ENOMEM;
+        }
         if (d->ncand == 0)
             continue;
         /* Longest first; each token belongs to at most one hit. */
