@@ -99,6 +99,10 @@ eval: all
 	    $(BUILD)/spiral eval --cameo $(SHARED)/eval/cameo_gold.tsv; \
 	else echo "eval: $(SHARED)/eval not found; skipped"; fi
 
+# Fuzzing, memcheck and the hardening tests: tests/harden.mk.
+include tests/harden.mk
+test: fuzz-replay nothing-lost
+
 clean:
 	rm -rf build
 

@@ -41,6 +41,7 @@ typedef struct cli_env {
     char *out_tmp;             /* written to this, renamed to output at the end */
     const cli_opts *o;
     unsigned long read, written, rejected, blank, files_failed;
+    unsigned long regex_limited; /* regex searches stopped by a limit */
 } cli_env;
 
 /* Called for each statement analysed; returns SPIRAL_OK or an error. */
@@ -65,7 +66,10 @@ void cli_opts_init(cli_opts *o);
     { "extra-lexicon", required_argument, NULL, 'E' },        \
     { "extra-actors", required_argument, NULL, 'R' },         \
     { "actor", required_argument, NULL, 'A' },                \
-    { "quiet", no_argument, NULL, 'q' }
+    { "quiet", no_argument, NULL, 'q' },                      \
+    { "regex-match-limit", required_argument, NULL, 'G' },    \
+    { "regex-depth-limit", required_argument, NULL, 'H' },    \
+    { "regex-time-limit", required_argument, NULL, 'J' }
 
 #define CLI_COMMON_HELP                                                              \
     "Input (FILE... or - for standard input; none means standard input):\n"          \
@@ -77,6 +81,12 @@ void cli_opts_init(cli_opts *o);
     "                        error; replace: bad bytes become U+FFFD and are counted\n" \
     "      --max-bytes N     largest record or document (default 64 MiB)\n"          \
     "      --max-tokens N    most tokens in one statement (default 4194304)\n"       \
+    "      --regex-match-limit N  PCRE2 match limit for each regular-expression\n"   \
+    "                        entry and statement (default 1000000); a search that\n" \
+    "                        hits it is stopped and counted in the summary\n"      \
+    "      --regex-depth-limit N  PCRE2 backtracking depth limit (default 10000)\n" \
+    "      --regex-time-limit MS  time for all searches of one regular-expression\n" \
+    "                        entry in one statement (default 1000 ms; 0: none)\n"  \
     "Resources:\n"                                                                   \
     "      --lexicon DIR     lexicon directory (default: the shipped lexicons)\n"    \
     "      --extra-lexicon F add the entries of lexicon file F (repeatable; an entry\n" \
@@ -97,6 +107,12 @@ int cli_env_close(cli_env *env, int status);
 /* Read every file (or stdin), analyse each statement, call fn.  Returns
  * the exit status. */
 int cli_run(cli_env *env, int nfiles, char **files, cli_record_fn fn, void *payload);
+
+/* While tmp (a temporary output file) is open, SIGINT, SIGTERM and SIGHUP
+ * remove it and exit with 128 + the signal (signals.c); release when it
+ * has been renamed or removed. */
+void cli_signals_protect(const char *tmp);
+void cli_signals_release(void);
 
 /* Print "file:line:col: error: message" for err. */
 void cli_report(const spiral_error *err, const char *what);
