@@ -19,7 +19,7 @@ FUZZ_JOBS    ?= 1
 FUZZ_DIR      = build/fuzz
 FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                 -fno-omit-frame-pointer
-FUZZ_CFLAGS   = -std=c11 -g -O1 -Wall -Wextra $(FUZZ_SAN)
+FUZZ_CFLAGS   = -std=c11 -g -O1 -Wall -Wextra $(FUZZ_SAN) -MMD -MP
 FUZZ_DEFS     = -DSPIRAL_SRCDIR='"$(CURDIR)"' -DSPIRAL_FUZZ_DICT='"$(CURDIR)/$(DICT)"'
 # Harnesses for readers still to come are built once their module exists.
 FUZZ_CORE     = jsonl lines lexicon normalize_segment score cli
@@ -110,3 +110,7 @@ memcheck: deps
 
 bench-memory: all
 	scripts/bench-memory.sh $(BUILD)/spiral
+
+# Header dependencies of the fuzz and replay objects.
+-include $(wildcard $(FUZZ_DIR)/obj/src/*.d $(FUZZ_DIR)/obj/src/cli/*.d \
+                    $(FUZZ_DIR)/obj/tests/fuzz/*.d $(FUZZ_DIR)/obj/*.d $(REPLAY_DIR)/*.d)

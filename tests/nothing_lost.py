@@ -13,7 +13,8 @@ leave no output behind.
    records alone does, byte for byte.
 2. SIGINT and SIGTERM sent to `spiral score --output FILE` while it reads
    must end it with status 130 and 143 and leave neither FILE nor its
-   temporary file; a run that completes leaves FILE and no temporary file.
+   temporary file; a run that completes leaves FILE and no temporary file;
+   --output naming a FIFO writes into it instead of replacing it.
 
 Usage: tests/nothing_lost.py BINARY         (run by `make check`)
 """
@@ -169,6 +170,26 @@ def check_completed(binary, d):
     assert not glob.glob(out + ".tmp.*"), "temporary file left"
 
 
+def check_special_output(binary, d):
+    """--output naming a FIFO (or a device) writes into it: a temporary file
+    renamed over it would replace it (as it once replaced /dev/null)."""
+    import threading
+    fifo = os.path.join(d, "fifo")
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()))
+    reader.start()
+    rc, err = run(binary, ["score", "-q", "-o", fifo, DEMO])
+    reader.join(timeout=60)
+    assert rc == 0, err
+    assert got and got[0].count(b"\n") > 100, "nothing came through the FIFO"
+    assert not os.path.isfile(fifo) and os.path.exists(fifo), "the FIFO was replaced"
+    import stat
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode), "the FIFO was replaced"
+    assert not glob.glob(fifo + ".tmp.*"), "temporary file left"
+    print("nothing-lost: --output into a FIFO writes through it")
+
+
 def main():
     binary = os.path.abspath(sys.argv[1])
     with tempfile.TemporaryDirectory(prefix="spiral-nothing-lost-") as d:
@@ -176,6 +197,7 @@ def main():
         check_interrupt(binary, d, signal.SIGINT, 130)
         check_interrupt(binary, d, signal.SIGTERM, 143)
         check_completed(binary, d)
+        check_special_output(binary, d)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -315,10 +316,21 @@ int cli_env_open(cli_env *env, const cli_opts *o, int need_lexicon)
     }
     if (o->output && strcmp(o->output, "-") != 0) {
         size_t n = strlen(o->output) + 32;
+        struct stat st;
 
+        /* A device, FIFO or socket (-o /dev/stdout, a pipe) is written as it
+         * is: renaming a temporary file over it would replace it. */
+        if (stat(o->output, &st) == 0 && !S_ISREG(st.st_mode)) {
+            if ((env->out = fopen(o->output, "wb")) == NULL) {
+                fprintf(stderr, "%s: error: cannot write: %s\n", o->output, strerror(errno));
+                env->out = stdout;
+                goto fail;
+            }
+            return CLI_OK;
+        }
         if ((env->out_tmp = malloc(n)) == NULL) {
             fprintf(stderr, "spiral: out of memory\n");
-            return CLI_EFILE;
+            goto fail;
         }
         snprintf(env->out_tmp, n, "%s.tmp.%ld", o->output, (long)getpid());
         if ((env->out = fopen(env->out_tmp, "wb")) == NULL) {
@@ -326,11 +338,17 @@ int cli_env_open(cli_env *env, const cli_opts *o, int need_lexicon)
             free(env->out_tmp);
             env->out_tmp = NULL;
             env->out = stdout;
-            return CLI_EFILE;
+            goto fail;
         }
         cli_signals_protect(env->out_tmp);
     }
     return CLI_OK;
+fail:
+    spiral_lexicon_free(env->lex);
+    spiral_dict_free(env->dict);
+    env->lex = NULL;
+    env->dict = NULL;
+    return CLI_EFILE;
 }
 
 int cli_env_close(cli_env *env, int status)
@@ -349,6 +367,8 @@ int cli_env_close(cli_env *env, int status)
         }
         cli_signals_release();
         free(env->out_tmp);
+    } else if (env->out && env->out != stdout && fclose(env->out) != 0 && !werr) {
+        werr = errno ? errno : EIO;
     }
     if (werr) {
         fprintf(stderr, "%s: error: write failed: %s\n",

@@ -5,8 +5,8 @@
  * called once per input.  The first byte chooses the command (score,
  * tokens, lexicon, compare, eval, or the first word of the input) and
  * whether a fixed input file is appended; the rest is split at NUL and
- * newline bytes into at most 24 arguments.  Arguments holding '/' are
- * dropped, so that the program only reads and writes inside a scratch
+ * newline bytes into at most 26 arguments.  Arguments holding '/' or
+ * starting with ".." are dropped, so that the program only reads and writes inside a scratch
  * directory (the current directory only while the program runs), which is
  * emptied and given fresh fixtures (a small JSON Lines
  * file, a text file, an extra lexicon, an actor file, a gold file and a
@@ -123,7 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (i < n && buf[i] != '\0' && buf[i] != '\n')
             continue;
         buf[i] = '\0';
-        if (strchr(buf + start, '/') == NULL)
+        if (strchr(buf + start, '/') == NULL && strncmp(buf + start, "..", 2) != 0)
             argv[argc++] = buf + start;
         start = i + 1;
     }
