@@ -242,8 +242,10 @@ void spiral_lexicon_free(spiral_lexicon *lex)
 
     if (lex == NULL)
         return;
-    for (i = 0; i < lex->n; i++)
+    for (i = 0; i < lex->n; i++) {
         pcre2_code_free(lex->e[i].re);
+        spiral_prefilter_free(&lex->e[i].pf);
+    }
     for (i = 0; i < lex->nstrings; i++)
         spiral_free(lex->strings[i]);
     spiral_free(lex->strings);
@@ -817,12 +819,17 @@ int spiral_lexicon_seal(spiral_lexicon *lex, spiral_error *err)
 {
     size_t i;
 
-    (void)err;
     if (lex->sealed)
         return SPIRAL_OK;
-    /* JIT where the platform has it; the interpreter otherwise. */
-    for (i = 0; i < lex->nregex; i++)
-        pcre2_jit_compile(lex->e[lex->regex[i]].re, PCRE2_JIT_COMPLETE);
+    /* JIT where the platform has it; the interpreter otherwise.  And the
+     * literal prefilter that lets most documents skip most regexes. */
+    for (i = 0; i < lex->nregex; i++) {
+        spiral_entry *e = &lex->e[lex->regex[i]];
+
+        pcre2_jit_compile(e->re, PCRE2_JIT_COMPLETE);
+        if (spiral_prefilter_build(&e->pf, e->pattern + 3) < 0)
+            return spiral_error_nomem(err, e->file);
+    }
     lex->sealed = 1;
     return SPIRAL_OK;
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "prefilter.h"
 #include "spiral.h"
 
 enum spiral_family {
@@ -52,6 +53,7 @@ typedef struct spiral_entry {
     const char *neg_category;
     double neg_weight;
     pcre2_code *re;        /* for regex entries */
+    spiral_prefilter pf;   /* literals every match contains (may be empty) */
 } spiral_entry;
 
 /* A trie over normalised token sequences.  Edges are bytes; a space joins

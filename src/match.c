@@ -211,6 +211,9 @@ static int regex_matches(spiral_doc *d, const spiral_lexicon *lex)
         PCRE2_SIZE at = 0, limit = len;
         size_t pinned = (size_t)-1; /* searching inside one sentence */
 
+        if (!spiral_prefilter_may_match(&lex->e[ei].pf, d->nt.text.data, len))
+            continue;
+
         while (at < limit) {
             int rc = pcre2_match(lex->e[ei].re, subj, limit, at, 0, d->md, d->mctx);
             PCRE2_SIZE *ov;
