@@ -253,6 +253,10 @@ void spiral_lexicon_free(spiral_lexicon *lex)
     spiral_free(lex->regex);
     spiral_free(lex->root);
     spiral_free(lex->actors);
+    spiral_free(lex->lit_regex);
+    spiral_free(lex->lit_next);
+    spiral_free(lex->rx_always);
+    trie_free(&lex->lit_trie);
     trie_free(&lex->trie);
     trie_free(&lex->atrie);
     spiral_dict_free(lex->user);
@@ -815,6 +819,31 @@ int spiral_lexicon_add_file(spiral_lexicon *lex, const char *path, spiral_error 
     return rc;
 }
 
+/* One prefilter literal of regex r into the literal trie. */
+static int add_literal(spiral_lexicon *lex, const char *lit, size_t n, uint32_t r)
+{
+    const unsigned char *u = (const unsigned char *)lit;
+    int32_t node = 0;
+    size_t i;
+
+    for (i = 0; i < n && node >= 0; i++)
+        node = trie_step(&lex->lit_trie, node, u[i]);
+    if (node < 0 || spiral_grow(&lex->lit_regex, &lex->litcap, lex->nlit + 1, sizeof *lex->lit_regex) < 0 ||
+        spiral_grow(&lex->lit_next, &lex->litcap2, lex->nlit + 1, sizeof *lex->lit_next) < 0)
+        return SPIRAL_ENOMEM;
+    lex->lit_regex[lex->nlit] = r;
+    lex->lit_next[lex->nlit] = lex->lit_trie.entry[node];
+    lex->lit_trie.entry[node] = (int32_t)lex->nlit++;
+    if (n == 1)
+        lex->lit_byte[u[0] >> 3] |= (uint8_t)(1u << (u[0] & 7));
+    else {
+        unsigned pair = (unsigned)u[0] << 8 | u[1];
+
+        lex->lit_pair[pair >> 3] |= (uint8_t)(1u << (pair & 7));
+    }
+    return SPIRAL_OK;
+}
+
 int spiral_lexicon_seal(spiral_lexicon *lex, spiral_error *err)
 {
     size_t i;
@@ -823,12 +852,21 @@ int spiral_lexicon_seal(spiral_lexicon *lex, spiral_error *err)
         return SPIRAL_OK;
     /* JIT where the platform has it; the interpreter otherwise.  And the
      * literal prefilter that lets most documents skip most regexes. */
+    if (lex->nregex && (lex->rx_always = spiral_calloc(lex->nregex, 1)) == NULL)
+        return spiral_error_nomem(err, NULL);
+    if (lex->nregex && trie_new_node(&lex->lit_trie) < 0)
+        return spiral_error_nomem(err, NULL);
     for (i = 0; i < lex->nregex; i++) {
         spiral_entry *e = &lex->e[lex->regex[i]];
+        size_t k;
 
         pcre2_jit_compile(e->re, PCRE2_JIT_COMPLETE);
         if (spiral_prefilter_build(&e->pf, e->pattern + 3) < 0)
             return spiral_error_nomem(err, e->file);
+        lex->rx_always[i] = e->pf.n == 0;
+        for (k = 0; k < e->pf.n; k++)
+            if (add_literal(lex, e->pf.lit[k], e->pf.len[k], (uint32_t)i) < 0)
+                return spiral_error_nomem(err, e->file);
     }
     lex->sealed = 1;
     return SPIRAL_OK;

@@ -193,6 +193,37 @@ static int add_regex_hit(spiral_doc *d, size_t si, size_t ms, size_t me, int32_t
     return SPIRAL_OK;
 }
 
+/* Which regexes may match: those without a prefilter, and those one of
+ * whose literals occurs in the text.  One scan of the text, trying the
+ * literal trie only where a literal's first two bytes occur. */
+static int regex_possible(spiral_doc *d, const spiral_lexicon *lex)
+{
+    const unsigned char *t = (const unsigned char *)d->nt.text.data;
+    size_t len = d->nt.text.len, i;
+
+    if (spiral_grow(&d->rx_possible, &d->rxpcap, lex->nregex, 1) < 0)
+        return SPIRAL_ENOMEM;
+    memcpy(d->rx_possible, lex->rx_always, lex->nregex);
+    for (i = 0; i < len; i++) {
+        unsigned pair = i + 1 < len ? ((unsigned)t[i] << 8 | t[i + 1]) : 0;
+        int32_t node = 0;
+        size_t k;
+
+        if (!(lex->lit_byte[t[i] >> 3] & (1u << (t[i] & 7))) &&
+            !(i + 1 < len && (lex->lit_pair[pair >> 3] & (1u << (pair & 7)))))
+            continue;
+        for (k = i; k < len; k++) {
+            int32_t e;
+
+            if ((node = spiral_trie_child(&lex->lit_trie, node, t[k])) < 0)
+                break;
+            for (e = lex->lit_trie.entry[node]; e >= 0; e = lex->lit_next[e])
+                d->rx_possible[lex->lit_regex[e]] = 1;
+        }
+    }
+    return SPIRAL_OK;
+}
+
 /* Every regular-expression match of the document, each within one
  * sentence.  A regex runs once over the whole text (one call instead of
  * one per sentence); a match that would cross a sentence end is searched
@@ -206,12 +237,14 @@ static int regex_matches(spiral_doc *d, const spiral_lexicon *lex)
     d->nrx = 0;
     if (d->tk.nsent == 0)
         return SPIRAL_OK;
+    if (regex_possible(d, lex) < 0)
+        return SPIRAL_ENOMEM;
     for (r = 0; r < lex->nregex; r++) {
         int32_t ei = (int32_t)lex->regex[r];
         PCRE2_SIZE at = 0, limit = len;
         size_t pinned = (size_t)-1; /* searching inside one sentence */
 
-        if (!spiral_prefilter_may_match(&lex->e[ei].pf, d->nt.text.data, len))
+        if (!d->rx_possible[r])
             continue;
 
         while (at < limit) {
