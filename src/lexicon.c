@@ -209,15 +209,47 @@ static const char *intern(spiral_lexicon *lex, const char *s, size_t n)
     return p;
 }
 
-/* Find or add an interned copy (categories and file names repeat). */
+static uint64_t str_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* Find or add an interned copy of a string that repeats (categories, file
+ * names, actor codes and kinds), through a small hash set. */
 static const char *intern_shared(spiral_lexicon *lex, const char *s)
 {
+    const char *p;
     size_t i;
 
-    for (i = lex->nstrings; i-- > 0 && lex->nstrings - i <= 64;)
-        if (strcmp(lex->strings[i], s) == 0)
-            return lex->strings[i];
-    return intern(lex, s, strlen(s));
+    if ((lex->shused + 1) * 2 > lex->shcap) {
+        size_t ncap = lex->shcap ? lex->shcap * 2 : 256, j;
+        const char **n = spiral_calloc(ncap, sizeof *n);
+
+        if (n == NULL)
+            return NULL;
+        for (j = 0; j < lex->shcap; j++) {
+            if (lex->shared[j] == NULL)
+                continue;
+            for (i = str_hash(lex->shared[j]) & (ncap - 1); n[i]; i = (i + 1) & (ncap - 1))
+                ;
+            n[i] = lex->shared[j];
+        }
+        spiral_free(lex->shared);
+        lex->shared = n;
+        lex->shcap = ncap;
+    }
+    for (i = str_hash(s) & (lex->shcap - 1); lex->shared[i]; i = (i + 1) & (lex->shcap - 1))
+        if (strcmp(lex->shared[i], s) == 0)
+            return lex->shared[i];
+    if ((p = intern(lex, s, strlen(s))) == NULL)
+        return NULL;
+    lex->shared[i] = p;
+    lex->shused++;
+    return p;
 }
 
 int spiral_lexicon_new(spiral_lexicon **out, spiral_error *err)
@@ -249,6 +281,7 @@ void spiral_lexicon_free(spiral_lexicon *lex)
     for (i = 0; i < lex->nstrings; i++)
         spiral_free(lex->strings[i]);
     spiral_free(lex->strings);
+    spiral_free(lex->shared);
     spiral_free(lex->e);
     spiral_free(lex->regex);
     spiral_free(lex->root);

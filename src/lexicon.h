@@ -89,6 +89,8 @@ struct spiral_lexicon {
     size_t nregex, regcap;
     char **strings;        /* interned strings, freed with the lexicon */
     size_t nstrings, strcap;
+    const char **shared;   /* hash set of the repeating ones among them */
+    size_t shcap, shused;
     spiral_dict *user;     /* Chinese patterns as segmentation words */
     /* All regex prefilter literals in one trie: a terminal's entry heads a
      * list (lit_regex[k], lit_next[k]) of the regexes (indices into
