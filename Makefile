@@ -5,6 +5,7 @@
 #   make demo       install what is missing, build, run the demo corpus
 #   make check SANITIZE=1   the same under AddressSanitizer + UBSan (build/san/)
 #   make eval / eval-seg    validity figures (need ../shared)
+#   make report-check       the demo report rendered by headless Chromium
 
 SHARED  ?= ../shared
 PKGS     = libpcre2-8 libxml-2.0 libutf8proc jansson opencc sqlite3
@@ -44,7 +45,7 @@ TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o)
 DICT     = build/zh.dict
 JIEBA    = /usr/lib/python3/dist-packages/jieba
 
-.PHONY: all deps check test demo eval eval-seg clean
+.PHONY: all deps check test demo eval eval-seg clean report-check
 
 all: $(BUILD)/libspiral.a $(BUILD)/spiral $(DICT)
 
@@ -98,6 +99,29 @@ eval: all
 	    for g in en_dev zh_dev; do $(BUILD)/spiral eval $(SHARED)/eval/$$g.tsv || exit 1; echo; done; \
 	    $(BUILD)/spiral eval --cameo $(SHARED)/eval/cameo_gold.tsv; \
 	else echo "eval: $(SHARED)/eval not found; skipped"; fi
+
+# The demo report opened in headless Chromium (Debian's chromium, installed
+# when missing): the DOM it builds must hold the pair's section and charts
+# and no script; the screenshot is left for a person to look at.  Not part
+# of `make check`.  Network access is cut off by the resolver rules, so a
+# page that needed anything from outside would render incomplete.
+CHROMIUM_FLAGS = --headless --no-sandbox --disable-gpu --disable-background-networking \
+                 --disable-component-update --no-first-run \
+                 --host-resolver-rules="MAP * ~NOTFOUND"
+report-check: demo
+	@scripts/deps.sh chromium fonts-wqy-zenhei
+	@set -e; dir=build/report-check; mkdir -p $$dir; \
+	prof=$$(mktemp -d); trap 'rm -rf "$$prof"' EXIT; \
+	page=file://$(CURDIR)/build/demo/report.html; \
+	timeout 120 chromium $(CHROMIUM_FLAGS) --user-data-dir=$$prof --dump-dom $$page \
+	    > $$dir/dom.html 2> $$dir/chromium.log; \
+	grep -q 'id="pair-ARV-BEL"' $$dir/dom.html || { echo "report-check: no ARV-BEL section"; exit 1; }; \
+	test "$$(grep -c '<svg' $$dir/dom.html)" -ge 2 || { echo "report-check: charts missing"; exit 1; }; \
+	! grep -q '<script' $$dir/dom.html || { echo "report-check: a script in the page"; exit 1; }; \
+	timeout 120 chromium $(CHROMIUM_FLAGS) --user-data-dir=$$prof --window-size=1000,2600 \
+	    --screenshot=$$dir/report.png $$page >> $$dir/chromium.log 2>&1; \
+	test -s $$dir/report.png || { echo "report-check: no screenshot"; exit 1; }; \
+	echo "report-check: Chromium rendered build/demo/report.html; screenshot $$dir/report.png"
 
 clean:
 	rm -rf build

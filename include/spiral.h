@@ -583,6 +583,10 @@ int spiral_stmt_from_doc(spiral_stmt_parser *p, const spiral_record *rec,
                          const spiral_doc *doc, const spiral_statement **out,
                          spiral_error *err);
 
+/* Whether st's meta object has key with a value other than null, false or
+ * "" (e.g. "translation_of", to leave translations out). */
+int spiral_stmt_meta_has(const spiral_statement *st, const char *key);
+
 #define SPIRAL_MAX_LAG 12
 
 typedef struct spiral_track_opts {
@@ -654,6 +658,7 @@ typedef struct spiral_episode {
 typedef struct spiral_pair_period {
     double smooth_ab, smooth_ba; /* smoothed hostility (valid when have_ab/have_ba) */
     int have_ab, have_ba;
+    int have_parts;            /* mutual and trend are defined (both sides, two periods) */
     double mutual, responsiveness, trend; /* components, each in [0, 1] */
     double score;              /* 0-100 */
     const char *reason;        /* NULL when score is defined */

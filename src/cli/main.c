@@ -17,6 +17,10 @@ static const char usage[] =
     "  tokens     sentences and tokens of each statement, with byte offsets\n"
     "  lexicon    check lexicon files (lexicon check), count entries (lexicon stats)\n"
     "  eval       agreement with human-labelled gold sentences\n"
+    "  track      dyad series per period and the spiral metrics of each pair\n"
+    "             (reciprocity, Richardson fit, episodes, spiral score) as JSON,\n"
+    "             CSV and a SQLite store\n"
+    "  report     one self-contained HTML page (inline SVG) of the tracked pairs\n"
     "\n"
     "Statements are read from FILEs or standard input as JSON Lines (fields id,\n"
     "date, actor, target, lang, title, source, text), plain text with one\n"
@@ -58,6 +62,10 @@ int main(int argc, char **argv)
         return cmd_lexicon(argc - 1, argv + 1);
     if (strcmp(cmd, "eval") == 0)
         return cmd_eval(argc - 1, argv + 1);
+    if (strcmp(cmd, "track") == 0)
+        return cmd_track(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 1, argv + 1);
     fprintf(stderr, "spiral: unknown command '%s'\nTry 'spiral --help'.\n", cmd);
     return CLI_EFILE;
 }
