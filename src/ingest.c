@@ -409,13 +409,13 @@ static int looks_binary(spiral_reader *r, size_t *at)
     return 1;
 }
 
-int spiral_ingest_read_doc(spiral_reader *r, spiral_buf *out, spiral_error *err)
+/* A regular file over --max-doc-bytes is refused from its size, before
+ * anything is read.  Returns SPIRAL_OK or SPIRAL_ELIMIT (input ended). */
+static int refuse_by_size(spiral_reader *r, spiral_error *err)
 {
     size_t limit = r->o.max_doc_bytes;
     struct stat sb;
 
-    spiral_buf_reset(out);
-    skip_bom(r);
     if (r->own && fstat(fileno(r->f), &sb) == 0 && S_ISREG(sb.st_mode) &&
         (unsigned long long)sb.st_size > (unsigned long long)limit) {
         r->done = 1;
@@ -423,6 +423,18 @@ int spiral_ingest_read_doc(spiral_reader *r, spiral_buf *out, spiral_error *err)
                                 "document of %lld bytes is larger than the %zu-byte limit "
                                 "(--max-doc-bytes); not read", (long long)sb.st_size, limit);
     }
+    return SPIRAL_OK;
+}
+
+int spiral_ingest_read_doc(spiral_reader *r, spiral_buf *out, spiral_error *err)
+{
+    size_t limit = r->o.max_doc_bytes;
+    int rc;
+
+    spiral_buf_reset(out);
+    if ((rc = refuse_by_size(r, err)) < 0)
+        return rc;
+    skip_bom(r);
     for (;;) {
         size_t avail = fill(r);
 
@@ -491,6 +503,9 @@ int spiral_reader_next(spiral_reader *r, const spiral_record **out, spiral_error
         return 0;
     if (!r->checked) {
         r->checked = 1;
+        if ((r->fmt == SPIRAL_FORMAT_HTML || r->fmt == SPIRAL_FORMAT_FEED ||
+             r->fmt == SPIRAL_FORMAT_CSV) && (rc = refuse_by_size(r, err)) < 0)
+            return rc;
         skip_bom(r);
         if (looks_binary(r, &at)) {
             r->done = 1;

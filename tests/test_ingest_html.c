@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -628,7 +629,7 @@ START_TEST(hundred_megabyte_page_refused_by_the_size_limit)
     long before;
     double t0;
     FILE *f;
-    int i;
+    int i, wfd;
 
     /* 100 MB of a plausible page, made here and removed at the end */
     memset(chunk, 'a', sizeof chunk);
@@ -642,12 +643,18 @@ START_TEST(hundred_megabyte_page_refused_by_the_size_limit)
 
     before = maxrss_kb();
     t0 = now();
+    wfd = inotify_init1(IN_NONBLOCK);
+    ck_assert_int_ge(wfd, 0);
+    ck_assert_int_ge(inotify_add_watch(wfd, path, IN_ACCESS), 0);
     r = open_path(path, NULL);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_ELIMIT);
     ck_assert(strstr(err.message, "--max-doc-bytes") != NULL);
+    ck_assert(strstr(err.message, "not read") != NULL);
     ck_assert_str_eq(err.file, path);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), 0);
     spiral_reader_free(r);
+    ck_assert_msg(read(wfd, chunk, sizeof chunk) < 0, "the page was read"); /* no event */
+    close(wfd);
     ck_assert_msg(now() - t0 < 2.0, "refusal took %.1f s", now() - t0);
     ck_assert_msg(maxrss_kb() - before < 16 * 1024, "memory grew by %ld KiB", maxrss_kb() - before);
     unlink(path);

@@ -479,6 +479,6 @@ int cli_default_jobs(void)
 
 int cli_parallel_ok(const cli_opts *o)
 {
-    (void)o;
-    return 1;
+    /* Dropping duplicates is still done on the sequential path only. */
+    return o->keep_duplicates;
 }
