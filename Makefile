@@ -45,7 +45,7 @@ TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o)
 DICT     = build/zh.dict
 JIEBA    = /usr/lib/python3/dist-packages/jieba
 
-.PHONY: all deps check test demo eval eval-seg clean report-check
+.PHONY: all deps check test demo eval eval-seg bench clean report-check
 
 all: $(BUILD)/libspiral.a $(BUILD)/spiral $(DICT)
 
@@ -122,6 +122,9 @@ report-check: demo
 	    --screenshot=$$dir/report.png $$page >> $$dir/chromium.log 2>&1; \
 	test -s $$dir/report.png || { echo "report-check: no screenshot"; exit 1; }; \
 	echo "report-check: Chromium rendered build/demo/report.html; screenshot $$dir/report.png"
+
+bench: all
+	scripts/bench.sh $(BUILD)/spiral $(SHARED)
 
 clean:
 	rm -rf build
