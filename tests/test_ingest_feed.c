@@ -329,10 +329,17 @@ static int watch(const char *path)
 
 static int touched(int fd)
 {
-    char buf[4096];
-    ssize_t n = read(fd, buf, sizeof buf);
+    _Alignas(struct inotify_event) char buf[4096];
+    ssize_t n = read(fd, buf, sizeof buf), i = 0;
 
-    return n > 0;
+    while (n > 0 && i + (ssize_t)sizeof(struct inotify_event) <= n) {
+        const struct inotify_event *e = (const struct inotify_event *)(buf + i);
+
+        if (e->mask & (IN_OPEN | IN_ACCESS))
+            return 1;
+        i += (ssize_t)sizeof *e + e->len;
+    }
+    return 0;
 }
 
 /* Every string of every record, and whether marker is in any. */
