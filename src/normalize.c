@@ -113,6 +113,19 @@ static int emit(spiral_normtext *nt, const char *p, size_t n, uint32_t src)
     return SPIRAL_OK;
 }
 
+/* Append n bytes with their own map entries (a span copied unchanged). */
+static int emit_span(spiral_normtext *nt, const char *p, size_t n, const uint32_t *map)
+{
+    size_t at = nt->text.len;
+
+    if (room(nt, n) < 0)
+        return SPIRAL_ENOMEM;
+    memcpy(nt->text.data + at, p, n);
+    memcpy(nt->map + at, map, n * sizeof *map);
+    nt->text.len += n;
+    return SPIRAL_OK;
+}
+
 static int is_starter(int32_t cp)
 {
     return utf8proc_get_property(cp)->combining_class == 0;
@@ -329,7 +342,7 @@ static int t2s_pass(spiral_normalizer *n, const spiral_normtext *in, spiral_norm
     size_t len = in->text.len, i = 0;
 
     while (i < len) {
-        size_t j = i, k;
+        size_t j = i;
         int32_t cp;
         int m;
 
@@ -342,9 +355,8 @@ static int t2s_pass(spiral_normalizer *n, const spiral_normtext *in, spiral_norm
                 break;
             j += (size_t)m;
         }
-        for (k = i; k < j; k++)
-            if (emit(out, s + k, 1, in->map[k]) < 0)
-                return SPIRAL_ENOMEM;
+        if (emit_span(out, s + i, j - i, in->map + i) < 0)
+            return SPIRAL_ENOMEM;
         if (j >= len)
             break;
         /* The Han run [j, e). */
@@ -356,9 +368,8 @@ static int t2s_pass(spiral_normalizer *n, const spiral_normtext *in, spiral_norm
             j += (size_t)m;
         }
         if (run_is_stable(n, s + i, j - i)) {
-            for (k = i; k < j; k++)
-                if (emit(out, s + k, 1, in->map[k]) < 0)
-                    return SPIRAL_ENOMEM;
+            if (emit_span(out, s + i, j - i, in->map + i) < 0)
+                return SPIRAL_ENOMEM;
         } else {
             size_t a = 0, b = i;
             const char *c;
