@@ -125,6 +125,9 @@ report-check: demo
 
 bench: all
 	scripts/bench.sh $(BUILD)/spiral $(SHARED)
+# Fuzzing, memcheck and the hardening tests: tests/harden.mk.
+include tests/harden.mk
+test: fuzz-replay nothing-lost
 
 clean:
 	rm -rf build

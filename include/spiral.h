@@ -259,13 +259,19 @@ typedef struct spiral_sentence {
     uint32_t first_token, ntokens;   /* into spiral_doc_tokens() */
 } spiral_sentence;
 
+/* Regular-expression entries are bounded three ways: PCRE2's match limit
+ * (backtracking steps from one starting point) and depth limit, and a time
+ * limit on all the searches of one entry in one statement, which stops a
+ * pattern that is costly from every starting point of a long text.  A
+ * search stopped by any of them is counted (spiral_doc_regex_limited()). */
 typedef struct spiral_session_opts {
     size_t max_tokens;           /* per statement; more is SPIRAL_ELIMIT */
-    uint32_t regex_match_limit;  /* PCRE2 match limit per regex entry and sentence */
+    uint32_t regex_match_limit;  /* PCRE2 match limit (per starting point) */
     uint32_t regex_depth_limit;  /* PCRE2 depth (backtracking memory) limit */
+    uint32_t regex_time_limit;   /* milliseconds per regex entry and statement; 0: none */
 } spiral_session_opts;
 
-#define SPIRAL_SESSION_OPTS_INIT { (size_t)4 << 20, 1000000u, 10000u }
+#define SPIRAL_SESSION_OPTS_INIT { (size_t)4 << 20, 1000000u, 10000u, 1000u }
 
 typedef struct spiral_session spiral_session;
 typedef struct spiral_doc spiral_doc;
@@ -298,6 +304,11 @@ const spiral_token *spiral_doc_tokens(const spiral_doc *doc, size_t *n);
 const spiral_sentence *spiral_doc_sentences(const spiral_doc *doc, size_t *n);
 /* Name of a token kind: "word", "han", "number", "punct", "symbol", "other". */
 const char *spiral_token_kind_name(uint32_t kind);
+
+/* Regular-expression searches of this statement stopped by the session's
+ * regex_match_limit or regex_depth_limit (or PCRE2's JIT stack): their
+ * matches are missing from the hits.  0 normally. */
+unsigned long spiral_doc_regex_limited(const spiral_doc *doc);
 
 /* ------------------------------------------------------------------ */
 /* Scores                                                              */

@@ -4,10 +4,13 @@
  * Nothing else in the library calls malloc(3) directly.  Tests call
  * spiral_alloc_fail_after() to make the Nth allocation on their thread fail;
  * the counter lives in thread-local storage so concurrent sessions never see
- * each other's injection.
+ * each other's injection.  jansson and PCRE2 are given these functions
+ * too, so their allocations are counted and can be made to fail alike.
  */
 #include "alloc.h"
 
+#include <jansson.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +18,7 @@
 static _Thread_local unsigned long alloc_count;
 static _Thread_local unsigned long alloc_fail_at;
 static _Thread_local int alloc_fail_sticky;
+static _Thread_local unsigned long alloc_failures;
 
 static int alloc_should_fail(void)
 {
@@ -38,25 +42,38 @@ unsigned long spiral_alloc_count(void)
     return alloc_count;
 }
 
+unsigned long spiral_alloc_failures(void)
+{
+    return alloc_failures;
+}
+
+/* p, counting it as a failure when it is NULL. */
+static void *counted(void *p)
+{
+    if (p == NULL)
+        alloc_failures++;
+    return p;
+}
+
 void *spiral_malloc(size_t size)
 {
     if (alloc_should_fail())
-        return NULL;
-    return malloc(size ? size : 1);
+        return counted(NULL);
+    return counted(malloc(size ? size : 1));
 }
 
 void *spiral_calloc(size_t n, size_t size)
 {
     if (alloc_should_fail())
-        return NULL;
-    return calloc(n ? n : 1, size ? size : 1);
+        return counted(NULL);
+    return counted(calloc(n ? n : 1, size ? size : 1));
 }
 
 void *spiral_realloc(void *ptr, size_t size)
 {
     if (alloc_should_fail())
-        return NULL;
-    return realloc(ptr, size ? size : 1);
+        return counted(NULL);
+    return counted(realloc(ptr, size ? size : 1));
 }
 
 void *spiral_reallocarray(void *ptr, size_t n, size_t size)
@@ -85,4 +102,32 @@ char *spiral_strdup(const char *s)
 void spiral_free(void *ptr)
 {
     free(ptr);
+}
+
+/* ------------------------------------------------------------------ */
+/* Libraries                                                           */
+/* ------------------------------------------------------------------ */
+
+static pthread_once_t jansson_once = PTHREAD_ONCE_INIT;
+
+static void install_jansson(void)
+{
+    json_set_alloc_funcs(spiral_malloc, spiral_free);
+}
+
+void spiral_alloc_install_jansson(void)
+{
+    pthread_once(&jansson_once, install_jansson);
+}
+
+void *spiral_pcre2_malloc(size_t size, void *data)
+{
+    (void)data;
+    return spiral_malloc(size);
+}
+
+void spiral_pcre2_free(void *ptr, void *data)
+{
+    (void)data;
+    spiral_free(ptr);
 }

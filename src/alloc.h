@@ -20,6 +20,23 @@ char *spiral_strndup(const char *s, size_t len);
 char *spiral_strdup(const char *s);
 void spiral_free(void *ptr);
 
+/* Route jansson's allocations through spiral_malloc()/spiral_free(), so
+ * that JSON parsing obeys the same failure injection and accounting.
+ * jansson's allocator is process-wide: this sets it once (thread-safe, later
+ * calls do nothing).  Called by the JSON Lines reader before it parses; a
+ * process-wide spiral_global_init() should call it too. */
+void spiral_alloc_install_jansson(void);
+
+/* PCRE2 memory functions over spiral_malloc()/spiral_free() (data unused),
+ * for pcre2_general_context_create(). */
+void *spiral_pcre2_malloc(size_t size, void *data);
+void spiral_pcre2_free(void *ptr, void *data);
+
+/* Allocations that have failed on this thread (injected or real), ever.
+ * A caller of a library that hides why it failed (jansson reports a syntax
+ * error when its lexer cannot allocate) compares it before and after. */
+unsigned long spiral_alloc_failures(void);
+
 /* Testing: make the nth allocation from now (1-based) on this thread fail,
  * and every one after it while `sticky` is set; 0 turns injection off. */
 void spiral_alloc_fail_after(unsigned long n, int sticky);

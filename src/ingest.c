@@ -92,7 +92,7 @@ static void skip_bom(spiral_reader *r)
  * its end), SPIRAL_ENOMEM. */
 static int read_line(spiral_reader *r)
 {
-    int over = 0;
+    int over = 0, nomem = 0;
 
     spiral_buf_reset(&r->line);
     skip_bom(r);
@@ -110,8 +110,10 @@ static int read_line(spiral_reader *r)
         n = nl ? (size_t)(nl - p) : avail;
         if (!over && r->line.len + n > r->o.max_record_bytes)
             over = 1;
-        if (!over && spiral_buf_append(&r->line, p, n) < 0)
-            return SPIRAL_ENOMEM;
+        /* Out of memory, the rest of the line is skipped like an
+         * over-long one, so that the next call goes on after it. */
+        if (!over && n > 0 && spiral_buf_append(&r->line, p, n) < 0)
+            over = nomem = 1;
         r->pos += n;
         if (nl) {
             r->pos++;
@@ -121,8 +123,8 @@ static int read_line(spiral_reader *r)
     r->lineno++;
     if (r->line.len > 0 && r->line.data[r->line.len - 1] == '\r')
         r->line.data[--r->line.len] = '\0';
-    if (r->line.data == NULL && spiral_buf_reserve(&r->line, 0) < 0)
-        return SPIRAL_ENOMEM;
+    if (nomem)
+        return SPIRAL_ENOMEM; /* an empty line needs no memory: it is blank */
     return over ? SPIRAL_ELIMIT : 1;
 }
 
@@ -470,8 +472,10 @@ static int next_doc(spiral_reader *r, spiral_error *err)
             break;
         if (!over && r->line.len + avail > r->o.max_record_bytes)
             over = 1;
-        if (!over && spiral_buf_append(&r->line, r->in + r->pos, avail) < 0)
+        if (!over && spiral_buf_append(&r->line, r->in + r->pos, avail) < 0) {
+            r->done = 1; /* the only record: do not try again */
             return spiral_error_nomem(err, r->path);
+        }
         r->pos += avail;
     }
     r->done = 1;
@@ -534,7 +538,8 @@ int spiral_reader_next(spiral_reader *r, const spiral_record **out, spiral_error
         }
         r->rec.line = r->lineno;
         if (rc == SPIRAL_ENOMEM)
-            return spiral_error_nomem(err, r->path);
+            return spiral_error_set(err, SPIRAL_ENOMEM, r->path, r->lineno, 0,
+                                    "out of memory; record skipped");
         if (rc == SPIRAL_ELIMIT)
             return spiral_error_set(err, SPIRAL_ELIMIT, r->path, r->lineno, 0,
                                     "record is longer than the %zu-byte limit (--max-bytes); skipped",

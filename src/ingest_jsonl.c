@@ -28,6 +28,12 @@ static int is_known(const char *k)
     return 0;
 }
 
+/* Out of memory while reading the record of `line`: it is skipped. */
+static int nomem(const spiral_reader *r, unsigned long line, spiral_error *err)
+{
+    return spiral_error_set(err, SPIRAL_ENOMEM, r->path, line, 0, "out of memory; record skipped");
+}
+
 /* Fetch an optional string field.  Returns 1 (set or absent), or an error. */
 static int string_field(spiral_reader *r, const char *key, const char **out,
                         unsigned long line, spiral_error *err)
@@ -44,7 +50,7 @@ static int string_field(spiral_reader *r, const char *key, const char **out,
     if (strcmp(key, "id") == 0 && json_is_integer(v)) {
         spiral_buf_reset(&r->id);
         if (spiral_buf_printf(&r->id, "%" JSON_INTEGER_FORMAT, json_integer_value(v)) < 0)
-            return spiral_error_nomem(err, r->path);
+            return nomem(r, line, err);
         *out = r->id.data;
         return 1;
     }
@@ -60,6 +66,7 @@ int spiral_ingest_jsonl_record(spiral_reader *r, unsigned long line, spiral_erro
     json_t *text, *meta, *v;
     const char *key;
     size_t bad;
+    unsigned long failures;
     int rc;
 
     /* Check UTF-8 first: jansson's message for it has no useful position. */
@@ -77,13 +84,21 @@ int spiral_ingest_jsonl_record(spiral_reader *r, unsigned long line, spiral_erro
         }
         spiral_buf_reset(&r->fixed);
         if (spiral_utf8_repair(&r->fixed, r->line.data, r->line.len, &replaced) < 0)
-            return spiral_error_nomem(err, r->path);
+            return nomem(r, line, err);
         spiral_buf_reset(&r->line);
         if (spiral_buf_append(&r->line, r->fixed.data, r->fixed.len) < 0)
-            return spiral_error_nomem(err, r->path);
+            return nomem(r, line, err);
         r->rec.replaced = replaced;
     }
+    spiral_alloc_install_jansson();
+    failures = spiral_alloc_failures();
     r->json = json_loadb(r->line.data, r->line.len, JSON_ALLOW_NUL, &je);
+    /* jansson may call running out of memory a syntax error, say nothing,
+     * or even drop a byte of a string and go on (its lexer ignores a failed
+     * append): whenever an allocation failed, the parse is not trusted. */
+    if (spiral_alloc_failures() != failures ||
+        (r->json == NULL && json_error_code(&je) == json_error_out_of_memory))
+        return nomem(r, line, err);
     if (r->json == NULL)
         return spiral_error_set(err, SPIRAL_EPARSE, r->path, line,
                                 je.column > 0 ? (unsigned long)je.column : 0,
@@ -107,7 +122,7 @@ int spiral_ingest_jsonl_record(spiral_reader *r, unsigned long line, spiral_erro
         (rc = string_field(r, "id", &r->rec.id, line, err)) < 0)
         return rc;
     if (r->rec.id == NULL && spiral_ingest_default_id(r, line) < 0)
-        return spiral_error_nomem(err, r->path);
+        return nomem(r, line, err);
 
     /* Unknown fields, in their input order, become meta. */
     meta = NULL;
@@ -115,17 +130,19 @@ int spiral_ingest_jsonl_record(spiral_reader *r, unsigned long line, spiral_erro
         if (is_known(key))
             continue;
         if (meta == NULL && (meta = json_object()) == NULL)
-            return spiral_error_nomem(err, r->path);
+            return nomem(r, line, err);
         if (json_object_set(meta, key, v) < 0) {
             json_decref(meta);
-            return spiral_error_nomem(err, r->path);
+            return nomem(r, line, err);
         }
     }
     if (meta) {
         r->meta = json_dumps(meta, JSON_COMPACT | JSON_PRESERVE_ORDER);
         json_decref(meta);
-        if (r->meta == NULL)
-            return spiral_error_nomem(err, r->path);
+        /* json_dumps() too can lose part of its output to a failed
+         * allocation and still return it. */
+        if (r->meta == NULL || spiral_alloc_failures() != failures)
+            return nomem(r, line, err);
         r->rec.meta_json = r->meta;
     }
     return spiral_ingest_set_text(r, json_string_value(text), json_string_length(text),

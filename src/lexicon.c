@@ -22,6 +22,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define running_on_valgrind() (RUNNING_ON_VALGRIND != 0)
+#endif
+#endif
+#ifndef running_on_valgrind
+#define running_on_valgrind() 0
+#endif
+
 #include "alloc.h"
 #include "error.h"
 #include "normalize.h"
@@ -192,6 +202,8 @@ typedef struct builder {
     spiral_tokens tk;
     spiral_buf key;
     spiral_buf word;
+    pcre2_general_context *gctx; /* PCRE2 allocates through alloc.h */
+    pcre2_compile_context *cctx;
     spiral_error_fn report;  /* check mode: report every error and go on */
     void *payload;
     unsigned long errors;
@@ -296,13 +308,18 @@ void spiral_lexicon_free(spiral_lexicon *lex)
     spiral_free(lex);
 }
 
+static void builder_free(builder *b);
+
 static int builder_init(builder *b, spiral_error *err)
 {
     memset(b, 0, sizeof *b);
     if (spiral_normalizer_new(&b->norm, err) < 0)
         return SPIRAL_ENOMEM;
-    if (spiral_zhseg_new(&b->zh) < 0) {
-        spiral_normalizer_free(b->norm);
+    if (spiral_zhseg_new(&b->zh) < 0 ||
+        (b->gctx = pcre2_general_context_create(spiral_pcre2_malloc, spiral_pcre2_free,
+                                                NULL)) == NULL ||
+        (b->cctx = pcre2_compile_context_create(b->gctx)) == NULL) {
+        builder_free(b);
         return spiral_error_nomem(err, NULL);
     }
     return SPIRAL_OK;
@@ -310,6 +327,8 @@ static int builder_init(builder *b, spiral_error *err)
 
 static void builder_free(builder *b)
 {
+    pcre2_compile_context_free(b->cctx);
+    pcre2_general_context_free(b->gctx);
     spiral_normalizer_free(b->norm);
     spiral_zhseg_free(b->zh);
     spiral_normtext_free(&b->nt);
@@ -343,8 +362,10 @@ static int key_word(builder *b, const char *w, size_t n, int wild, int *prev_han
 {
     size_t i;
 
-    if (spiral_normalize(b->norm, w, n, &b->nt, NULL) < 0)
-        return SPIRAL_EENCODING;
+    int rc;
+
+    if ((rc = spiral_normalize(b->norm, w, n, &b->nt, NULL)) < 0)
+        return rc; /* SPIRAL_EENCODING, or SPIRAL_ENOMEM: not a bad pattern */
     if (spiral_tokenize(&b->tk, &b->nt, w, b->zh, NULL, NULL, 0) < 0)
         return SPIRAL_ENOMEM;
     for (i = 0; i < b->tk.n; i++) {
@@ -462,9 +483,12 @@ static int compile_regex(builder *b, spiral_entry *e, const char *file, unsigned
     char buf[256];
 
     e->re = pcre2_compile((PCRE2_SPTR)(e->pattern + 3), PCRE2_ZERO_TERMINATED,
-                          PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS, &errcode, &off, NULL);
+                          PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS | PCRE2_USE_OFFSET_LIMIT,
+                          &errcode, &off, b->cctx);
     if (e->re != NULL)
         return SPIRAL_OK;
+    if (errcode == PCRE2_ERROR_HEAP_FAILED)
+        return spiral_error_nomem(err, file);
     pcre2_get_error_message(errcode, msg, sizeof msg);
     snprintf(buf, sizeof buf, "bad regular expression: %s", (const char *)msg);
     return fail(b, err, SPIRAL_EPARSE, file, line, col + 3 + off, "%s", buf);
@@ -691,21 +715,50 @@ static int parse_actor_line(spiral_lexicon *lex, builder *b, char *s, const char
 /* Files and directories                                               */
 /* ------------------------------------------------------------------ */
 
+/* Read one line of f, with its newline, into b (replacing its content):
+ * getline(3) through alloc.h, so that running out of memory is an error and
+ * not an early end of the file.  Returns 1, 0 at the end, or SPIRAL_ENOMEM. */
+static int read_line(FILE *f, spiral_buf *b)
+{
+    char chunk[512];
+    size_t n = 0;
+    int c;
+
+    spiral_buf_reset(b);
+    while ((c = getc(f)) != EOF) {
+        chunk[n++] = (char)c;
+        if (n == sizeof chunk || c == '\n') {
+            if (spiral_buf_append(b, chunk, n) < 0)
+                return SPIRAL_ENOMEM;
+            n = 0;
+            if (c == '\n')
+                return 1;
+        }
+    }
+    if (n > 0 && spiral_buf_append(b, chunk, n) < 0)
+        return SPIRAL_ENOMEM;
+    return b->len > 0 ? 1 : 0;
+}
+
 static int add_file_as(spiral_lexicon *lex, builder *b, const char *path, const char *display,
                        int actors, spiral_error *err)
 {
     FILE *f;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
+    spiral_buf lb = SPIRAL_BUF_INIT;
+    char *line;
     unsigned long lineno = 0;
-    int rc = SPIRAL_OK;
+    int rc = SPIRAL_OK, got;
 
     if ((f = fopen(path, "rb")) == NULL)
         return fail(b, err, SPIRAL_EIO, display, 0, 0, "cannot open: %s", strerror(errno));
-    while (rc == SPIRAL_OK && (n = getline(&line, &cap, f)) >= 0) {
-        size_t len = (size_t)n, bad;
+    while (rc == SPIRAL_OK && (got = read_line(f, &lb)) != 0) {
+        size_t len = lb.len, bad;
 
+        if (got < 0) {
+            rc = spiral_error_nomem(err, display);
+            break;
+        }
+        line = lb.data;
         lineno++;
         while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
             line[--len] = '\0';
@@ -731,7 +784,7 @@ static int add_file_as(spiral_lexicon *lex, builder *b, const char *path, const 
     }
     if (rc == SPIRAL_OK && ferror(f))
         rc = fail(b, err, SPIRAL_EIO, display, lineno, 0, "read error: %s", strerror(errno));
-    free(line);
+    spiral_buf_free(&lb);
     fclose(f);
     return rc;
 }
@@ -893,7 +946,10 @@ int spiral_lexicon_seal(spiral_lexicon *lex, spiral_error *err)
         spiral_entry *e = &lex->e[lex->regex[i]];
         size_t k;
 
-        pcre2_jit_compile(e->re, PCRE2_JIT_COMPLETE);
+        /* Not under valgrind, which cannot follow JIT code and reports
+         * false errors in it (make memcheck checks the interpreter path). */
+        if (!running_on_valgrind())
+            pcre2_jit_compile(e->re, PCRE2_JIT_COMPLETE);
         if (spiral_prefilter_build(&e->pf, e->pattern + 3) < 0)
             return spiral_error_nomem(err, e->file);
         lex->rx_always[i] = e->pf.n == 0;

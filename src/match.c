@@ -16,9 +16,11 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "alloc.h"
 #include "session.h"
+#include "utf8.h"
 
 /* The walk from one start token. */
 typedef struct walk {
@@ -224,34 +226,74 @@ static int regex_possible(spiral_doc *d, const spiral_lexicon *lex)
     return SPIRAL_OK;
 }
 
+/* Milliseconds on a monotonic clock. */
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
 /* Every regular-expression match of the document, each within one
  * sentence.  A regex runs once over the whole text (one call instead of
  * one per sentence); a match that would cross a sentence end is searched
  * again inside its sentence, so the result is as if each sentence were
- * matched alone. */
+ * matched alone.
+ *
+ * PCRE2's match limit counts the steps from one starting point, so a
+ * pattern that costs nearly the limit from every point of a long text
+ * ("(a+)+$" over many short runs of a) would not be stopped by it.  Each
+ * call may therefore start at most RX_WINDOW bytes ahead (an offset limit;
+ * the subject is unchanged, so the matches are the same), and between calls
+ * the entry's time for this statement is checked against regex_time_limit.
+ * Any stop is counted in regex_limit_hits and ends the entry's search. */
+#define RX_WINDOW 16
+
 static int regex_matches(spiral_doc *d, const spiral_lexicon *lex)
 {
     PCRE2_SPTR subj = (PCRE2_SPTR)d->nt.text.data;
     size_t len = d->nt.text.len, r;
+    uint32_t opts;
 
     d->nrx = 0;
     if (d->tk.nsent == 0)
         return SPIRAL_OK;
     if (regex_possible(d, lex) < 0)
         return SPIRAL_ENOMEM;
+    /* PCRE2 would check the whole subject's UTF-8 on every call (one per
+     * window and match): check it once here. */
+    opts = spiral_utf8_check(d->nt.text.data, len) == len ? PCRE2_NO_UTF_CHECK : 0;
     for (r = 0; r < lex->nregex; r++) {
         int32_t ei = (int32_t)lex->regex[r];
         PCRE2_SIZE at = 0, limit = len;
         size_t pinned = (size_t)-1; /* searching inside one sentence */
+        uint64_t start = d->regex_time_limit ? now_ms() : 0;
 
         if (!d->rx_possible[r])
             continue;
 
         while (at < limit) {
-            int rc = pcre2_match(lex->e[ei].re, subj, limit, at, 0, d->md, d->mctx);
+            PCRE2_SIZE window = limit - at > RX_WINDOW ? at + RX_WINDOW : limit;
+            int rc;
             PCRE2_SIZE *ov;
             size_t si, send;
 
+            pcre2_set_offset_limit(d->mctx, window);
+            rc = pcre2_match(lex->e[ei].re, subj, limit, at, opts, d->md, d->mctx);
+            if (rc == PCRE2_ERROR_NOMATCH && window < limit) {
+                /* Nothing starts in this window: the next one, unless the
+                 * entry is out of time. */
+                if (d->regex_time_limit && now_ms() - start >= d->regex_time_limit) {
+                    d->regex_limit_hits++;
+                    break;
+                }
+                for (at = window + 1; at < limit && (subj[at] & 0xC0) == 0x80; at++)
+                    ;
+                continue;
+            }
+            if (rc == PCRE2_ERROR_NOMEMORY)
+                return SPIRAL_ENOMEM;
             if (rc < 0) {
                 if (rc != PCRE2_ERROR_NOMATCH)
                     d->regex_limit_hits++; /* match or depth limit: bounded, skipped */
@@ -276,7 +318,10 @@ static int regex_matches(spiral_doc *d, const spiral_lexicon *lex)
                 continue;
             }
             if (ov[1] <= ov[0]) {
-                at = ov[0] + 1;
+                /* An empty match: go on at the next character (not inside
+                 * this one, which PCRE2 would refuse as a bad offset). */
+                for (at = ov[0] + 1; at < limit && (subj[at] & 0xC0) == 0x80; at++)
+                    ;
                 continue;
             }
             if (add_regex_hit(d, si, ov[0], ov[1], ei) < 0)

@@ -22,6 +22,7 @@ struct spiral_session {
     spiral_session_opts o;
     spiral_normalizer *norm;
     spiral_zhseg *zh;
+    pcre2_general_context *gctx; /* match data and frames through alloc.h */
     spiral_doc doc;
     spiral_doc aux;           /* for resolving actor strings */
     spiral_buf last_actor;    /* cache: the last actor string and date ... */
@@ -56,8 +57,10 @@ int spiral_session_new(spiral_session **out, const spiral_dict *dict,
     }
     if (lex && lex->nregex > 0) {
         /* Match data and limits are per thread; the patterns are shared. */
-        if ((s->doc.md = pcre2_match_data_create(16, NULL)) == NULL ||
-            (s->doc.mctx = pcre2_match_context_create(NULL)) == NULL) {
+        if ((s->gctx = pcre2_general_context_create(spiral_pcre2_malloc, spiral_pcre2_free,
+                                                    NULL)) == NULL ||
+            (s->doc.md = pcre2_match_data_create(16, s->gctx)) == NULL ||
+            (s->doc.mctx = pcre2_match_context_create(s->gctx)) == NULL) {
             rc = spiral_error_nomem(err, NULL);
             goto fail;
         }
@@ -65,6 +68,7 @@ int spiral_session_new(spiral_session **out, const spiral_dict *dict,
         pcre2_set_depth_limit(s->doc.mctx, s->o.regex_depth_limit);
     }
     s->doc.lex = lex;
+    s->doc.regex_time_limit = s->o.regex_time_limit;
     *out = s;
     return SPIRAL_OK;
 fail:
@@ -99,6 +103,7 @@ void spiral_session_free(spiral_session *s)
     spiral_buf_free(&s->last_actor);
     pcre2_match_data_free(s->doc.md);
     pcre2_match_context_free(s->doc.mctx);
+    pcre2_general_context_free(s->gctx);
     spiral_free(s);
 }
 
@@ -272,6 +277,11 @@ const char *spiral_token_kind_name(uint32_t kind)
     case SPIRAL_TOK_SYMBOL: return "symbol";
     default:                return "other";
     }
+}
+
+unsigned long spiral_doc_regex_limited(const spiral_doc *doc)
+{
+    return doc->regex_limit_hits;
 }
 
 const char *spiral_doc_speaker(const spiral_doc *doc)

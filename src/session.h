@@ -54,6 +54,7 @@ struct spiral_doc {
     pcre2_match_data *md;
     pcre2_match_context *mctx;
     unsigned long regex_limit_hits; /* matches stopped by the match/depth limit */
+    uint32_t regex_time_limit;      /* ms per regex entry and statement; 0: none */
 };
 
 /* Find the lexicon's entries in the document (match.c).  Returns SPIRAL_OK

@@ -129,14 +129,16 @@ static uint32_t dict_hash(const char *s, size_t len)
  */
 static long dict_lookup(const spiral_dict *d, const char *s, size_t len)
 {
-    size_t mask, i;
+    size_t mask, i, probes;
     uint32_t slot;
 
     if (d == NULL || d->nslots == 0 || len == 0)
         return -1;
     mask = d->nslots - 1;
     i = dict_hash(s, len) & mask;
-    while ((slot = d->slots[i]) != 0 && slot <= d->nentries) {
+    /* At most nslots probes: a damaged file may have no empty slot. */
+    for (probes = 0; probes < d->nslots && (slot = d->slots[i]) != 0 && slot <= d->nentries;
+         probes++) {
         const dict_entry *e = &d->entries[slot - 1];
         if ((e->lenflags >> 2) == len && e->off <= d->nstrings && len <= d->nstrings - e->off
             && memcmp(d->strings + e->off, s, len) == 0)

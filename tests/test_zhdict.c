@@ -129,6 +129,41 @@ START_TEST(compiled_bad_version_is_parse_error)
 }
 END_TEST
 
+/* A damaged table with no empty slot: a lookup of an absent word ends
+ * (it once probed for ever) and a present one is still found. */
+START_TEST(compiled_full_table_lookup_ends)
+{
+    unsigned char blob[128 + 2 * 4 + 12 + 1];
+    uint32_t v;
+    float zero = 0;
+    spiral_dict *d;
+    spiral_error err;
+    FILE *f = fopen(ZH_DICT, "rb");
+
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fread(blob, 1, 128, f), 128);
+    fclose(f);
+    v = 1; memcpy(blob + 16, &v, 4);     /* nentries */
+    v = 2; memcpy(blob + 20, &v, 4);     /* nslots */
+    v = 1; memcpy(blob + 24, &v, 4);     /* nstrings */
+    v = 0; memcpy(blob + 28, &v, 4);     /* nemit */
+    v = 0; memcpy(blob + 120, &v, 4);    /* flags: no HMM */
+    v = 1; memcpy(blob + 124, &v, 4);    /* nwords */
+    v = 1; memcpy(blob + 128, &v, 4);    /* both slots point at entry 0 */
+    memcpy(blob + 132, &v, 4);
+    v = 0; memcpy(blob + 136, &v, 4);    /* entry 0: offset 0 */
+    v = 1u << 2 | SPIRAL_DICT_WORD; memcpy(blob + 140, &v, 4);
+    memcpy(blob + 144, &zero, 4);
+    blob[148] = 'x';
+    write_file("build/test-zhdict-full.dict", (const char *)blob, sizeof blob);
+    ck_assert_int_eq(spiral_dict_load(&d, "build/test-zhdict-full.dict", &err), SPIRAL_OK);
+    ck_assert_uint_eq(find(d, "y", NULL), 0);
+    ck_assert_uint_eq(find(d, "x", NULL), SPIRAL_DICT_WORD);
+    spiral_dict_free(d);
+    remove("build/test-zhdict-full.dict");
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Text dictionaries and errors                                        */
 /* ------------------------------------------------------------------ */
@@ -361,6 +396,7 @@ Suite *zhdict_suite(void)
     tcase_add_test(tc, compiled_words_are_normalised);
     tcase_add_test(tc, compiled_truncated_is_parse_error);
     tcase_add_test(tc, compiled_bad_version_is_parse_error);
+    tcase_add_test(tc, compiled_full_table_lookup_ends);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("text");

@@ -59,6 +59,7 @@ typedef struct cli_env {
     unsigned long duplicates;  /* statements not written: a copy was */
     unsigned long warnings;
     struct cli_dups *dups;     /* NULL with --keep-duplicates */
+    unsigned long regex_limited; /* regex searches stopped by a limit */
 } cli_env;
 
 /* Called for each statement analysed; returns SPIRAL_OK or an error. */
@@ -90,7 +91,10 @@ void cli_opts_init(cli_opts *o);
     { "emit-text", no_argument, NULL, CLI_OPT_EMIT_TEXT },   \
     { "extra-actors", required_argument, NULL, 'R' },         \
     { "actor", required_argument, NULL, 'A' },                \
-    { "quiet", no_argument, NULL, 'q' }
+    { "quiet", no_argument, NULL, 'q' },                      \
+    { "regex-match-limit", required_argument, NULL, 'G' },    \
+    { "regex-depth-limit", required_argument, NULL, 'H' },    \
+    { "regex-time-limit", required_argument, NULL, 'J' }
 
 #define CLI_COMMON_HELP                                                              \
     "Input (FILE..., a DIRECTORY (its files, sorted) or - for standard input; none\n" \
@@ -112,6 +116,12 @@ void cli_opts_init(cli_opts *o);
     "                        columns of those names, when present)\n"              \
     "      --keep-duplicates write every copy of a statement (default: once, with\n" \
     "                        \"copies\": N, for texts equal once normalised)\n"       \
+    "      --regex-match-limit N  PCRE2 match limit for each regular-expression\n"   \
+    "                        entry and statement (default 1000000); a search that\n" \
+    "                        hits it is stopped and counted in the summary\n"      \
+    "      --regex-depth-limit N  PCRE2 backtracking depth limit (default 10000)\n" \
+    "      --regex-time-limit MS  time for all searches of one regular-expression\n" \
+    "                        entry in one statement (default 1000 ms; 0: none)\n"  \
     "Resources:\n"                                                                   \
     "      --lexicon DIR     lexicon directory (default: the shipped lexicons)\n"    \
     "      --extra-lexicon F add the entries of lexicon file F (repeatable; an entry\n" \
@@ -154,6 +164,11 @@ void cli_read_opts(cli_env *env, spiral_read_opts *out);
 int cli_dups_begin(cli_env *env, int nfiles, char **files);
 int cli_dups_check(cli_env *env, const spiral_record *rec, unsigned long *copies);
 void cli_dups_end(cli_env *env);
+/* While tmp (a temporary output file) is open, SIGINT, SIGTERM and SIGHUP
+ * remove it and exit with 128 + the signal (signals.c); release when it
+ * has been renamed or removed. */
+void cli_signals_protect(const char *tmp);
+void cli_signals_release(void);
 
 /* Print "file:line:col: error: message" for err. */
 void cli_report(const spiral_error *err, const char *what);

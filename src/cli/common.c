@@ -139,6 +139,35 @@ int cli_common_option(cli_opts *o, int c, const char *arg)
             return -1;
         }
         return 1;
+    case 'G':
+    case 'H': {
+        size_t v;
+
+        if (parse_size(arg, &v) < 0 || v > UINT32_MAX) {
+            fprintf(stderr, "spiral: --regex-%s-limit needs a number from 1 to %lu, not '%s'\n",
+                    c == 'G' ? "match" : "depth", (unsigned long)UINT32_MAX, arg);
+            return -1;
+        }
+        if (c == 'G')
+            o->session.regex_match_limit = (uint32_t)v;
+        else
+            o->session.regex_depth_limit = (uint32_t)v;
+        return 1;
+    }
+    case 'J': {
+        char *end;
+        unsigned long v;
+
+        errno = 0;
+        v = strtoul(arg, &end, 10);
+        if (errno || end == arg || *end != '\0' || v > UINT32_MAX || arg[0] == '-') {
+            fprintf(stderr, "spiral: --regex-time-limit needs milliseconds (0: none), not '%s'\n",
+                    arg);
+            return -1;
+        }
+        o->session.regex_time_limit = (uint32_t)v;
+        return 1;
+    }
     case 'o':
         o->output = arg;
         return 1;
@@ -332,10 +361,21 @@ int cli_env_open(cli_env *env, const cli_opts *o, int need_lexicon)
     }
     if (o->output && strcmp(o->output, "-") != 0) {
         size_t n = strlen(o->output) + 32;
+        struct stat st;
 
+        /* A device, FIFO or socket (-o /dev/stdout, a pipe) is written as it
+         * is: renaming a temporary file over it would replace it. */
+        if (stat(o->output, &st) == 0 && !S_ISREG(st.st_mode)) {
+            if ((env->out = fopen(o->output, "wb")) == NULL) {
+                fprintf(stderr, "%s: error: cannot write: %s\n", o->output, strerror(errno));
+                env->out = stdout;
+                goto fail;
+            }
+            return CLI_OK;
+        }
         if ((env->out_tmp = malloc(n)) == NULL) {
             fprintf(stderr, "spiral: out of memory\n");
-            return CLI_EFILE;
+            goto fail;
         }
         snprintf(env->out_tmp, n, "%s.tmp.%ld", o->output, (long)getpid());
         if ((env->out = fopen(env->out_tmp, "wb")) == NULL) {
@@ -343,10 +383,17 @@ int cli_env_open(cli_env *env, const cli_opts *o, int need_lexicon)
             free(env->out_tmp);
             env->out_tmp = NULL;
             env->out = stdout;
-            return CLI_EFILE;
+            goto fail;
         }
+        cli_signals_protect(env->out_tmp);
     }
     return CLI_OK;
+fail:
+    spiral_lexicon_free(env->lex);
+    spiral_dict_free(env->dict);
+    env->lex = NULL;
+    env->dict = NULL;
+    return CLI_EFILE;
 }
 
 int cli_env_close(cli_env *env, int status)
@@ -363,7 +410,10 @@ int cli_env_close(cli_env *env, int status)
                 werr = errno;
             remove(env->out_tmp);
         }
+        cli_signals_release();
         free(env->out_tmp);
+    } else if (env->out && env->out != stdout && fclose(env->out) != 0 && !werr) {
+        werr = errno ? errno : EIO;
     }
     if (werr) {
         fprintf(stderr, "%s: error: write failed: %s\n",
@@ -383,6 +433,10 @@ int cli_env_close(cli_env *env, int status)
         if (env->files_failed)
             fprintf(stderr, "; %lu file%s could not be read", env->files_failed,
                     env->files_failed == 1 ? "" : "s");
+        if (env->regex_limited)
+            fprintf(stderr, "; %lu regular-expression search%s stopped by "
+                            "a --regex-*-limit", env->regex_limited,
+                    env->regex_limited == 1 ? "" : "es");
         fputc('\n', stderr);
     }
     spiral_lexicon_free(env->lex);
@@ -592,6 +646,15 @@ static int run_file(cli_env *env, spiral_session *s, const char *path,
             cli_report(&err, "error");
             env->rejected++;
             continue;
+        }
+        if (spiral_doc_regex_limited(doc) > 0) {
+            env->regex_limited += spiral_doc_regex_limited(doc);
+            if (!env->o->quiet)
+                fprintf(stderr, "%s:%lu: warning: %lu regular-expression search%s stopped by "
+                                "the match, depth or time limit (--regex-*-limit); "
+                                "matches may be missing\n",
+                        rec->file, rec->line, spiral_doc_regex_limited(doc),
+                        spiral_doc_regex_limited(doc) == 1 ? "" : "es");
         }
         if ((rc = fn(env, rec, doc, payload)) < 0) {
             fprintf(stderr, "spiral: error: cannot write output: %s\n", spiral_strerror(rc));

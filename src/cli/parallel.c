@@ -29,6 +29,7 @@ typedef struct job {
     int failed;            /* analysis failed: err says why */
     char *out;             /* output bytes */
     size_t outlen;
+    unsigned long regex_limited; /* regex searches stopped by a limit */
 } job;
 
 typedef struct batch {
@@ -190,6 +191,7 @@ static void run_job(pool *p, spiral_session *s, job *j)
         j->failed = 1;
         return;
     }
+    j->regex_limited = spiral_doc_regex_limited(doc);
     if ((f = open_memstream(&j->out, &j->outlen)) == NULL) {
         j->failed = 2;
         return;
@@ -259,6 +261,14 @@ static int flush(pool *p, batch *b)
             cli_report(&j->err, "error");
             p->env->rejected++;
             continue;
+        }
+        if (j->regex_limited > 0) {
+            p->env->regex_limited += j->regex_limited;
+            if (!p->env->o->quiet)
+                fprintf(stderr, "%s:%lu: warning: %lu regular-expression search%s stopped by "
+                            "the match, depth or time limit (--regex-*-limit); "
+                            "matches may be missing\n",
+                    j->rec.file, j->rec.line, j->regex_limited, j->regex_limited == 1 ? "" : "es");
         }
         if (j->failed == 2 || fwrite(j->out, 1, j->outlen, p->env->out) != j->outlen) {
             fprintf(stderr, "spiral: error: cannot write output\n");

@@ -27,7 +27,9 @@ static const char report_usage[] =
     "      --db FILE         read the statements from this store (read only)\n"
     "      --period P, --max-lag K, --smooth W, --threshold H, --exclude FIELD\n"
     "                        as for `spiral track`\n"
-    "\n" CLI_COMMON_HELP
+    "\n";
+
+static const char report_usage_tail[] =
     "  -h, --help            show this help\n";
 
 static int write_svgs(cli_outs *outs, const spiral_tracker *t, const char *dir)
@@ -84,6 +86,8 @@ int cmd_report(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "f:o:qh", longopts, NULL)) != -1) {
         if (opt == 'h') {
             fputs(report_usage, stdout);
+            fputs(CLI_COMMON_HELP, stdout);
+            fputs(report_usage_tail, stdout);
             cli_track_free(&c);
             return CLI_OK;
         }

@@ -654,7 +654,9 @@ static const char track_usage[] =
     "                        the store alone\n"
     "      --table           print the pairs' table instead of the JSON document\n"
     "                        (the JSON still goes to -o FILE when given)\n"
-    "\n" CLI_COMMON_HELP
+    "\n";
+
+static const char track_usage_tail[] =
     "  -h, --help            show this help\n"
     "\n"
     "Exit status: 0 when at least one statement was tracked, 1 when none, 2 on a\n"
@@ -716,6 +718,8 @@ int cmd_track(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "f:o:qh", longopts, NULL)) != -1) {
         if (opt == 'h') {
             fputs(track_usage, stdout);
+            fputs(CLI_COMMON_HELP, stdout);
+            fputs(track_usage_tail, stdout);
             cli_track_free(&c);
             return CLI_OK;
         }
