@@ -248,7 +248,7 @@ static uint64_t now_ms(void)
  * the subject is unchanged, so the matches are the same), and between calls
  * the entry's time for this statement is checked against regex_time_limit.
  * Any stop is counted in regex_limit_hits and ends the entry's search. */
-#define RX_WINDOW 16
+#define RX_WINDOW 64
 
 static int regex_matches(spiral_doc *d, const spiral_lexicon *lex)
 {
