@@ -119,6 +119,11 @@ int main(int argc, char **argv)
         report(&err);
         goto done;
     }
+    /* A directory without en/ or zh/ loads as an empty lexicon. */
+    if (spiral_lexicon_size(lex) == 0) {
+        fprintf(stderr, "score: no lexicon entries under %s\n", lexdir);
+        goto done;
+    }
     if (spiral_session_new(&session, dict, lex, NULL, &err) < 0) {
         report(&err);
         goto done;

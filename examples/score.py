@@ -172,6 +172,9 @@ class Spiral:
                                    ctypes.byref(err)) < 0:
             self.close()
             raise RuntimeError(str(err))
+        if lib.spiral_lexicon_size(self.lex) == 0:  # no en/ or zh/ under the directory
+            self.close()
+            raise RuntimeError("no lexicon entries under %s" % lexicons)
         if lib.spiral_session_new(ctypes.byref(self.session), self.dict, self.lex, None,
                                   ctypes.byref(err)) < 0:
             self.close()

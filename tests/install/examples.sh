@@ -3,7 +3,9 @@
 # the build tree, score tests/install/statements.txt exactly as `spiral
 # score` does; their outputs are identical to each other; both report a line
 # of invalid UTF-8 by its number and go on; the ctypes structures of
-# score.py have the C compiler's layout.
+# score.py have the C compiler's layout.  Then examples/read-outputs.py
+# (pandas) and read-outputs.R read every output of the program on the demo
+# corpus, when pandas and R are installed.
 #
 # Usage: tests/install/examples.sh BUILD DICT [SANITIZE]
 #   BUILD holds examples/score, libspiral.so.0 and spiral; DICT is zh.dict.
@@ -76,6 +78,48 @@ else
     else
         bad "ctypes layout differs from the C compiler's:"; diff "$tmp/layout.c.txt" "$tmp/layout.py.txt"
     fi
+fi
+
+# --- read-outputs.py (pandas) and read-outputs.R on the demo corpus ---------
+# Each reads every output of the program and checks that the frames agree.
+out=$tmp/out
+mkdir -p "$out/cmp"
+demo=$dir/corpora/demo
+spiral() { "$build/spiral" "$@" --lexicon "$lex" --dict "$dict" -q; }
+spiral score "$demo/statements.jsonl" >"$out/scores.jsonl" &&
+    spiral tokens "$demo/statements.jsonl" >"$out/tokens.jsonl" &&
+    spiral compare --side ARV --side BEL --extra-actors "$demo/actors.tsv" --json \
+        --csv "$out/cmp" "$demo/statements.jsonl" >"$out/compare.json" &&
+    spiral track --exclude translation_of --csv "$out/track" --db "$out/spiral.db" \
+        "$out/scores.jsonl" >"$out/track.json" &&
+    "$build/spiral" lexicon stats --lexicon "$lex" >"$out/stats.tsv" || bad "the demo outputs"
+pandas_py=
+for py in python3 /usr/bin/python3; do
+    if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import pandas' 2>/dev/null; then
+        pandas_py=$py; break
+    fi
+done
+if [ -n "$pandas_py" ]; then
+    if "$pandas_py" "$dir/examples/read-outputs.py" "$out" >"$tmp/pandas.log" 2>&1; then
+        ok
+    else
+        bad "read-outputs.py:"; cat "$tmp/pandas.log"
+    fi
+else
+    echo "examples: pandas not installed (python3-pandas): read-outputs.py skipped"
+    skip=$((skip + 1))
+fi
+if command -v Rscript >/dev/null 2>&1 &&
+    Rscript -e 'for (p in c("jsonlite", "readr", "RSQLite")) library(p, character.only = TRUE)' \
+        >/dev/null 2>&1; then
+    if Rscript "$dir/examples/read-outputs.R" "$out" >"$tmp/r.log" 2>&1 && ! grep -qi warning "$tmp/r.log"; then
+        ok
+    else
+        bad "read-outputs.R:"; cat "$tmp/r.log"
+    fi
+else
+    echo "examples: R or r-cran-jsonlite/readr/rsqlite not installed: read-outputs.R skipped"
+    skip=$((skip + 1))
 fi
 
 echo "examples: $pass passed, $fail failed, $skip skipped"
