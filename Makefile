@@ -159,7 +159,6 @@ VERSION   := $(shell sed -n 's/^.define SPIRAL_VERSION "\(.*\)"$$/\1/p' include/
 SOVERSION  = 0
 SONAME     = libspiral.so.$(SOVERSION)
 SHLIB      = $(BUILD)/libspiral.so.$(VERSION)
-CXX       ?= c++
 
 LEXICON_FILES = $(sort $(wildcard lexicons/README.md lexicons/*.tsv lexicons/en/*.tsv \
                                   lexicons/zh/*.tsv))

@@ -189,10 +189,11 @@ typedef struct spiral_reader spiral_reader;
  * for the defaults; it is copied, but the strings and the warn callback it
  * points to must outlive the reader.  On success the caller owns *out (free
  * it with spiral_reader_free()); on failure *out is NULL and err says why
- * (SPIRAL_EIO for a missing or unreadable file, SPIRAL_ELIMIT for a document
- * over max_doc_bytes, SPIRAL_ENOMEM).  A reader is used by one thread at a
- * time; readers of different files may run on different threads (HTML and
- * feeds: after spiral_global_init()). */
+ * (SPIRAL_EIO for a missing or unreadable file, SPIRAL_ENOMEM; a document
+ * over max_doc_bytes is reported by spiral_reader_next()).  The format is
+ * detected here, from the first bytes when need be.  A reader is used by one
+ * thread at a time; readers of different files may run on different threads
+ * (HTML and feeds: after spiral_global_init()). */
 int spiral_reader_open(spiral_reader **out, const char *path,
                        const spiral_read_opts *opts, spiral_error *err);
 
