@@ -867,6 +867,23 @@ int spiral_lexicon_add_dir(spiral_lexicon *lex, const char *dir, spiral_error *e
         return spiral_error_set(err, SPIRAL_EINVAL, dir, 0, 0, "lexicon already in use");
     if (dir == NULL)
         return SPIRAL_OK;
+    {
+        /* A directory that is not there, or holds no lexicon at all, is an
+         * error: silently scoring everything 0 would hide the mistake. */
+        static const char *const parts[] = { "en", "zh", "actors.tsv", "referents.tsv", NULL };
+        char path[4096];
+        size_t k;
+        int found = 0;
+
+        for (k = 0; parts[k] && !found; k++)
+            found = snprintf(path, sizeof path, "%s/%s", dir, parts[k]) < (int)sizeof path &&
+                    access(path, R_OK) == 0;
+        if (!found)
+            return spiral_error_set(err, SPIRAL_EIO, dir, 0, 0,
+                                    access(dir, R_OK) == 0
+                                        ? "not a lexicon directory (no en/, zh/ or actors.tsv in it)"
+                                        : "cannot open: %s", strerror(errno));
+    }
     if ((rc = builder_init(&b, err)) < 0)
         return rc;
     if ((rc = add_subdir(lex, &b, dir, "en", err)) == SPIRAL_OK &&
