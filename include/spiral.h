@@ -23,6 +23,36 @@
  * spiral_status and, when given a spiral_error, fill it with the place and a
  * message.  Every *_free() accepts NULL.  The library keeps no global mutable
  * state, never prints and never exits.
+ *
+ * Errors: every spiral_error * parameter may be NULL (the details are then
+ * dropped, the return value still tells); when given, it is filled when the
+ * call fails (its content after a success is unspecified): err.code is the
+ * status returned, file, line and column say where, message says what.
+ *
+ * Ownership: an object made through an `out` parameter by *_new(),
+ * *_load() or *_open() belongs to the caller, who releases it with the
+ * matching *_free(); on failure *out is NULL.  Everything else a function
+ * returns (const char *, const spiral_hit * ...) is borrowed from the
+ * object it came from and valid while that object lives, or until the call
+ * its comment names; never free it.  Strings passed in are copied when kept,
+ * except where a comment says they must outlive an object (the dictionary
+ * and lexicon of a session, the column names in spiral_read_opts).  A
+ * FILE * passed in stays the caller's: it is written, never closed.
+ *
+ * Threads: the library has no mutable global state, so different objects
+ * may be used on different threads at the same time.  A spiral_dict and a
+ * sealed spiral_lexicon are only read after loading and may be shared by any
+ * number of sessions and threads.  Every other object (reader, session and
+ * its docs, statement parser, compare, tracker, store) is used by one thread
+ * at a time; a finished tracker is only read and may be shared.  Functions
+ * that take no object (spiral_version, spiral_strerror, the *_name
+ * functions, spiral_text_fingerprint, spiral_speaker_code, the
+ * spiral_period_* functions, spiral_lexicon_check) are thread-safe.  A
+ * program that reads HTML or feeds on several threads calls
+ * spiral_global_init() first.
+ *
+ * The spiral(3) manual page is a guide to this API; spiral(1) documents
+ * the program built on it and spiral-lexicon(5) the lexicon files.
  */
 #ifndef SPIRAL_H
 #define SPIRAL_H
@@ -40,7 +70,9 @@ extern "C" {
 #define SPIRAL_VERSION_PATCH 0
 #define SPIRAL_VERSION "0.1.0"
 
-/* The version of the library actually linked, e.g. "0.1.0". */
+/* The version of the library actually linked, e.g. "0.1.0" (compare it
+ * with SPIRAL_VERSION, the header compiled against).  A static string.
+ * Thread-safe. */
 const char *spiral_version(void);
 
 /* ------------------------------------------------------------------ */
@@ -66,12 +98,15 @@ typedef struct spiral_error {
     char message[256];
 } spiral_error;
 
-/* A static, human-readable string for a spiral_status. */
+/* A static, human-readable string for a spiral_status ("out of memory" ...;
+ * "unknown error" for any other number).  Never NULL.  Thread-safe. */
 const char *spiral_strerror(int code);
 
 /* Called for each problem found by spiral_lexicon_check(), for each warning
  * of a reader (recovered markup, an entity not loaded ...), and by other
- * functions that go on after an error. */
+ * functions that go on after an error.  err is borrowed for the duration of
+ * the call (copy what you keep); payload is what the caller registered.
+ * Called on the thread that made the call that found the problem. */
 typedef void (*spiral_error_fn)(const spiral_error *err, void *payload);
 
 /* ------------------------------------------------------------------ */
@@ -151,19 +186,29 @@ typedef struct spiral_record {
 typedef struct spiral_reader spiral_reader;
 
 /* Open path ("-" for standard input) for reading records.  opts may be NULL
- * for the defaults.  On success the caller owns *out; on failure *out is NULL
- * and err says why (SPIRAL_EIO for a missing or unreadable file). */
+ * for the defaults; it is copied, but the strings and the warn callback it
+ * points to must outlive the reader.  On success the caller owns *out (free
+ * it with spiral_reader_free()); on failure *out is NULL and err says why
+ * (SPIRAL_EIO for a missing or unreadable file, SPIRAL_ENOMEM; a document
+ * over max_doc_bytes is reported by spiral_reader_next()).  The format is
+ * detected here, from the first bytes when need be.  A reader is used by one
+ * thread at a time; readers of different files may run on different threads
+ * (HTML and feeds: after spiral_global_init()). */
 int spiral_reader_open(spiral_reader **out, const char *path,
                        const spiral_read_opts *opts, spiral_error *err);
 
 /* Read the next record.  Returns 1 and sets *out when a record was read,
  * 0 at the end of the input, or a negative spiral_status when this record is
  * bad (err names the file and line): the caller may call again to go on with
- * the next record, except after SPIRAL_EIO, which ends the input. */
+ * the next record, except after SPIRAL_EIO, which ends the input.  *out and
+ * every string in it are borrowed from r until the next call on r or
+ * spiral_reader_free(). */
 int spiral_reader_next(spiral_reader *r, const spiral_record **out, spiral_error *err);
 
 /* The format being read (after detection), for messages. */
 spiral_format spiral_reader_format(const spiral_reader *r);
+/* "jsonl", "lines", "doc", "html", "feed", "csv", or "auto" for any other
+ * value.  A static string.  Thread-safe. */
 const char *spiral_format_name(spiral_format f);
 
 /* Blank lines skipped so far: they are not records, but a summary shows them. */
@@ -176,6 +221,8 @@ unsigned long spiral_reader_blank_lines(const spiral_reader *r);
  * Thread-safe. */
 int spiral_text_fingerprint(uint64_t *out, const char *text, size_t len);
 
+/* Close the input (not standard input) and free the reader and every record
+ * it gave out.  NULL: no-op. */
 void spiral_reader_free(spiral_reader *r);
 
 /* ------------------------------------------------------------------ */
@@ -187,25 +234,42 @@ typedef struct spiral_dict spiral_dict;
 /* Load the Chinese segmentation dictionary: a text file of lines
  * "word freq [tag]" (the jieba dict.txt format) or a compiled form.  The
  * dictionary is read-only once loaded and may be shared by any number of
- * sessions on any threads.  Caller owns *out. */
+ * sessions on any threads.  Caller owns *out.  The compiled form (zh.dict,
+ * built by `make` and installed as $(PREFIX)/share/spiral/zh.dict) is
+ * memory-mapped, so loading it costs next to nothing.  Errors: SPIRAL_EINVAL
+ * (path NULL), SPIRAL_EIO (cannot be read), SPIRAL_EPARSE (a bad line, or a
+ * corrupt compiled file: err->offset), SPIRAL_ENOMEM. */
 int spiral_dict_load(spiral_dict **out, const char *path, spiral_error *err);
+/* The number of words (0 for NULL).  Thread-safe. */
 size_t spiral_dict_size(const spiral_dict *dict);
+/* Free (unmap) the dictionary: only after every session using it is freed.
+ * NULL: no-op. */
 void spiral_dict_free(spiral_dict *dict);
 
 typedef struct spiral_lexicon spiral_lexicon;
 
 /* Load every *.tsv under dir/en and dir/zh (lexicons/README.md gives the
- * format).  A missing subdirectory is skipped.  Read-only once loaded:
- * share across threads.  Caller owns *out.  The first bad line stops the
- * load with SPIRAL_EPARSE (or SPIRAL_EENCODING, SPIRAL_EIO) and err naming
- * file, line and column. */
+ * format), and dir/actors.tsv and dir/referents.tsv when present: new +
+ * add_dir + seal.  A missing subdirectory is skipped, and so is a missing
+ * dir: the lexicon is then empty (check spiral_lexicon_size()).  Read-only
+ * once loaded: share across threads.  Caller owns *out (spiral_lexicon_free()).
+ * The first bad line stops the load with SPIRAL_EPARSE (or
+ * SPIRAL_EENCODING, SPIRAL_EIO) and err naming file, line and column. */
 int spiral_lexicon_load(spiral_lexicon **out, const char *dir, spiral_error *err);
 
 /* Building a lexicon from several sources: new, then any number of
  * add_dir/add_file calls (a later entry with the same pattern replaces an
  * earlier one: that is how --extra-lexicon overrides), then seal.  Only a
  * sealed lexicon may be given to a session; after sealing nothing can be
- * added.  Not thread-safe until sealed. */
+ * added.  Not thread-safe until sealed.  add_dir reads a directory as
+ * spiral_lexicon_load() does (a NULL dir adds nothing); add_file one
+ * lexicon file, whose entries name it as given.  All return SPIRAL_OK or a
+ * negative status with err naming file, line and column (SPIRAL_EPARSE,
+ * SPIRAL_EENCODING, SPIRAL_EIO, SPIRAL_ENOMEM; SPIRAL_EINVAL once sealed);
+ * after an error the lexicon can only be freed.  seal compiles the regular
+ * expressions (PCRE2, JIT where available) and the matcher's tables; a
+ * second seal does nothing.  free: NULL is a no-op; only after every session
+ * using the lexicon is freed. */
 int spiral_lexicon_new(spiral_lexicon **out, spiral_error *err);
 int spiral_lexicon_add_dir(spiral_lexicon *lex, const char *dir, spiral_error *err);
 int spiral_lexicon_add_file(spiral_lexicon *lex, const char *path, spiral_error *err);
@@ -215,7 +279,8 @@ void spiral_lexicon_free(spiral_lexicon *lex);
 /* Validate a lexicon file or directory, calling fn for every problem (bad
  * field, unknown category, bad weight or flag, bad regular expression with
  * PCRE2's message and column, duplicate pattern with a conflicting entry).
- * Returns the number of problems (0: valid) or SPIRAL_ENOMEM. */
+ * Unlike the loaders it does not stop at the first problem.  Returns the
+ * number of problems (0: valid) or SPIRAL_ENOMEM.  Thread-safe. */
 int spiral_lexicon_check(const char *path, spiral_error_fn fn, void *payload);
 
 typedef struct spiral_entry_info {
@@ -228,7 +293,10 @@ typedef struct spiral_entry_info {
     int is_regex;
 } spiral_entry_info;
 
-/* Entries, for statistics and listings.  Borrowed until the lexicon is freed. */
+/* Entries, for statistics and listings: the number of entries (0 for
+ * NULL), and entry i (0 <= i < size) into *out, whose strings are borrowed
+ * until the lexicon is freed; SPIRAL_EINVAL when i is out of range.  Any
+ * thread, once sealed. */
 size_t spiral_lexicon_size(const spiral_lexicon *lex);
 int spiral_lexicon_entry(const spiral_lexicon *lex, size_t i, spiral_entry_info *out);
 
@@ -277,27 +345,42 @@ typedef struct spiral_session spiral_session;
 typedef struct spiral_doc spiral_doc;
 
 /* Create a session using dict (may be NULL: Chinese is then split into
- * single characters) and lex (may be NULL: nothing is scored).  Both must
- * outlive the session.  opts may be NULL.  A session is used by one thread
- * at a time.  Caller owns *out. */
+ * single characters) and lex (may be NULL: nothing is scored; else sealed).
+ * Both must outlive the session.  opts may be NULL (SPIRAL_SESSION_OPTS_INIT);
+ * it is copied.  A session is used by one thread at a time: give each thread
+ * its own, sharing one dictionary and one lexicon.  Caller owns *out (free
+ * it with spiral_session_free()).  SPIRAL_OK or SPIRAL_ENOMEM. */
 int spiral_session_new(spiral_session **out, const spiral_dict *dict,
                        const spiral_lexicon *lex, const spiral_session_opts *opts,
                        spiral_error *err);
+/* Free the session and the analysis it holds.  NULL: no-op. */
 void spiral_session_free(spiral_session *s);
 
 /* Normalise, segment and (when the session has a lexicon) score one
  * statement.  lang is "en", "zh", or NULL/"" to detect it from the script
- * mix.  text need not be NUL-terminated.  On success *out is the analysis,
- * owned by the session and valid until the next call or spiral_session_free().
- * Invalid UTF-8 is SPIRAL_EENCODING with err->offset at the first bad byte
- * (readers with SPIRAL_UTF8_REPLACE never pass it on). */
+ * mix.  text need not be NUL-terminated; it is not copied, so it must stay
+ * unchanged while the analysis is used (offsets point into it).  On success
+ * *out is the analysis, owned by the session and valid until the next call
+ * or spiral_session_free().  Invalid UTF-8 is SPIRAL_EENCODING with
+ * err->offset at the first bad byte (readers with SPIRAL_UTF8_REPLACE never
+ * pass it on); more than opts.max_tokens tokens is SPIRAL_ELIMIT; else
+ * SPIRAL_ENOMEM.  err->file and err->line are left empty: the caller knows
+ * where the text came from.  After an error the session is still usable. */
 int spiral_session_analyze(spiral_session *s, const char *text, size_t len,
                            const char *lang, const spiral_doc **out,
                            spiral_error *err);
 
-/* "en" or "zh" (given or detected); "und" when there is no text to tell. */
+/* The parts of an analysis.  Everything they return is borrowed from the
+ * session and valid until its next analysis or spiral_session_free();
+ * arrays come with their length in *n (or *len) and are not terminated
+ * (the pointer may be NULL when *n is 0).  Same thread as the session.
+ *
+ * spiral_doc_lang: "en" or "zh" (given or detected); "und" when there is no
+ * text to tell. */
 const char *spiral_doc_lang(const spiral_doc *doc);
-/* The original text and the normalised text (NUL-terminated, borrowed). */
+/* The original text (the caller's buffer given to the analysis, so
+ * NUL-terminated only if it was) and the normalised text (NUL-terminated);
+ * len may be NULL.  Then the tokens and the sentences, in text order. */
 const char *spiral_doc_text(const spiral_doc *doc, size_t *len);
 const char *spiral_doc_norm(const spiral_doc *doc, size_t *len);
 const spiral_token *spiral_doc_tokens(const spiral_doc *doc, size_t *n);
@@ -363,13 +446,18 @@ typedef struct spiral_scores {
 } spiral_scores;
 
 /* Scoring hits (threat, reassurance, and negated ones), in text order, and
- * the modifier hits they refer to.  Empty without a lexicon. */
+ * the modifier hits they refer to.  Empty without a lexicon.  Borrowed from
+ * the session like every part of the doc; the hits' strings from the
+ * lexicon. */
 const spiral_hit *spiral_doc_hits(const spiral_doc *doc, size_t *n);
 const spiral_hit *spiral_doc_modifiers(const spiral_doc *doc, size_t *n);
-/* Scores of the statement, or of sentence i. */
+/* Scores of the statement into *out (label: a static string), or of
+ * sentence i (SPIRAL_OK, or SPIRAL_EINVAL when i >= the number of
+ * sentences).  All zero, label "neutral", without a lexicon. */
 void spiral_doc_scores(const spiral_doc *doc, spiral_scores *out);
 int spiral_doc_sentence_scores(const spiral_doc *doc, size_t i, spiral_scores *out);
-/* Name of a rule bit: "negated", "intensified" ... */
+/* Name of one rule bit: "negated", "intensified" ... ("unknown" for any other
+ * value).  A static string.  Thread-safe. */
 const char *spiral_rule_name(unsigned rule);
 
 /* ------------------------------------------------------------------ */
@@ -377,7 +465,10 @@ const char *spiral_rule_name(unsigned rule);
 /* ------------------------------------------------------------------ */
 
 /* Write the `tokens` JSON object of one statement (one line, ending in a
- * newline) to f.  Returns SPIRAL_OK or SPIRAL_EIO. */
+ * newline) to f.  rec supplies the id and metadata (may be NULL: id null).
+ * The line is built in the session's buffer, so call it on the session's
+ * thread, before its next analysis.  Returns SPIRAL_OK, SPIRAL_EIO (a short
+ * write) or SPIRAL_ENOMEM. */
 int spiral_write_tokens_json(FILE *f, const spiral_record *rec, const spiral_doc *doc);
 
 /* Flags for spiral_write_score_json(). */
@@ -385,7 +476,9 @@ int spiral_write_tokens_json(FILE *f, const spiral_record *rec, const spiral_doc
 #define SPIRAL_EMIT_SENTENCES 0x02u /* per-sentence scores and hits */
 #define SPIRAL_EMIT_TEXT      0x04u /* the statement's "text" (as analysed) */
 
-/* Write the `score` JSON object of one statement (one line). */
+/* Write the `score` JSON object of one statement (one line; README.md:
+ * Output gives the keys) to f, with what flags ask for.  rec as for
+ * spiral_write_tokens_json(); same thread and return values. */
 int spiral_write_score_json(FILE *f, const spiral_record *rec, const spiral_doc *doc,
                             unsigned flags);
 
@@ -399,7 +492,9 @@ int spiral_write_score_json(FILE *f, const spiral_record *rec, const spiral_doc 
  * ISO 3166 alpha-3 or organisations (NATO, EU, UN ...).  Special codes:
  * SELF (first person: resolved to the speaker), UNRESOLVED (unnamed
  * referents such as 个别国家), NONE (South China Sea: no actor).
- * add_actors reads one more file in that format (before sealing). */
+ * add_actors reads one more file in that format (before sealing), as
+ * spiral_lexicon_add_file() reads a lexicon file: same errors, same thread
+ * rules. */
 int spiral_lexicon_add_actors(spiral_lexicon *lex, const char *path, spiral_error *err);
 
 /* What the analysis knows about a statement besides its text.  All fields
@@ -415,7 +510,9 @@ typedef struct spiral_context {
 #define SPIRAL_CONTEXT_INIT { NULL, NULL, NULL, NULL, NULL }
 
 /* spiral_session_analyze() with the record's context: speaker, targets and
- * self/other portrayal are resolved as README.md (Actors) describes. */
+ * self/other portrayal are resolved as README.md (Actors) describes.  ctx
+ * may be NULL (no context); its strings are only read during the call.
+ * Ownership, errors and threads as for spiral_session_analyze(). */
 int spiral_session_analyze_ctx(spiral_session *s, const char *text, size_t len,
                                const spiral_context *ctx, const spiral_doc **out,
                                spiral_error *err);
@@ -442,12 +539,15 @@ typedef struct spiral_target_share {
     unsigned hits;
 } spiral_target_share;
 
-/* The speaker's code, or NULL when unknown.  Borrowed from the lexicon. */
+/* The speaker's code, or NULL when unknown.  Borrowed from the lexicon (or
+ * from the session, for a speaker given in the context). */
 const char *spiral_doc_speaker(const spiral_doc *doc);
+/* Actors mentioned, in text order; borrowed like the hits. */
 const spiral_mention *spiral_doc_mentions(const spiral_doc *doc, size_t *n);
-/* Targets in code order. */
+/* Targets in code order; borrowed like the hits. */
 const spiral_target_share *spiral_doc_targets(const spiral_doc *doc, size_t *n);
-/* "self", "other" or NULL. */
+/* "self", "other" or NULL (SPIRAL_PORTRAY_NONE, any other value).  A static
+ * string.  Thread-safe. */
 const char *spiral_portrayal_name(int portrayal);
 
 /* Comparing two sides' framing (spiral compare).  Statements are added one
@@ -467,16 +567,24 @@ typedef struct spiral_compare_opts {
 
 #define SPIRAL_COMPARE_OPTS_INIT { 500u, 0.95, 20u, 500.0, 20221024u }
 
+/* A comparison of the speakers side_a and side_b (actor codes, copied; two
+ * different non-empty strings, else SPIRAL_EINVAL) with opts (NULL: the
+ * defaults; copied).  Caller owns *out (spiral_compare_free()).  One thread
+ * at a time.  SPIRAL_OK, SPIRAL_EINVAL or SPIRAL_ENOMEM. */
 int spiral_compare_new(spiral_compare **out, const char *side_a, const char *side_b,
                        const spiral_compare_opts *opts, spiral_error *err);
-/* Count one analysed statement.  Returns SPIRAL_OK or SPIRAL_ENOMEM. */
+/* Count one analysed statement (analysed with a context, so that it has a
+ * speaker; what is kept is copied, so doc may be reused after the call).
+ * Returns SPIRAL_OK or SPIRAL_ENOMEM. */
 int spiral_compare_add(spiral_compare *c, const spiral_doc *doc);
 /* Write the figures: JSON (one object), a table for people, or CSV files
  * (profiles.csv, portrayal.csv, asymmetry.csv, mirror.csv, terms.csv) into
- * dir.  Returns SPIRAL_OK, SPIRAL_EIO or SPIRAL_ENOMEM. */
+ * the existing directory dir (replacing them; err names the file that
+ * failed).  f stays open.  Returns SPIRAL_OK, SPIRAL_EIO or SPIRAL_ENOMEM. */
 int spiral_compare_write_json(spiral_compare *c, FILE *f);
 int spiral_compare_write_table(spiral_compare *c, FILE *f);
 int spiral_compare_write_csv(spiral_compare *c, const char *dir, spiral_error *err);
+/* Free the comparison.  NULL: no-op. */
 void spiral_compare_free(spiral_compare *c);
 
 /* ------------------------------------------------------------------ */
@@ -499,7 +607,9 @@ void spiral_compare_free(spiral_compare *c);
  *                       computed series; appendable.
  *
  * A tracker is used by one thread at a time; once finished it is only read
- * and may be shared.
+ * and may be shared.  Everything a finished tracker returns (dyads, pairs,
+ * their cells, episodes and strings) is borrowed from it until
+ * spiral_tracker_free().  A store is used by one thread at a time.
  */
 
 typedef enum spiral_period {
@@ -510,8 +620,10 @@ typedef enum spiral_period {
     SPIRAL_PERIOD_YEAR
 } spiral_period;
 
-/* "day", "week", "month", "quarter" or "year" to *out; SPIRAL_EINVAL otherwise. */
+/* "day", "week", "month", "quarter" or "year" to *out; SPIRAL_EINVAL otherwise
+ * (NULL included).  Thread-safe, like every spiral_period_* function. */
 int spiral_period_parse(spiral_period *out, const char *name);
+/* The name of p, as parsed above ("?" for another value).  A static string. */
 const char *spiral_period_name(spiral_period p);
 
 /* The period holding date, as an index: consecutive periods have consecutive
@@ -567,6 +679,9 @@ const char *spiral_speaker_code(char *buf, size_t size, const char *actor);
 
 typedef struct spiral_stmt_parser spiral_stmt_parser;
 
+/* A parser of scored statements: its results are borrowed from it until its
+ * next call, so keep one per thread.  Caller owns *out.  SPIRAL_OK or
+ * SPIRAL_ENOMEM.  free: NULL is a no-op. */
 int spiral_stmt_parser_new(spiral_stmt_parser **out, spiral_error *err);
 void spiral_stmt_parser_free(spiral_stmt_parser *p);
 
@@ -593,6 +708,11 @@ int spiral_stmt_parse_json(spiral_stmt_parser *p, const char *json, size_t len,
 int spiral_stmt_from_doc(spiral_stmt_parser *p, const spiral_record *rec,
                          const spiral_doc *doc, const spiral_statement **out,
                          spiral_error *err);
+
+/* Whether st's meta object has key with a value other than null, false or
+ * "" (e.g. "translation_of", to leave translations out): 1 or 0.  Only reads
+ * st. */
+int spiral_stmt_meta_has(const spiral_statement *st, const char *key);
 
 #define SPIRAL_MAX_LAG 12
 
@@ -665,6 +785,7 @@ typedef struct spiral_episode {
 typedef struct spiral_pair_period {
     double smooth_ab, smooth_ba; /* smoothed hostility (valid when have_ab/have_ba) */
     int have_ab, have_ba;
+    int have_parts;            /* mutual and trend are defined (both sides, two periods) */
     double mutual, responsiveness, trend; /* components, each in [0, 1] */
     double score;              /* 0-100 */
     const char *reason;        /* NULL when score is defined */
@@ -687,7 +808,10 @@ typedef struct spiral_pair {
 
 typedef struct spiral_tracker spiral_tracker;
 
-/* A tracker with opts (NULL: the defaults).  SPIRAL_EINVAL for a bad option. */
+/* A tracker with opts (NULL: the defaults; copied).  Caller owns *out
+ * (spiral_tracker_free(); NULL is a no-op).  SPIRAL_EINVAL for a bad option
+ * (err says which), SPIRAL_ENOMEM.  spiral_tracker_opts gives the options
+ * in use, borrowed from t. */
 int spiral_tracker_new(spiral_tracker **out, const spiral_track_opts *opts, spiral_error *err);
 void spiral_tracker_free(spiral_tracker *t);
 const spiral_track_opts *spiral_tracker_opts(const spiral_tracker *t);
@@ -703,17 +827,22 @@ int spiral_tracker_add(spiral_tracker *t, const spiral_statement *st, spiral_err
  * pairs.  After it nothing can be added.  SPIRAL_OK or SPIRAL_ENOMEM. */
 int spiral_tracker_finish(spiral_tracker *t, spiral_error *err);
 
+/* Statements added so far; periods spanned (0 when empty); the index of the
+ * first period (spiral_period_label() turns it into a label; 0 when
+ * empty). */
 unsigned long spiral_tracker_statements(const spiral_tracker *t);
 size_t spiral_tracker_nperiods(const spiral_tracker *t); /* 0 when empty */
 int64_t spiral_tracker_first_period(const spiral_tracker *t);
-/* After finish: dyads sorted by speaker then target, pairs by a then b. */
+/* After finish: dyads sorted by speaker then target, pairs by a then b
+ * (before finish there are none).  Dyad or pair i, borrowed from t, or NULL
+ * when i is out of range. */
 size_t spiral_tracker_ndyads(const spiral_tracker *t);
 const spiral_dyad *spiral_tracker_dyad(const spiral_tracker *t, size_t i);
 size_t spiral_tracker_npairs(const spiral_tracker *t);
 const spiral_pair *spiral_tracker_pair(const spiral_tracker *t, size_t i);
 
-/* Outputs of a finished tracker (README.md: Outputs).  Return SPIRAL_OK,
- * SPIRAL_ENOMEM or SPIRAL_EIO. */
+/* Outputs of a finished tracker (README.md: Outputs), written to f (which
+ * stays open).  Return SPIRAL_OK, SPIRAL_ENOMEM or SPIRAL_EIO. */
 int spiral_track_write_json(FILE *f, const spiral_tracker *t);
 /* A table of the pairs for people. */
 int spiral_track_write_table(FILE *f, const spiral_tracker *t);
@@ -727,7 +856,11 @@ typedef enum spiral_csv_table {
     SPIRAL_CSV_NTABLES
 } spiral_csv_table;
 
-const char *spiral_csv_table_name(spiral_csv_table which); /* "dyads.csv" ... */
+/* The file name of a table: "dyads.csv" ..., NULL for another value.  A
+ * static string.  Thread-safe. */
+const char *spiral_csv_table_name(spiral_csv_table which);
+/* One table of a finished tracker, header row first, to f.  SPIRAL_OK,
+ * SPIRAL_ENOMEM or SPIRAL_EIO. */
 int spiral_track_write_csv(FILE *f, const spiral_tracker *t, spiral_csv_table which);
 
 /* The report (README.md: Report): one self-contained HTML page, or the
@@ -739,6 +872,9 @@ typedef struct spiral_report_opts {
 
 #define SPIRAL_REPORT_OPTS_INIT { NULL, 12 }
 
+/* The page of a finished tracker to f, with opts (NULL: the defaults), and
+ * the chart of pair i (an XML document; SPIRAL_EINVAL when i is out of
+ * range).  f stays open.  SPIRAL_OK, SPIRAL_ENOMEM or SPIRAL_EIO. */
 int spiral_report_write_html(FILE *f, const spiral_tracker *t, const spiral_report_opts *opts);
 int spiral_report_write_svg(FILE *f, const spiral_tracker *t, size_t pair);
 
@@ -753,10 +889,14 @@ typedef int (*spiral_cancel_fn)(void *payload);
 
 /* Open or create the store at path (creating the schema).  SPIRAL_EIO when
  * it cannot be opened or is not a spiral store, SPIRAL_EINVAL when its
- * schema version is newer than this library's. */
+ * schema version is newer than this library's.  Caller owns *out; path is
+ * copied.  One thread at a time per store (SQLite's own locking keeps
+ * different processes apart). */
 int spiral_store_open(spiral_store **out, const char *path, spiral_error *err);
-/* Rolls back an open transaction. */
+/* Close the store; rolls back an open transaction.  NULL: no-op. */
 void spiral_store_free(spiral_store *s);
+/* Install fn (NULL: none), called now and then during long operations of
+ * s, on the thread running them. */
 void spiral_store_set_cancel(spiral_store *s, spiral_cancel_fn fn, void *payload);
 
 /* Options saved by the last run (period, max_lag, smooth, threshold) into
@@ -764,7 +904,10 @@ void spiral_store_set_cancel(spiral_store *s, spiral_cancel_fn fn, void *payload
 int spiral_store_settings(spiral_store *s, spiral_track_opts *opts, spiral_error *err);
 
 /* One write transaction: begin, put statements, then save the series
- * computed from spiral_store_load(), commit (or rollback). */
+ * computed from spiral_store_load(), commit (or rollback).  begin is
+ * SPIRAL_EINVAL when one is open already, commit when none is; a commit that
+ * fails rolls back.  rollback returns SPIRAL_OK (also with no transaction)
+ * or SPIRAL_EIO.  Errors of SQLite are SPIRAL_EIO with its message. */
 int spiral_store_begin(spiral_store *s, spiral_error *err);
 int spiral_store_rollback(spiral_store *s);
 int spiral_store_commit(spiral_store *s, spiral_error *err);
@@ -783,7 +926,7 @@ int spiral_store_load(spiral_store *s, spiral_tracker *t, spiral_error_fn fn, vo
 /* Replace the dyad_periods, pairs, pair_periods, lags and episodes tables
  * with those of the finished t and record its options. */
 int spiral_store_save_series(spiral_store *s, const spiral_tracker *t, spiral_error *err);
-/* Statements stored. */
+/* Statements stored, or -1 when SQLite fails. */
 long long spiral_store_count(spiral_store *s);
 
 #ifdef __cplusplus

@@ -12,6 +12,9 @@ set -eu
 PKGS="gcc make pkg-config check libpcre2-dev libxml2-dev libutf8proc-dev
 libjansson-dev libopencc-dev libopencc-data libcsv-dev libsqlite3-dev
 python3 python3-jieba"
+# make check also compiles the header as C++ (g++) and checks the man pages
+# with groff (groff-base).
+PKGS="$PKGS g++ groff-base"
 
 missing=""
 for p in $PKGS "$@"; do

@@ -92,7 +92,7 @@ def record_words(rec):
 
 
 def spiral_words(spiral, raw):
-    proc = subprocess.run([spiral, "tokens", "--format", "lines", raw],
+    proc = subprocess.run([spiral, "tokens", "--format", "lines", "--keep-duplicates", raw],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if proc.returncode != 0:
         raise RuntimeError("%s tokens failed (exit %d): %s" % (

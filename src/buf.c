@@ -65,6 +65,18 @@ int spiral_buf_printf(spiral_buf *b, const char *fmt, ...)
     va_list ap;
     int n;
 
+    /* Usually it fits in the room there is: one formatting pass. */
+    if (b->cap > b->len + 1) {
+        va_start(ap, fmt);
+        n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+        va_end(ap);
+        if (n < 0)
+            return SPIRAL_EINVAL;
+        if ((size_t)n < b->cap - b->len) {
+            b->len += (size_t)n;
+            return SPIRAL_OK;
+        }
+    }
     va_start(ap, fmt);
     n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);

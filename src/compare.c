@@ -29,6 +29,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "alloc.h"
 #include "buf.h"
@@ -629,6 +630,11 @@ int spiral_compare_write_csv(spiral_compare *c, const char *dir, spiral_error *e
 {
     FILE *pf, *po, *pa, *pm, *pt;
     int li, s, k, rc = SPIRAL_OK;
+
+    /* Like track --csv: make the directory when it is not there. */
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return spiral_error_set(err, SPIRAL_EIO, dir, 0, 0, "cannot make the directory: %s",
+                                strerror(errno));
 
     pf = csv_open(dir, "profiles.csv", "language,side,category,per_1000,lo,hi\n", err);
     po = pf ? csv_open(dir, "portrayal.csv", "language,speaker,about,threat,reassurance,"

@@ -113,6 +113,10 @@ int spiral_emit_record_tail(spiral_buf *b, const spiral_record *rec)
 {
     int rc = SPIRAL_OK;
 
+    if (rec && rec->copies > 1) {
+        rc |= spiral_json_key(b, "copies", 0);
+        rc |= spiral_buf_printf(b, "%lu", rec->copies);
+    }
     if (rec && rec->replaced) {
         rc |= spiral_json_key(b, "invalid_utf8_replaced", 0);
         rc |= spiral_buf_printf(b, "%zu", rec->replaced);
@@ -306,6 +310,14 @@ int spiral_write_score_json(FILE *f, const spiral_record *rec, const spiral_doc 
     rc |= spiral_json_cstr(b, rec ? rec->title : NULL);
     rc |= spiral_json_key(b, "source", 0);
     rc |= spiral_json_cstr(b, rec ? rec->source : NULL);
+    if (rec && rec->link) {
+        rc |= spiral_json_key(b, "link", 0);
+        rc |= spiral_json_cstr(b, rec->link);
+    }
+    if (rec && rec->author) {
+        rc |= spiral_json_key(b, "author", 0);
+        rc |= spiral_json_cstr(b, rec->author);
+    }
     rc |= spiral_json_key(b, "speaker", 0);
     rc |= spiral_json_cstr(b, spiral_doc_speaker(doc));
     rc |= spiral_buf_printf(b, ",\"tokens\":%zu,\"n_sentences\":%zu", ntok, nsent);
@@ -333,6 +345,13 @@ int spiral_write_score_json(FILE *f, const spiral_record *rec, const spiral_doc 
             rc |= spiral_buf_puts(b, "]}");
         }
         rc |= spiral_buf_putc(b, ']');
+    }
+    if (flags & SPIRAL_EMIT_TEXT) {
+        size_t tlen;
+        const char *text = spiral_doc_text(doc, &tlen);
+
+        rc |= spiral_json_key(b, "text", 0);
+        rc |= spiral_json_str(b, text, tlen);
     }
     rc |= spiral_emit_record_tail(b, rec);
     if (rc < 0)

@@ -8,13 +8,16 @@
  * order mark and CR before LF, refuses binary files, and applies the UTF-8
  * policy: reject the record naming the first bad byte, or replace each bad
  * sequence with U+FFFD and count it.  JSON Lines records are parsed in
- * ingest_jsonl.c; plain lines and whole documents here.  Every bad record
- * comes back as an error naming file and line, and the caller goes on.
+ * ingest_jsonl.c; HTML pages in ingest_html.c, RSS/Atom feeds in
+ * ingest_feed.c and CSV/TSV in ingest_csv.c; plain lines and whole
+ * documents here.  Every bad record comes back as an error naming file and
+ * line, and the caller goes on.
  */
 #include "ingest.h"
 
 #include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "alloc.h"
 #include "error.h"
@@ -28,6 +31,9 @@ const char *spiral_format_name(spiral_format f)
     case SPIRAL_FORMAT_JSONL: return "jsonl";
     case SPIRAL_FORMAT_LINES: return "lines";
     case SPIRAL_FORMAT_DOC:   return "doc";
+    case SPIRAL_FORMAT_HTML:  return "html";
+    case SPIRAL_FORMAT_FEED:  return "feed";
+    case SPIRAL_FORMAT_CSV:   return "csv";
     default:                  return "auto";
     }
 }
@@ -64,6 +70,11 @@ static size_t fill(spiral_reader *r)
             r->ioerr = errno ? errno : EIO;
     }
     return r->end - r->pos;
+}
+
+size_t spiral_ingest_fill(spiral_reader *r)
+{
+    return fill(r);
 }
 
 static void skip_bom(spiral_reader *r)
@@ -145,24 +156,129 @@ static int has_suffix(const char *s, const char *suf)
     return a >= b && strcmp(s + a - b, suf) == 0;
 }
 
-/* Choose a format for SPIRAL_FORMAT_AUTO: by extension, then by content
- * (a first non-blank character '{' is JSON Lines; text with paragraph breaks
- * is a document; other text is one statement a line). */
+static int has_suffix_ci(const char *s, const char *suf)
+{
+    size_t a = strlen(s), b = strlen(suf), i;
+
+    if (a < b)
+        return 0;
+    for (i = 0; i < b; i++) {
+        int c = (unsigned char)s[a - b + i];
+
+        if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != suf[i])
+            return 0;
+    }
+    return 1;
+}
+
+/* Case-insensitive: does s (n bytes) start with the lower-case word w? */
+static int starts_ci(const unsigned char *s, size_t n, const char *w)
+{
+    size_t k = strlen(w), i;
+
+    if (n < k)
+        return 0;
+    for (i = 0; i < k; i++)
+        if ((s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]) != (unsigned char)w[i])
+            return 0;
+    return 1;
+}
+
+/* The kind of markup in the buffered start of the input, from its first
+ * element (after an XML declaration, comments, processing instructions and
+ * a DOCTYPE with its internal subset): rss, feed or RDF is a feed; html,
+ * head, body and other HTML a page.  SPIRAL_FORMAT_AUTO when unknown. */
+static spiral_format sniff_markup(spiral_reader *r)
+{
+    static const char *const html_words[] = { "html", "head", "body", "meta", "title", "div",
+                                              "p", "link", "script", "style", "table",
+                                              "article", "section", "h1", NULL };
+    size_t n = fill(r), i = 0, k, j;
+    const unsigned char *s = r->in + r->pos;
+    char name[32];
+
+    for (;;) {
+        while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
+            i++;
+        if (i + 1 >= n || s[i] != '<')
+            return SPIRAL_FORMAT_AUTO;
+        if (starts_ci(s + i, n - i, "<!doctype html"))
+            return SPIRAL_FORMAT_HTML;
+        if (s[i + 1] == '?' || starts_ci(s + i, n - i, "<!--") || s[i + 1] == '!') {
+            int comment = starts_ci(s + i, n - i, "<!--"), pi = s[i + 1] == '?', depth = 0;
+
+            for (i += 2; i < n; i++) {
+                if (comment && i + 2 < n && s[i] == '-' && s[i + 1] == '-' && s[i + 2] == '>')
+                    break;
+                if (pi && i + 1 < n && s[i] == '?' && s[i + 1] == '>')
+                    break;
+                if (!comment && !pi) {
+                    depth += s[i] == '[' ? 1 : s[i] == ']' ? -1 : 0;
+                    if (s[i] == '>' && depth <= 0)
+                        break;
+                }
+            }
+            if (i >= n)
+                return SPIRAL_FORMAT_AUTO;
+            i += comment ? 3 : pi ? 2 : 1;
+            continue;
+        }
+        for (k = 0, i++; i < n && k + 1 < sizeof name &&
+                         ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+                          (s[i] >= '0' && s[i] <= '9') || s[i] == ':' || s[i] == '-' ||
+                          s[i] == '_'); i++)
+            name[k++] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
+        name[k] = '\0';
+        {
+            const char *local = strrchr(name, ':') ? strrchr(name, ':') + 1 : name;
+
+            if (strcmp(local, "rss") == 0 || strcmp(local, "feed") == 0 ||
+                strcmp(local, "rdf") == 0)
+                return SPIRAL_FORMAT_FEED;
+            for (j = 0; html_words[j]; j++)
+                if (strcmp(local, html_words[j]) == 0)
+                    return SPIRAL_FORMAT_HTML;
+        }
+        return SPIRAL_FORMAT_AUTO;
+    }
+}
+
+/* Choose a format for SPIRAL_FORMAT_AUTO: by extension (.html .htm .xhtml
+ * .shtml; .xml .rss .atom .rdf by their root element; .csv .tsv .tab),
+ * then by content (a first non-blank character '{' is JSON Lines, '<'
+ * markup; text with paragraph breaks is a document; other text is one
+ * statement a line). */
 static spiral_format detect(spiral_reader *r)
 {
     const char *p = r->path;
+    spiral_format m;
     size_t i, n;
     const unsigned char *s;
 
     if (has_suffix(p, ".jsonl") || has_suffix(p, ".ndjson") || has_suffix(p, ".json"))
         return SPIRAL_FORMAT_JSONL;
+    if (has_suffix_ci(p, ".html") || has_suffix_ci(p, ".htm") || has_suffix_ci(p, ".xhtml") ||
+        has_suffix_ci(p, ".shtml"))
+        return SPIRAL_FORMAT_HTML;
+    if (has_suffix_ci(p, ".csv"))
+        return SPIRAL_FORMAT_CSV;
+    if (has_suffix_ci(p, ".tsv") || has_suffix_ci(p, ".tab")) {
+        if (r->o.csv_delimiter == 0)
+            r->o.csv_delimiter = '\t';
+        return SPIRAL_FORMAT_CSV;
+    }
     skip_bom(r);
+    if (has_suffix_ci(p, ".xml") || has_suffix_ci(p, ".rss") || has_suffix_ci(p, ".atom") ||
+        has_suffix_ci(p, ".rdf"))
+        return sniff_markup(r) == SPIRAL_FORMAT_HTML ? SPIRAL_FORMAT_HTML : SPIRAL_FORMAT_FEED;
     n = fill(r);
     s = r->in + r->pos;
     for (i = 0; i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'); i++)
         ;
     if (i < n && s[i] == '{')
         return SPIRAL_FORMAT_JSONL;
+    if (i < n && s[i] == '<')
+        return (m = sniff_markup(r)) != SPIRAL_FORMAT_AUTO ? m : SPIRAL_FORMAT_HTML;
     for (; i + 1 < n; i++) {
         if (s[i] == '\n' && (s[i + 1] == '\n' ||
                              (s[i + 1] == '\r' && i + 2 < n && s[i + 2] == '\n')))
@@ -185,6 +301,8 @@ int spiral_reader_open(spiral_reader **out, const char *path,
     r->o = opts ? *opts : def;
     if (r->o.max_record_bytes == 0)
         r->o.max_record_bytes = def.max_record_bytes;
+    if (r->o.max_doc_bytes == 0)
+        r->o.max_doc_bytes = def.max_doc_bytes;
     r->at_start = 1;
     if ((r->path = spiral_strdup(stdin_ ? "<stdin>" : path)) == NULL ||
         (r->in = spiral_malloc(READ_CHUNK * 2)) == NULL) {
@@ -276,16 +394,71 @@ static void reset_record(spiral_reader *r)
     r->rec.file = r->path;
 }
 
-/* The first NUL byte in the buffered start of the file, as a binary test. */
+/* The first NUL byte in the buffered start of the file, as a binary test
+ * (markup in UTF-16 with its byte order mark is text). */
 static int looks_binary(spiral_reader *r, size_t *at)
 {
     size_t n = fill(r);
-    const unsigned char *z = memchr(r->in + r->pos, '\0', n < 8192 ? n : 8192);
+    const unsigned char *s = r->in + r->pos, *z;
+
+    if ((r->fmt == SPIRAL_FORMAT_HTML || r->fmt == SPIRAL_FORMAT_FEED) && n >= 2 &&
+        ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF)))
+        return 0;
+    z = memchr(s, '\0', n < 8192 ? n : 8192);
 
     if (z == NULL)
         return 0;
     *at = (size_t)(z - (r->in + r->pos));
     return 1;
+}
+
+/* A regular file over --max-doc-bytes is refused from its size, before
+ * anything is read.  Returns SPIRAL_OK or SPIRAL_ELIMIT (input ended). */
+static int refuse_by_size(spiral_reader *r, spiral_error *err)
+{
+    size_t limit = r->o.max_doc_bytes;
+    struct stat sb;
+
+    if (r->own && fstat(fileno(r->f), &sb) == 0 && S_ISREG(sb.st_mode) &&
+        (unsigned long long)sb.st_size > (unsigned long long)limit) {
+        r->done = 1;
+        return spiral_error_set(err, SPIRAL_ELIMIT, r->path, 1, 0,
+                                "document of %lld bytes is larger than the %zu-byte limit "
+                                "(--max-doc-bytes); not read", (long long)sb.st_size, limit);
+    }
+    return SPIRAL_OK;
+}
+
+int spiral_ingest_read_doc(spiral_reader *r, spiral_buf *out, spiral_error *err)
+{
+    size_t limit = r->o.max_doc_bytes;
+    int rc;
+
+    spiral_buf_reset(out);
+    if ((rc = refuse_by_size(r, err)) < 0)
+        return rc;
+    skip_bom(r);
+    for (;;) {
+        size_t avail = fill(r);
+
+        if (avail == 0)
+            break;
+        if (out->len + avail > limit) {
+            r->done = 1;
+            return spiral_error_set(err, SPIRAL_ELIMIT, r->path, 1, 0,
+                                    "document is larger than the %zu-byte limit "
+                                    "(--max-doc-bytes); reading stopped there", limit);
+        }
+        if (spiral_buf_append(out, r->in + r->pos, avail) < 0)
+            return spiral_error_nomem(err, r->path);
+        r->pos += avail;
+    }
+    if (r->ioerr) {
+        r->done = 1;
+        return spiral_error_set(err, SPIRAL_EIO, r->path, 1, 0, "read error: %s",
+                                strerror(r->ioerr));
+    }
+    return spiral_buf_reserve(out, 0) < 0 ? spiral_error_nomem(err, r->path) : SPIRAL_OK;
 }
 
 static int next_doc(spiral_reader *r, spiral_error *err)
@@ -335,6 +508,9 @@ int spiral_reader_next(spiral_reader *r, const spiral_record **out, spiral_error
         return 0;
     if (!r->checked) {
         r->checked = 1;
+        if ((r->fmt == SPIRAL_FORMAT_HTML || r->fmt == SPIRAL_FORMAT_FEED ||
+             r->fmt == SPIRAL_FORMAT_CSV) && (rc = refuse_by_size(r, err)) < 0)
+            return rc;
         skip_bom(r);
         if (looks_binary(r, &at)) {
             r->done = 1;
@@ -342,8 +518,13 @@ int spiral_reader_next(spiral_reader *r, const spiral_record **out, spiral_error
                                     "binary file (NUL byte at offset %zu); not read", at);
         }
     }
-    if (r->fmt == SPIRAL_FORMAT_DOC) {
-        if ((rc = next_doc(r, err)) == 1)
+    if (r->fmt == SPIRAL_FORMAT_DOC || r->fmt == SPIRAL_FORMAT_HTML ||
+        r->fmt == SPIRAL_FORMAT_FEED || r->fmt == SPIRAL_FORMAT_CSV) {
+        rc = r->fmt == SPIRAL_FORMAT_DOC ? next_doc(r, err) :
+             r->fmt == SPIRAL_FORMAT_HTML ? spiral_ingest_html_next(r, err) :
+             r->fmt == SPIRAL_FORMAT_FEED ? spiral_ingest_feed_next(r, err) :
+             spiral_ingest_csv_next(r, err);
+        if (rc == 1)
             *out = &r->rec;
         return rc;
     }

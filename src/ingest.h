@@ -47,4 +47,22 @@ int spiral_ingest_set_text(spiral_reader *r, const char *text, size_t len,
 /* Set r->rec.id to "FILE:LINE".  Returns SPIRAL_OK or SPIRAL_ENOMEM. */
 int spiral_ingest_default_id(spiral_reader *r, unsigned long line);
 
+/* Make unread input available in r->in[r->pos..r->end).  Returns the
+ * number of bytes available (0 at the end; r->ioerr tells a read error). */
+size_t spiral_ingest_fill(spiral_reader *r);
+
+/* Read the rest of the input into out (replacing its content), refusing a
+ * document over r->o.max_doc_bytes: a regular file is refused from its
+ * size before anything is read, other input as soon as the limit is
+ * passed.  Returns SPIRAL_OK, or SPIRAL_ELIMIT, SPIRAL_EIO or
+ * SPIRAL_ENOMEM with err naming the file. */
+int spiral_ingest_read_doc(spiral_reader *r, spiral_buf *out, spiral_error *err);
+
+/* The format modules: the next record of a page (ingest_html.c), a feed
+ * (ingest_feed.c) or a CSV/TSV file (ingest_csv.c), into r->rec.  Return
+ * as spiral_reader_next() does. */
+int spiral_ingest_html_next(spiral_reader *r, spiral_error *err);
+int spiral_ingest_feed_next(spiral_reader *r, spiral_error *err);
+int spiral_ingest_csv_next(spiral_reader *r, spiral_error *err);
+
 #endif

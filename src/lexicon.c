@@ -221,15 +221,47 @@ static const char *intern(spiral_lexicon *lex, const char *s, size_t n)
     return p;
 }
 
-/* Find or add an interned copy (categories and file names repeat). */
+static uint64_t str_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* Find or add an interned copy of a string that repeats (categories, file
+ * names, actor codes and kinds), through a small hash set. */
 static const char *intern_shared(spiral_lexicon *lex, const char *s)
 {
+    const char *p;
     size_t i;
 
-    for (i = lex->nstrings; i-- > 0 && lex->nstrings - i <= 64;)
-        if (strcmp(lex->strings[i], s) == 0)
-            return lex->strings[i];
-    return intern(lex, s, strlen(s));
+    if ((lex->shused + 1) * 2 > lex->shcap) {
+        size_t ncap = lex->shcap ? lex->shcap * 2 : 256, j;
+        const char **n = spiral_calloc(ncap, sizeof *n);
+
+        if (n == NULL)
+            return NULL;
+        for (j = 0; j < lex->shcap; j++) {
+            if (lex->shared[j] == NULL)
+                continue;
+            for (i = str_hash(lex->shared[j]) & (ncap - 1); n[i]; i = (i + 1) & (ncap - 1))
+                ;
+            n[i] = lex->shared[j];
+        }
+        spiral_free(lex->shared);
+        lex->shared = n;
+        lex->shcap = ncap;
+    }
+    for (i = str_hash(s) & (lex->shcap - 1); lex->shared[i]; i = (i + 1) & (lex->shcap - 1))
+        if (strcmp(lex->shared[i], s) == 0)
+            return lex->shared[i];
+    if ((p = intern(lex, s, strlen(s))) == NULL)
+        return NULL;
+    lex->shared[i] = p;
+    lex->shused++;
+    return p;
 }
 
 int spiral_lexicon_new(spiral_lexicon **out, spiral_error *err)
@@ -254,15 +286,22 @@ void spiral_lexicon_free(spiral_lexicon *lex)
 
     if (lex == NULL)
         return;
-    for (i = 0; i < lex->n; i++)
+    for (i = 0; i < lex->n; i++) {
         pcre2_code_free(lex->e[i].re);
+        spiral_prefilter_free(&lex->e[i].pf);
+    }
     for (i = 0; i < lex->nstrings; i++)
         spiral_free(lex->strings[i]);
     spiral_free(lex->strings);
+    spiral_free(lex->shared);
     spiral_free(lex->e);
     spiral_free(lex->regex);
     spiral_free(lex->root);
     spiral_free(lex->actors);
+    spiral_free(lex->lit_regex);
+    spiral_free(lex->lit_next);
+    spiral_free(lex->rx_always);
+    trie_free(&lex->lit_trie);
     trie_free(&lex->trie);
     trie_free(&lex->atrie);
     spiral_dict_free(lex->user);
@@ -828,6 +867,23 @@ int spiral_lexicon_add_dir(spiral_lexicon *lex, const char *dir, spiral_error *e
         return spiral_error_set(err, SPIRAL_EINVAL, dir, 0, 0, "lexicon already in use");
     if (dir == NULL)
         return SPIRAL_OK;
+    {
+        /* A directory that is not there, or holds no lexicon at all, is an
+         * error: silently scoring everything 0 would hide the mistake. */
+        static const char *const parts[] = { "en", "zh", "actors.tsv", "referents.tsv", NULL };
+        char path[4096];
+        size_t k;
+        int found = 0;
+
+        for (k = 0; parts[k] && !found; k++)
+            found = snprintf(path, sizeof path, "%s/%s", dir, parts[k]) < (int)sizeof path &&
+                    access(path, R_OK) == 0;
+        if (!found)
+            return spiral_error_set(err, SPIRAL_EIO, dir, 0, 0,
+                                    access(dir, R_OK) == 0
+                                        ? "not a lexicon directory (no en/, zh/ or actors.tsv in it)"
+                                        : "cannot open: %s", strerror(errno));
+    }
     if ((rc = builder_init(&b, err)) < 0)
         return rc;
     if ((rc = add_subdir(lex, &b, dir, "en", err)) == SPIRAL_OK &&
@@ -866,18 +922,58 @@ int spiral_lexicon_add_file(spiral_lexicon *lex, const char *path, spiral_error 
     return rc;
 }
 
+/* One prefilter literal of regex r into the literal trie. */
+static int add_literal(spiral_lexicon *lex, const char *lit, size_t n, uint32_t r)
+{
+    const unsigned char *u = (const unsigned char *)lit;
+    int32_t node = 0;
+    size_t i;
+
+    for (i = 0; i < n && node >= 0; i++)
+        node = trie_step(&lex->lit_trie, node, u[i]);
+    if (node < 0 || spiral_grow(&lex->lit_regex, &lex->litcap, lex->nlit + 1, sizeof *lex->lit_regex) < 0 ||
+        spiral_grow(&lex->lit_next, &lex->litcap2, lex->nlit + 1, sizeof *lex->lit_next) < 0)
+        return SPIRAL_ENOMEM;
+    lex->lit_regex[lex->nlit] = r;
+    lex->lit_next[lex->nlit] = lex->lit_trie.entry[node];
+    lex->lit_trie.entry[node] = (int32_t)lex->nlit++;
+    if (n == 1)
+        lex->lit_byte[u[0] >> 3] |= (uint8_t)(1u << (u[0] & 7));
+    else {
+        unsigned pair = (unsigned)u[0] << 8 | u[1];
+
+        lex->lit_pair[pair >> 3] |= (uint8_t)(1u << (pair & 7));
+    }
+    return SPIRAL_OK;
+}
+
 int spiral_lexicon_seal(spiral_lexicon *lex, spiral_error *err)
 {
     size_t i;
 
-    (void)err;
     if (lex->sealed)
         return SPIRAL_OK;
-    /* JIT where the platform has it; the interpreter otherwise, and under
-     * valgrind, which cannot follow JIT code and reports false errors in it
-     * (make memcheck then checks the interpreter path). */
-    for (i = 0; i < lex->nregex && !running_on_valgrind(); i++)
-        pcre2_jit_compile(lex->e[lex->regex[i]].re, PCRE2_JIT_COMPLETE);
+    /* JIT where the platform has it; the interpreter otherwise.  And the
+     * literal prefilter that lets most documents skip most regexes. */
+    if (lex->nregex && (lex->rx_always = spiral_calloc(lex->nregex, 1)) == NULL)
+        return spiral_error_nomem(err, NULL);
+    if (lex->nregex && trie_new_node(&lex->lit_trie) < 0)
+        return spiral_error_nomem(err, NULL);
+    for (i = 0; i < lex->nregex; i++) {
+        spiral_entry *e = &lex->e[lex->regex[i]];
+        size_t k;
+
+        /* Not under valgrind, which cannot follow JIT code and reports
+         * false errors in it (make memcheck checks the interpreter path). */
+        if (!running_on_valgrind())
+            pcre2_jit_compile(e->re, PCRE2_JIT_COMPLETE);
+        if (spiral_prefilter_build(&e->pf, e->pattern + 3) < 0)
+            return spiral_error_nomem(err, e->file);
+        lex->rx_always[i] = e->pf.n == 0;
+        for (k = 0; k < e->pf.n; k++)
+            if (add_literal(lex, e->pf.lit[k], e->pf.len[k], (uint32_t)i) < 0)
+                return spiral_error_nomem(err, e->file);
+    }
     lex->sealed = 1;
     return SPIRAL_OK;
 }

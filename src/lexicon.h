@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "prefilter.h"
 #include "spiral.h"
 
 enum spiral_family {
@@ -52,6 +53,7 @@ typedef struct spiral_entry {
     const char *neg_category;
     double neg_weight;
     pcre2_code *re;        /* for regex entries */
+    spiral_prefilter pf;   /* literals every match contains (may be empty) */
 } spiral_entry;
 
 /* A trie over normalised token sequences.  Edges are bytes; a space joins
@@ -87,7 +89,21 @@ struct spiral_lexicon {
     size_t nregex, regcap;
     char **strings;        /* interned strings, freed with the lexicon */
     size_t nstrings, strcap;
+    const char **shared;   /* hash set of the repeating ones among them */
+    size_t shcap, shused;
     spiral_dict *user;     /* Chinese patterns as segmentation words */
+    /* All regex prefilter literals in one trie: a terminal's entry heads a
+     * list (lit_regex[k], lit_next[k]) of the regexes (indices into
+     * regex[]) that own the literal; lit_pair marks the literals' first two
+     * bytes (lit_byte the first byte of one-byte literals), so a scan of
+     * the text tries the trie only where some literal can start. */
+    spiral_trie lit_trie;
+    uint32_t *lit_regex;
+    int32_t *lit_next;
+    size_t nlit, litcap, litcap2;
+    uint8_t lit_pair[8192];
+    uint8_t lit_byte[32];
+    uint8_t *rx_always;    /* per regex: no prefilter, always run */
     spiral_actor *actors;  /* aliases; the actor trie's entries head chains */
     size_t nactors, actorcap;
     spiral_trie atrie;

@@ -195,6 +195,37 @@ static int add_regex_hit(spiral_doc *d, size_t si, size_t ms, size_t me, int32_t
     return SPIRAL_OK;
 }
 
+/* Which regexes may match: those without a prefilter, and those one of
+ * whose literals occurs in the text.  One scan of the text, trying the
+ * literal trie only where a literal's first two bytes occur. */
+static int regex_possible(spiral_doc *d, const spiral_lexicon *lex)
+{
+    const unsigned char *t = (const unsigned char *)d->nt.text.data;
+    size_t len = d->nt.text.len, i;
+
+    if (spiral_grow(&d->rx_possible, &d->rxpcap, lex->nregex, 1) < 0)
+        return SPIRAL_ENOMEM;
+    memcpy(d->rx_possible, lex->rx_always, lex->nregex);
+    for (i = 0; i < len; i++) {
+        unsigned pair = i + 1 < len ? ((unsigned)t[i] << 8 | t[i + 1]) : 0;
+        int32_t node = 0;
+        size_t k;
+
+        if (!(lex->lit_byte[t[i] >> 3] & (1u << (t[i] & 7))) &&
+            !(i + 1 < len && (lex->lit_pair[pair >> 3] & (1u << (pair & 7)))))
+            continue;
+        for (k = i; k < len; k++) {
+            int32_t e;
+
+            if ((node = spiral_trie_child(&lex->lit_trie, node, t[k])) < 0)
+                break;
+            for (e = lex->lit_trie.entry[node]; e >= 0; e = lex->lit_next[e])
+                d->rx_possible[lex->lit_regex[e]] = 1;
+        }
+    }
+    return SPIRAL_OK;
+}
+
 /* Milliseconds on a monotonic clock. */
 static uint64_t now_ms(void)
 {
@@ -217,18 +248,19 @@ static uint64_t now_ms(void)
  * the subject is unchanged, so the matches are the same), and between calls
  * the entry's time for this statement is checked against regex_time_limit.
  * Any stop is counted in regex_limit_hits and ends the entry's search. */
-#define RX_WINDOW 16
+#define RX_WINDOW 64
 
 static int regex_matches(spiral_doc *d, const spiral_lexicon *lex)
 {
     PCRE2_SPTR subj = (PCRE2_SPTR)d->nt.text.data;
     size_t len = d->nt.text.len, r;
-
     uint32_t opts;
 
     d->nrx = 0;
     if (d->tk.nsent == 0)
         return SPIRAL_OK;
+    if (regex_possible(d, lex) < 0)
+        return SPIRAL_ENOMEM;
     /* PCRE2 would check the whole subject's UTF-8 on every call (one per
      * window and match): check it once here. */
     opts = spiral_utf8_check(d->nt.text.data, len) == len ? PCRE2_NO_UTF_CHECK : 0;
@@ -237,6 +269,9 @@ static int regex_matches(spiral_doc *d, const spiral_lexicon *lex)
         PCRE2_SIZE at = 0, limit = len;
         size_t pinned = (size_t)-1; /* searching inside one sentence */
         uint64_t start = d->regex_time_limit ? now_ms() : 0;
+
+        if (!d->rx_possible[r])
+            continue;
 
         while (at < limit) {
             PCRE2_SIZE window = limit - at > RX_WINDOW ? at + RX_WINDOW : limit;

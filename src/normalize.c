@@ -88,16 +88,41 @@ static void normtext_reset(spiral_normtext *nt)
     nt->latin_chars = 0;
 }
 
+/* Make room for n more normalised bytes (and the final map entry). */
+static int room(spiral_normtext *nt, size_t n)
+{
+    if (nt->text.len + n + 1 <= nt->text.cap && nt->text.len + n + 1 <= nt->mapcap)
+        return SPIRAL_OK;
+    if (spiral_buf_reserve(&nt->text, n + 64) < 0 ||
+        spiral_grow(&nt->map, &nt->mapcap, nt->text.cap, sizeof *nt->map) < 0)
+        return SPIRAL_ENOMEM;
+    return SPIRAL_OK;
+}
+
 /* Append n normalised bytes that all came from original offset `src`. */
 static int emit(spiral_normtext *nt, const char *p, size_t n, uint32_t src)
 {
     size_t i, at = nt->text.len;
 
-    if (spiral_buf_append(&nt->text, p, n) < 0 ||
-        spiral_grow(&nt->map, &nt->mapcap, nt->text.len + 1, sizeof *nt->map) < 0)
+    if (room(nt, n) < 0)
         return SPIRAL_ENOMEM;
+    memcpy(nt->text.data + at, p, n);
     for (i = 0; i < n; i++)
         nt->map[at + i] = src;
+    nt->text.len += n;
+    return SPIRAL_OK;
+}
+
+/* Append n bytes with their own map entries (a span copied unchanged). */
+static int emit_span(spiral_normtext *nt, const char *p, size_t n, const uint32_t *map)
+{
+    size_t at = nt->text.len;
+
+    if (room(nt, n) < 0)
+        return SPIRAL_ENOMEM;
+    memcpy(nt->text.data + at, p, n);
+    memcpy(nt->map + at, map, n * sizeof *map);
+    nt->text.len += n;
     return SPIRAL_OK;
 }
 
@@ -165,22 +190,52 @@ static int nfkc_pass(const char *src, size_t len, spiral_normtext *nt, spiral_er
         int32_t cp;
         int k;
 
-        /* ASCII not followed by a combining mark: lower-case and copy. */
+        /* A run of ASCII not followed by a combining mark: lower-case
+         * and copy. */
         if (c < 0x80 && (i + 1 == len || u[i + 1] < 0x80)) {
-            char ch = (char)c;
+            size_t e = i, at;
 
-            if (c >= 'A' && c <= 'Z')
-                ch = (char)(c + 32);
-            if ((ch >= 'a' && ch <= 'z'))
-                nt->latin_chars++;
-            if ((rc = emit(nt, &ch, 1, (uint32_t)i)) < 0)
+            while (e < len && u[e] < 0x80 && (e + 1 == len || u[e + 1] < 0x80))
+                e++;
+            if (room(nt, e - i) < 0)
                 return spiral_error_nomem(err, NULL);
-            i++;
+            at = nt->text.len;
+            for (; i < e; i++, at++) {
+                unsigned ch = u[i];
+
+                if (ch >= 'A' && ch <= 'Z')
+                    ch += 32;
+                nt->latin_chars += ch >= 'a' && ch <= 'z';
+                nt->text.data[at] = (char)ch;
+                nt->map[at] = (uint32_t)i;
+            }
+            nt->text.len = at;
             continue;
         }
         /* A cluster: this code point and any combining marks after it. */
         if ((k = spiral_utf8_decode(u + i, len - i, &cp)) < 0)
             goto bad;
+        /* Fast path: CJK unified ideographs and CJK punctuation (not the
+         * ideographic space) are unchanged by NFKC and case folding; when
+         * the next character is ASCII or another such character no mark
+         * can combine with them. */
+        if (k == 3 && ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp > 0x3000 && cp <= 0x303F))) {
+            size_t n = i + 3;
+            int32_t nx;
+
+            if (n == len || u[n] < 0x80 ||
+                (spiral_utf8_decode(u + n, len - n, &nx) == 3 &&
+                 ((nx >= 0x4E00 && nx <= 0x9FFF) || (nx > 0x3000 && nx <= 0x303F)))) {
+                if (cp >= 0x4E00) {
+                    nt->has_han = 1;
+                    nt->han_chars++;
+                }
+                if ((rc = emit(nt, src + i, 3, (uint32_t)i)) < 0)
+                    return spiral_error_nomem(err, NULL);
+                i = n;
+                continue;
+            }
+        }
         j = i + (size_t)k;
         while (j < len) {
             if ((k = spiral_utf8_decode(u + j, len - j, &cp)) < 0)
@@ -287,7 +342,7 @@ static int t2s_pass(spiral_normalizer *n, const spiral_normtext *in, spiral_norm
     size_t len = in->text.len, i = 0;
 
     while (i < len) {
-        size_t j = i, k;
+        size_t j = i;
         int32_t cp;
         int m;
 
@@ -300,9 +355,8 @@ static int t2s_pass(spiral_normalizer *n, const spiral_normtext *in, spiral_norm
                 break;
             j += (size_t)m;
         }
-        for (k = i; k < j; k++)
-            if (emit(out, s + k, 1, in->map[k]) < 0)
-                return SPIRAL_ENOMEM;
+        if (emit_span(out, s + i, j - i, in->map + i) < 0)
+            return SPIRAL_ENOMEM;
         if (j >= len)
             break;
         /* The Han run [j, e). */
@@ -314,9 +368,8 @@ static int t2s_pass(spiral_normalizer *n, const spiral_normtext *in, spiral_norm
             j += (size_t)m;
         }
         if (run_is_stable(n, s + i, j - i)) {
-            for (k = i; k < j; k++)
-                if (emit(out, s + k, 1, in->map[k]) < 0)
-                    return SPIRAL_ENOMEM;
+            if (emit_span(out, s + i, j - i, in->map + i) < 0)
+                return SPIRAL_ENOMEM;
         } else {
             size_t a = 0, b = i;
             const char *c;
@@ -370,8 +423,7 @@ int spiral_normalize(spiral_normalizer *n, const char *src, size_t len,
         if (t2s_pass(n, &n->tmp, nt) < 0)
             return spiral_error_nomem(err, NULL);
     }
-    if (spiral_buf_reserve(&nt->text, 0) < 0 ||
-        spiral_grow(&nt->map, &nt->mapcap, nt->text.len + 1, sizeof *nt->map) < 0)
+    if (room(nt, 0) < 0)
         return spiral_error_nomem(err, NULL);
     nt->text.data[nt->text.len] = '\0';
     nt->map[nt->text.len] = (uint32_t)len;

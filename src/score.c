@@ -42,7 +42,7 @@
 #define COND_REASSURANCE 0.75
 #define QUESTION 0.5
 #define NEUTRAL_BELOW 0.5
-#define MIXED_RATIO 0.75
+#define MIXED_RATIO 0.65
 
 const char *spiral_rule_name(unsigned rule)
 {

@@ -89,6 +89,7 @@ void spiral_session_free(spiral_session *s)
     spiral_free(s->doc.mods);
     spiral_free(s->doc.cand);
     spiral_free(s->doc.rx);
+    spiral_free(s->doc.rx_possible);
     spiral_free(s->doc.taken);
     spiral_free(s->doc.clause);
     spiral_free(s->doc.sscores);

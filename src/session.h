@@ -36,6 +36,8 @@ struct spiral_doc {
     size_t ncand, candcap;
     spiral_cand *rx;    /* regex matches of the document (skip = sentence) */
     size_t nrx, rxcap;
+    uint8_t *rx_possible; /* per regex: a prefilter literal occurs */
+    size_t rxpcap;
     uint8_t *taken;
     size_t takencap;
     uint32_t *clause;   /* per token: first token of its clause */

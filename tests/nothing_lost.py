@@ -102,7 +102,17 @@ def check_accounting(binary, d):
     full, good = os.path.join(d, "full.jsonl"), os.path.join(d, "good.jsonl")
     out_full, out_good = os.path.join(d, "full.out"), os.path.join(d, "good.out")
     limit = "--max-bytes=%d" % MAX_BYTES
+    # Without --keep-duplicates the records repeated from the demo corpus
+    # are dropped and counted: read = written + rejected + duplicates.
     rc, err = run(binary, ["score", limit, "-o", out_full, full])
+    assert rc == 0, "status %d:\n%s" % (rc, err[-2000:])
+    read, written, rejected = summary(err)
+    m = re.search(r", (\d+) duplicates? dropped", err)
+    dups = int(m.group(1)) if m else 0
+    assert written + rejected + dups == read, "written %d + rejected %d + duplicates %d != read %d" % (
+        written, rejected, dups, read)
+    # Every record, duplicates kept: read = written + rejected.
+    rc, err = run(binary, ["score", limit, "--keep-duplicates", "-o", out_full, full])
     assert rc == 0, "status %d:\n%s" % (rc, err[-2000:])
     read, written, rejected = summary(err)
     assert read == N, "read %d, not %d" % (read, N)
@@ -118,7 +128,7 @@ def check_accounting(binary, d):
     assert named == bad_lines, "lines named %s, corrupted %s" % (
         sorted(named ^ bad_lines)[:10], "(symmetric difference)")
 
-    rc, err = run(binary, ["score", limit, "-o", out_good, good])
+    rc, err = run(binary, ["score", limit, "--keep-duplicates", "-o", out_good, good])
     assert rc == 0, err[-2000:]
     read, written2, rejected2 = summary(err)
     assert (read, written2, rejected2) == (N - len(bad_lines), written, 0)

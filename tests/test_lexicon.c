@@ -87,13 +87,20 @@ START_TEST(later_entry_overrides_and_listing)
 }
 END_TEST
 
-START_TEST(missing_directory_is_empty_lexicon)
+START_TEST(missing_directory_is_an_error)
 {
     spiral_lexicon *lex;
     spiral_error err;
 
-    ck_assert_int_eq(spiral_lexicon_load(&lex, "tests/data/no-such-dir", &err), SPIRAL_OK);
-    ck_assert_uint_eq(spiral_lexicon_size(lex), 0);
+    /* Scoring everything 0 because of a typo in --lexicon would hide it. */
+    ck_assert_int_eq(spiral_lexicon_load(&lex, "tests/data/no-such-dir", &err), SPIRAL_EIO);
+    ck_assert_ptr_null(lex);
+    ck_assert_str_eq(err.file, "tests/data/no-such-dir");
+    ck_assert(strstr(err.message, "cannot open") != NULL);
+    ck_assert_int_eq(spiral_lexicon_load(&lex, "tests/data/html", &err), SPIRAL_EIO);
+    ck_assert(strstr(err.message, "not a lexicon directory") != NULL);
+    /* A directory with one language only is fine. */
+    ck_assert_int_eq(spiral_lexicon_load(&lex, "tests/data/lex", &err), SPIRAL_OK);
     spiral_lexicon_free(lex);
     spiral_lexicon_free(NULL);
 }
@@ -107,7 +114,7 @@ Suite *lexicon_suite(void)
     tcase_add_test(tc, errors_name_line_and_column);
     tcase_add_test(tc, check_reports_every_problem_and_conflicts);
     tcase_add_test(tc, later_entry_overrides_and_listing);
-    tcase_add_test(tc, missing_directory_is_empty_lexicon);
+    tcase_add_test(tc, missing_directory_is_an_error);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -117,10 +117,14 @@ START_TEST(formulas)
     s = scores_of("We oppose the sanctions but remain open to dialogue.", "en");
     ck_assert_double_eq_tol(s.threat, 2.0 + 0.5 * 1.5, 1e-9);
     ck_assert_double_eq_tol(s.reassurance, 2.0, 1e-9);
-    ck_assert_str_eq(s.label, "threat"); /* 2.0 < 0.75 * 2.75 */
+    /* the codebook's own example of a mixed sentence: 2.0 >= 0.65 * 2.75 */
+    ck_assert_str_eq(s.label, "mixed");
     s = scores_of("We oppose it but remain open to dialogue.", "en");
     ck_assert_double_eq_tol(s.threat, 1.5, 1e-9);
-    ck_assert_str_eq(s.label, "mixed"); /* 1.5 >= 0.75 * 2.0 */
+    ck_assert_str_eq(s.label, "mixed"); /* 1.5 >= 0.65 * 2.0 */
+    s = scores_of("We oppose it and condemn the sanctions but remain open to dialogue.", "en");
+    ck_assert_double_eq_tol(s.threat, 2.0 + 0.5 * (1.5 + 2.0), 1e-9);
+    ck_assert_str_eq(s.label, "threat"); /* 2.0 < 0.65 * 3.75 */
     s = scores_of("The minister arrived in Calden on Tuesday.", "en");
     ck_assert_double_eq_tol(s.threat, 0, 1e-9);
     ck_assert_double_eq_tol(s.tone, 0, 1e-9);

@@ -1,8 +1,10 @@
 /*
  * common.c - what the reading commands share: options, finding the shipped
- * lexicons and dictionary, the read-analyse-write loop, error reports, the
- * summary, and output written atomically.
+ * lexicons and dictionary, the read-analyse-write loop (directories
+ * expanded, duplicates merged), error reports, the summary, and output
+ * written atomically.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -65,12 +67,46 @@ int cli_common_option(cli_opts *o, int c, const char *arg)
             o->read.format = SPIRAL_FORMAT_LINES;
         else if (strcmp(arg, "doc") == 0)
             o->read.format = SPIRAL_FORMAT_DOC;
-        else if (strcmp(arg, "auto") == 0)
+        else if (strcmp(arg, "html") == 0)
+            o->read.format = SPIRAL_FORMAT_HTML;
+        else if (strcmp(arg, "feed") == 0 || strcmp(arg, "rss") == 0 || strcmp(arg, "atom") == 0)
+            o->read.format = SPIRAL_FORMAT_FEED;
+        else if (strcmp(arg, "csv") == 0)
+            o->read.format = SPIRAL_FORMAT_CSV;
+        else if (strcmp(arg, "tsv") == 0) {
+            o->read.format = SPIRAL_FORMAT_CSV;
+            o->read.csv_delimiter = '\t';
+        } else if (strcmp(arg, "auto") == 0)
             o->read.format = SPIRAL_FORMAT_AUTO;
         else {
-            fprintf(stderr, "spiral: unknown format '%s' (jsonl, lines, doc, auto)\n", arg);
+            fprintf(stderr, "spiral: unknown format '%s' (jsonl, lines, doc, html, feed, csv, "
+                            "tsv, auto)\n", arg);
             return -1;
         }
+        return 1;
+    case CLI_OPT_TEXT_COLUMN:
+        o->read.text_column = arg;
+        return 1;
+    case CLI_OPT_ID_COLUMN:
+        o->read.id_column = arg;
+        return 1;
+    case CLI_OPT_DATE_COLUMN:
+        o->read.date_column = arg;
+        return 1;
+    case CLI_OPT_ACTOR_COLUMN:
+        o->read.actor_column = arg;
+        return 1;
+    case CLI_OPT_MAX_DOC_BYTES:
+        if (parse_size(arg, &o->read.max_doc_bytes) < 0) {
+            fprintf(stderr, "spiral: --max-doc-bytes needs a positive size, not '%s'\n", arg);
+            return -1;
+        }
+        return 1;
+    case CLI_OPT_KEEP_DUPLICATES:
+        o->keep_duplicates = 1;
+        return 1;
+    case CLI_OPT_EMIT_TEXT:
+        o->emit_text = 1;
         return 1;
     case 'L':
         o->lang = arg;
@@ -248,16 +284,24 @@ static const char *find_dict(char *buf, size_t n)
 /* Reports                                                             */
 /* ------------------------------------------------------------------ */
 
-void cli_report(const spiral_error *err, const char *what)
+void cli_format_report(char *buf, size_t n, const spiral_error *err, const char *what)
 {
     const char *file = err->file[0] ? err->file : "spiral";
 
     if (err->line && err->column)
-        fprintf(stderr, "%s:%lu:%lu: %s: %s\n", file, err->line, err->column, what, err->message);
+        snprintf(buf, n, "%s:%lu:%lu: %s: %s\n", file, err->line, err->column, what, err->message);
     else if (err->line)
-        fprintf(stderr, "%s:%lu: %s: %s\n", file, err->line, what, err->message);
+        snprintf(buf, n, "%s:%lu: %s: %s\n", file, err->line, what, err->message);
     else
-        fprintf(stderr, "%s: %s: %s\n", file, what, err->message);
+        snprintf(buf, n, "%s: %s: %s\n", file, what, err->message);
+}
+
+void cli_report(const spiral_error *err, const char *what)
+{
+    char line[1024];
+
+    cli_format_report(line, sizeof line, err, what);
+    fputs(line, stderr);
 }
 
 int cli_load_lexicon(const cli_opts *o, spiral_lexicon **out)
@@ -300,6 +344,7 @@ int cli_env_open(cli_env *env, const cli_opts *o, int need_lexicon)
     memset(env, 0, sizeof *env);
     env->o = o;
     env->out = stdout;
+    spiral_global_init();
     dictpath = o->dict_path ? o->dict_path : find_dict(dictbuf, sizeof dictbuf);
     if (dictpath == NULL) {
         if (!o->quiet)
@@ -380,6 +425,11 @@ int cli_env_close(cli_env *env, int status)
                 env->read, env->written, env->rejected);
         if (env->blank)
             fprintf(stderr, " (%lu blank lines ignored)", env->blank);
+        if (env->duplicates)
+            fprintf(stderr, ", %lu duplicate%s dropped", env->duplicates,
+                    env->duplicates == 1 ? "" : "s");
+        if (env->warnings)
+            fprintf(stderr, ", %lu warning%s", env->warnings, env->warnings == 1 ? "" : "s");
         if (env->files_failed)
             fprintf(stderr, "; %lu file%s could not be read", env->files_failed,
                     env->files_failed == 1 ? "" : "s");
@@ -391,6 +441,7 @@ int cli_env_close(cli_env *env, int status)
     }
     spiral_lexicon_free(env->lex);
     spiral_dict_free(env->dict);
+    spiral_global_cleanup();
     return status;
 }
 
@@ -398,18 +449,166 @@ int cli_env_close(cli_env *env, int status)
 /* The loop                                                            */
 /* ------------------------------------------------------------------ */
 
+/* Duplicates: a hash set of 64-bit fingerprints of normalised texts (open
+ * addressing, 16 bytes a distinct statement), with how many copies the
+ * first pass over regular files counted and whether one was written. */
+typedef struct cli_dup {
+    uint64_t fp;        /* 0: empty slot (a fingerprint of 0 is stored as 1) */
+    uint32_t count;     /* copies counted in the first pass (0: not counted) */
+    uint32_t written;
+} cli_dup;
+
+struct cli_dups {
+    cli_dup *slot;
+    size_t cap, n;
+};
+
+/* The entry of fp, added when absent.  NULL when out of memory. */
+static cli_dup *dup_get(struct cli_dups *d, uint64_t fp)
+{
+    size_t i;
+
+    if (fp == 0)
+        fp = 1;
+    if (2 * (d->n + 1) > d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 1024, j;
+        cli_dup *n = calloc(cap, sizeof *n);
+
+        if (n == NULL)
+            return NULL;
+        for (j = 0; j < d->cap; j++) {
+            if (d->slot[j].fp == 0)
+                continue;
+            for (i = (size_t)(d->slot[j].fp & (cap - 1)); n[i].fp; i = (i + 1) & (cap - 1))
+                ;
+            n[i] = d->slot[j];
+        }
+        free(d->slot);
+        d->slot = n;
+        d->cap = cap;
+    }
+    for (i = (size_t)(fp & (d->cap - 1)); d->slot[i].fp; i = (i + 1) & (d->cap - 1))
+        if (d->slot[i].fp == fp)
+            return &d->slot[i];
+    d->slot[i].fp = fp;
+    d->n++;
+    return &d->slot[i];
+}
+
+static void on_warning(const spiral_error *w, void *payload)
+{
+    cli_env *env = payload;
+
+    env->warnings++;
+    cli_report(w, "warning");
+}
+
+void cli_read_opts(cli_env *env, spiral_read_opts *out)
+{
+    *out = env->o->read;
+    out->warn = on_warning;
+    out->warn_payload = env;
+}
+
+/* Whether path is a regular file, which can be read twice. */
+static int regular_file(const char *path)
+{
+    struct stat sb;
+
+    return strcmp(path, "-") != 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+/* The first pass: count the copies of every statement in the regular
+ * files (standard input and pipes cannot be read twice: there the first
+ * copy is written when met, without "copies", and later ones dropped).
+ * Errors are left to the second pass to report. */
+static int count_copies(cli_env *env, int nfiles, char **files)
+{
+    const spiral_record *rec;
+    spiral_reader *r;
+    spiral_error err;
+    uint64_t fp;
+    cli_dup *d;
+    int i, rc;
+
+    for (i = 0; i < nfiles; i++) {
+        if (!regular_file(files[i]) ||
+            spiral_reader_open(&r, files[i], &env->o->read, &err) < 0)
+            continue;
+        while ((rc = spiral_reader_next(r, &rec, &err)) != 0) {
+            if (rc == SPIRAL_EIO)
+                break;
+            if (rc < 0 || spiral_text_fingerprint(&fp, rec->text, rec->text_len) < 0)
+                continue;
+            if ((d = dup_get(env->dups, fp)) == NULL) {
+                spiral_reader_free(r);
+                return -1;
+            }
+            if (d->count < UINT32_MAX)
+                d->count++;
+        }
+        spiral_reader_free(r);
+    }
+    return 0;
+}
+
+int cli_dups_begin(cli_env *env, int nfiles, char **files)
+{
+    if (env->o->keep_duplicates)
+        return 0;
+    if ((env->dups = calloc(1, sizeof *env->dups)) == NULL ||
+        count_copies(env, nfiles, files) < 0) {
+        fprintf(stderr, "spiral: error: out of memory\n");
+        cli_dups_end(env);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_dups_check(cli_env *env, const spiral_record *rec, unsigned long *copies)
+{
+    uint64_t fp;
+    cli_dup *d;
+
+    *copies = 0;
+    if (env->dups == NULL || spiral_text_fingerprint(&fp, rec->text, rec->text_len) < 0)
+        return 1;
+    if ((d = dup_get(env->dups, fp)) == NULL) {
+        fprintf(stderr, "spiral: error: out of memory\n");
+        return -1;
+    }
+    if (d->written) {
+        env->duplicates++;
+        return 0;
+    }
+    d->written = 1;
+    *copies = d->count;
+    return 1;
+}
+
+void cli_dups_end(cli_env *env)
+{
+    if (env->dups)
+        free(env->dups->slot);
+    free(env->dups);
+    env->dups = NULL;
+}
+
 static int run_file(cli_env *env, spiral_session *s, const char *path,
                     cli_record_fn fn, void *payload)
 {
+    spiral_read_opts ro;
     spiral_reader *r;
     const spiral_record *rec;
+    spiral_record copy;
     const spiral_doc *doc;
     spiral_context ctx = SPIRAL_CONTEXT_INIT;
     spiral_error err;
-    unsigned long before = env->read;
+    unsigned long before = env->read, copies;
     int rc;
 
-    if (spiral_reader_open(&r, path, &env->o->read, &err) < 0) {
+    cli_read_opts(env, &ro);
+    if (spiral_reader_open(&r, path, &ro, &err) < 0) {
         cli_report(&err, "error");
         env->files_failed++;
         return 0;
@@ -426,6 +625,15 @@ static int run_file(cli_env *env, spiral_session *s, const char *path,
                 break;
             continue;
         }
+        if ((rc = cli_dups_check(env, rec, &copies)) <= 0) {
+            if (rc == 0)
+                continue; /* a copy was written */
+            spiral_reader_free(r);
+            return -1;
+        }
+        copy = *rec;
+        copy.copies = copies;
+        rec = &copy;
         ctx.lang = env->o->lang ? env->o->lang : rec->lang;
         ctx.date = rec->date;
         ctx.actor = rec->actor;
@@ -463,27 +671,125 @@ static int run_file(cli_env *env, spiral_session *s, const char *path,
     return 0;
 }
 
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int cli_inputs(cli_env *env, int nfiles, char **files, char ***out)
+{
+    char **list = NULL, **n;
+    size_t cap = 0, len = 0, first;
+    struct stat sb;
+    int i;
+
+    for (i = 0; i < nfiles; i++) {
+        DIR *dir;
+        struct dirent *e;
+
+        if (strcmp(files[i], "-") == 0 || stat(files[i], &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+            if (len == cap) {
+                cap = cap ? cap * 2 : 16;
+                if ((n = realloc(list, cap * sizeof *n)) == NULL)
+                    goto nomem;
+                list = n;
+            }
+            if ((list[len] = strdup(files[i])) == NULL)
+                goto nomem;
+            len++;
+            continue;
+        }
+        if ((dir = opendir(files[i])) == NULL) {
+            fprintf(stderr, "%s: error: cannot read directory: %s\n", files[i], strerror(errno));
+            env->files_failed++;
+            continue;
+        }
+        first = len;
+        while ((e = readdir(dir)) != NULL) {
+            size_t k = strlen(files[i]) + strlen(e->d_name) + 2;
+            char *p;
+
+            if (e->d_name[0] == '.')
+                continue;
+            if ((p = malloc(k)) == NULL) {
+                closedir(dir);
+                goto nomem;
+            }
+            snprintf(p, k, "%s%s%s", files[i],
+                     files[i][strlen(files[i]) - 1] == '/' ? "" : "/", e->d_name);
+            if (stat(p, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+                free(p);
+                continue;
+            }
+            if (len == cap) {
+                cap = cap ? cap * 2 : 16;
+                if ((n = realloc(list, cap * sizeof *n)) == NULL) {
+                    free(p);
+                    closedir(dir);
+                    goto nomem;
+                }
+                list = n;
+            }
+            list[len++] = p;
+        }
+        closedir(dir);
+        qsort(list + first, len - first, sizeof *list, by_name);
+        if (len == first && !env->o->quiet)
+            fprintf(stderr, "%s: warning: directory holds no files\n", files[i]);
+    }
+    *out = list;
+    return (int)len;
+nomem:
+    while (len > 0)
+        free(list[--len]);
+    free(list);
+    *out = NULL;
+    fprintf(stderr, "spiral: error: out of memory\n");
+    return -1;
+}
+
+void cli_inputs_free(char **list, int n)
+{
+    while (n > 0)
+        free(list[--n]);
+    free(list);
+}
+
 int cli_run(cli_env *env, int nfiles, char **files, cli_record_fn fn, void *payload)
 {
     static char dash[] = "-";
     char *stdin_only[1] = { dash };
+    char **list = NULL;
     spiral_session *s;
     spiral_error err;
-    int i;
+    int i, n, status;
 
     if (nfiles == 0) {
         files = stdin_only;
         nfiles = 1;
     }
+    if ((n = cli_inputs(env, nfiles, files, &list)) < 0)
+        return CLI_EFILE;
     if (spiral_session_new(&s, env->dict, env->lex, &env->o->session, &err) < 0) {
         cli_report(&err, "error");
-        return CLI_NOTHING;
+        status = CLI_NOTHING;
+        goto done;
     }
-    for (i = 0; i < nfiles; i++)
-        if (run_file(env, s, files[i], fn, payload) < 0)
+    if (cli_dups_begin(env, n, list) < 0) {
+        spiral_session_free(s);
+        status = CLI_EFILE;
+        goto done;
+    }
+    for (i = 0; i < n; i++)
+        if (run_file(env, s, list[i], fn, payload) < 0)
             break;
     spiral_session_free(s);
     if (env->files_failed)
-        return CLI_EFILE;
-    return env->written > 0 ? CLI_OK : CLI_NOTHING;
+        status = CLI_EFILE;
+    else
+        status = env->written > 0 ? CLI_OK : CLI_NOTHING;
+done:
+    cli_dups_end(env);
+    cli_inputs_free(list, n);
+    return status;
 }

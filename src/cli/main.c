@@ -17,11 +17,16 @@ static const char usage[] =
     "  tokens     sentences and tokens of each statement, with byte offsets\n"
     "  lexicon    check lexicon files (lexicon check), count entries (lexicon stats)\n"
     "  eval       agreement with human-labelled gold sentences\n"
+    "  track      dyad series per period and the spiral metrics of each pair\n"
+    "             (reciprocity, Richardson fit, episodes, spiral score) as JSON,\n"
+    "             CSV and a SQLite store\n"
+    "  report     one self-contained HTML page (inline SVG) of the tracked pairs\n"
     "\n"
-    "Statements are read from FILEs or standard input as JSON Lines (fields id,\n"
-    "date, actor, target, lang, title, source, text), plain text with one\n"
-    "statement a line, or one statement a file.  'spiral COMMAND --help' tells\n"
-    "more.\n"
+    "Statements are read from FILEs, directories or standard input: JSON Lines\n"
+    "(fields id, date, actor, target, lang, title, source, text), plain text (one\n"
+    "statement a line, or one a file), HTML pages, RSS/Atom feeds, or CSV/TSV with\n"
+    "a header; the format comes from --format, else the extension and content.\n"
+    "'spiral COMMAND --help' tells more.\n"
     "\n"
     "Exit status: 0 when at least one statement was processed, 1 when none could\n"
     "be, 2 when a file could not be opened or the command line was wrong, 128 +\n"
@@ -59,6 +64,10 @@ int main(int argc, char **argv)
         return cmd_lexicon(argc - 1, argv + 1);
     if (strcmp(cmd, "eval") == 0)
         return cmd_eval(argc - 1, argv + 1);
+    if (strcmp(cmd, "track") == 0)
+        return cmd_track(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc - 1, argv + 1);
     fprintf(stderr, "spiral: unknown command '%s'\nTry 'spiral --help'.\n", cmd);
     return CLI_EFILE;
 }

@@ -3,6 +3,7 @@
  * each statement with every hit that earned them; --explain for people.
  */
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -22,6 +23,8 @@ static const char score_usage[] =
     "      --explain         a human-readable view with the hits marked (colour on\n"
     "                        a terminal) instead of JSON\n"
     "      --color WHEN      auto (default), always or never, for --explain\n"
+    "  -j, --jobs N          analyse on N threads (default: all cores); output stays\n"
+    "                        in input order\n"
     "\n" CLI_COMMON_HELP
     "  -h, --help            show this help\n";
 
@@ -93,6 +96,16 @@ static int explain(FILE *f, const spiral_record *rec, const spiral_doc *doc, int
     return ferror(f) ? SPIRAL_EIO : SPIRAL_OK;
 }
 
+/* The same for -j N: into the worker's own stream. */
+static int emit_score(FILE *f, const spiral_record *rec, const spiral_doc *doc, void *payload)
+{
+    score_opts *so = payload;
+
+    if (so->explain)
+        return explain(f, rec, doc, so->color);
+    return spiral_write_score_json(f, rec, doc, so->flags);
+}
+
 static int write_score(cli_env *env, const spiral_record *rec, const spiral_doc *doc,
                        void *payload)
 {
@@ -112,18 +125,27 @@ int cmd_score(int argc, char **argv)
         { "explain", no_argument, NULL, 'x' },
         { "color", required_argument, NULL, 'c' },
         { "colour", required_argument, NULL, 'c' },
+        { "jobs", required_argument, NULL, 'j' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
     score_opts so = { SPIRAL_EMIT_HITS, 0, -1 };
+    int jobs = cli_default_jobs();
     cli_opts o;
     cli_env env;
     int c, rc;
 
     cli_opts_init(&o);
     optind = 1;
-    while ((c = getopt_long(argc, argv, "f:o:qh", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "f:o:qhj:", longopts, NULL)) != -1) {
         switch (c) {
+        case 'j':
+            if ((jobs = atoi(optarg)) < 1 || jobs > 256) {
+                fprintf(stderr, "spiral: -j needs a number of threads from 1 to 256\n");
+                cli_opts_free(&o);
+                return CLI_EFILE;
+            }
+            continue;
         case 'h':
             fputs(score_usage, stdout);
             cli_opts_free(&o);
@@ -149,13 +171,18 @@ int cmd_score(int argc, char **argv)
             return CLI_EFILE;
         }
     }
+    if (o.emit_text)
+        so.flags |= SPIRAL_EMIT_TEXT;
     if ((rc = cli_env_open(&env, &o, 1)) != CLI_OK) {
         cli_opts_free(&o);
         return rc;
     }
     if (so.color < 0)
         so.color = env.out == stdout && isatty(STDOUT_FILENO);
-    rc = cli_run(&env, argc - optind, argv + optind, write_score, &so);
+    if (jobs > 1 && cli_parallel_ok(&o))
+        rc = cli_run_parallel(&env, argc - optind, argv + optind, jobs, emit_score, &so);
+    else
+        rc = cli_run(&env, argc - optind, argv + optind, write_score, &so);
     rc = cli_env_close(&env, rc);
     cli_opts_free(&o);
     return rc;

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# bench.sh - spiral's throughput, start-up time and memory against the peers,
+# on the same bytes (../shared/bench).  A benchmark, not a test: it prints
+# figures and never fails on them.
+#
+# Usage: scripts/bench.sh BINARY [SHARED] [RUNS]
+# MB/s is input bytes / median wall seconds of RUNS runs of the whole process;
+# peak RSS is the largest of the runs (/usr/bin/time); start-up is the median
+# wall time of 21 runs on a 10-line input with both languages' data loaded.
+set -uo pipefail
+bin=$(realpath "${1:?usage: bench.sh BINARY [SHARED] [RUNS]}")
+shared=${2:-../shared}
+runs=${3:-3}
+corpus=$shared/bench/corpus
+if [ ! -d "$corpus" ]; then
+    echo "bench: $corpus not found; skipped"
+    exit 0
+fi
+[ -x /usr/bin/time ] || scripts/deps.sh time || exit 1
+cores=$(nproc)
+results=$(mktemp)
+trap 'rm -f "$results" "$results".*' EXIT
+
+# name bytes command...: median seconds and max RSS over $runs runs
+time_one() {
+    local name=$1 bytes=$2; shift 2
+    local walls=() rss=0 out
+    for _ in $(seq "$runs"); do
+        out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
+        walls+=("${out% *}")
+        [ "${out#* }" -gt "$rss" ] && rss=${out#* }
+    done
+    local med
+    med=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    awk -v n="$name" -v b="$bytes" -v w="$med" -v r="$rss" 'BEGIN {
+        printf "%-34s %8.1f MB/s  %6.1f MiB peak  (median %.2f s)\n", n, b/1e6/w, r/1024, w }' |
+        tee -a "$results"
+}
+
+echo "== spiral $("$bin" --version | cut -d' ' -f2) on $(nproc) cores, $runs runs each"
+for lang in en zh; do
+    f=$corpus/$lang.jsonl
+    bytes=$(stat -c %s "$f")
+    for cmd in tokens score; do
+        time_one "spiral $cmd $lang -j 1" "$bytes" "$bin" $cmd -q -j 1 --keep-duplicates "$f"
+        time_one "spiral $cmd $lang -j $cores" "$bytes" "$bin" $cmd -q -j "$cores" --keep-duplicates "$f"
+    done
+    time_one "spiral score $lang (defaults)" "$bytes" "$bin" score -q "$f"
+done
+
+# Start-up: 10 lines, both languages loaded (the dictionary and every lexicon).
+head -n 5 "$corpus/en.jsonl" >"$results.in"
+head -n 5 "$corpus/zh.jsonl" >>"$results.in"
+for _ in $(seq 21); do
+    s=$(date +%s%N)
+    "$bin" score -q -j 1 "$results.in" >/dev/null
+    e=$(date +%s%N)
+    echo $(( (e - s) / 1000 ))
+done | sort -n | awk '{a[NR]=$1} END {printf "%-34s %8.1f ms (median of %d)\n", "spiral start-up, 10 lines", a[int((NR+1)/2)]/1000, NR}' |
+    tee -a "$results"
+
+echo
+echo "== peers (../shared/bench/peers/run.sh)"
+if ! bash "$shared/bench/peers/run.sh" -n "$runs" | tee "$results.peers"; then
+    echo "bench: the peers could not be run; ratios skipped"
+    exit 0
+fi
+
+echo
+echo "== ratios (spiral score -j 1 / peer, same bytes)"
+awk '
+function mbs_of(line,   m, w, n) { m = line; sub(/ MB\/s.*/, "", m); n = split(m, w, " "); return w[n] }
+FNR == NR { if ($0 ~ /^spiral score (en|zh) -j 1 /) { split($0, a, " "); rate[a[3]] = mbs_of($0) } ; next }
+{
+    name = $0; sub(/ +[0-9.]+ MB\/s.*/, "", name)
+    mbs = mbs_of($0)
+    lang = (name ~ /jieba/) ? "zh" : "en"
+    if (mbs > 0 && rate[lang] > 0)
+        printf "%-34s %6.1fx  (spiral score %s %.1f MB/s vs %.1f MB/s)\n", name, rate[lang] / mbs, lang, rate[lang], mbs
+}' "$results" "$results.peers"

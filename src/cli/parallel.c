@@ -1,0 +1,494 @@
+/*
+ * parallel.c - `-j N`: statements analysed on N threads, output in input
+ * order, memory bounded.
+ *
+ * The main thread reads records into a batch (copying what the reader will
+ * reuse), hands the batch to the workers, and while they analyse it reads
+ * the next one; when a batch is done it writes the batch's output and
+ * messages in input order.  Two batches are in flight at most, each of at
+ * most BATCH_RECORDS records or BATCH_BYTES bytes of text, so memory does
+ * not grow with the input.  Each worker has its own session; the
+ * dictionary and lexicon are shared read-only.
+ */
+#define _GNU_SOURCE 1 /* open_memstream */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define BATCH_RECORDS 512
+#define BATCH_BYTES ((size_t)4 << 20)
+
+typedef struct job {
+    spiral_record rec;
+    char *copy;            /* the record's strings, one allocation */
+    int kind;              /* 1 record, -1 reader error, -2 message (in copy) */
+    spiral_error err;      /* reader or analysis error */
+    int failed;            /* analysis failed: err says why */
+    char *out;             /* output bytes */
+    size_t outlen;
+    unsigned long regex_limited; /* regex searches stopped by a limit */
+} job;
+
+typedef struct batch {
+    job *jobs;
+    size_t n, cap;
+    size_t bytes;
+} batch;
+
+typedef struct pool {
+    cli_env *env;
+    cli_emit_fn emit;
+    void *payload;
+    int nthreads;
+    pthread_t *threads;
+    spiral_session **sessions;
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+    batch *current;        /* the batch being analysed */
+    size_t next;           /* next job index to take */
+    size_t finished;       /* jobs finished in the current batch */
+    unsigned long generation;
+    int stop;
+} pool;
+
+static char *dup_into(char **p, const char *s)
+{
+    char *r;
+    size_t n;
+
+    if (s == NULL)
+        return NULL;
+    n = strlen(s) + 1;
+    memcpy(*p, s, n);
+    r = *p;
+    *p += n;
+    return r;
+}
+
+/* Copy a record: the reader reuses its buffers for the next one. */
+static int job_set(job *j, const spiral_record *rec)
+{
+    const char *f[] = { rec->id, rec->date, rec->actor, rec->target, rec->lang, rec->title,
+                        rec->source, rec->meta_json, rec->file, rec->link, rec->author };
+    size_t need = rec->text_len + 1, i;
+    char *p;
+
+    for (i = 0; i < sizeof f / sizeof f[0]; i++)
+        need += f[i] ? strlen(f[i]) + 1 : 0;
+    if ((j->copy = malloc(need)) == NULL)
+        return -1;
+    p = j->copy;
+    j->rec = *rec;
+    memcpy(p, rec->text, rec->text_len);
+    p[rec->text_len] = '\0';
+    j->rec.text = p;
+    p += rec->text_len + 1;
+    j->rec.id = dup_into(&p, rec->id);
+    j->rec.date = dup_into(&p, rec->date);
+    j->rec.actor = dup_into(&p, rec->actor);
+    j->rec.target = dup_into(&p, rec->target);
+    j->rec.lang = dup_into(&p, rec->lang);
+    j->rec.title = dup_into(&p, rec->title);
+    j->rec.source = dup_into(&p, rec->source);
+    j->rec.meta_json = dup_into(&p, rec->meta_json);
+    j->rec.file = dup_into(&p, rec->file);
+    j->rec.link = dup_into(&p, rec->link);
+    j->rec.author = dup_into(&p, rec->author);
+    return 0;
+}
+
+static void batch_clear(batch *b)
+{
+    size_t i;
+
+    for (i = 0; i < b->n; i++) {
+        free(b->jobs[i].copy);
+        free(b->jobs[i].out);
+    }
+    b->n = 0;
+    b->bytes = 0;
+}
+
+static job *batch_add(batch *b)
+{
+    job *j;
+
+    if (b->n == b->cap) {
+        size_t c = b->cap ? b->cap * 2 : 64;
+        job *n = realloc(b->jobs, sizeof *n * c);
+
+        if (n == NULL)
+            return NULL;
+        b->jobs = n;
+        b->cap = c;
+    }
+    j = &b->jobs[b->n++];
+    memset(j, 0, sizeof *j);
+    return j;
+}
+
+/* A file-level message kept in order: an open error (err) or the warning
+ * that a file held no statements (empty). */
+static int batch_message(batch *b, const spiral_error *err, const char *empty)
+{
+    char line[1024];
+    job *j;
+
+    if (err && err->line)
+        snprintf(line, sizeof line, "%s:%lu: error: %s\n", err->file, err->line, err->message);
+    else if (err)
+        snprintf(line, sizeof line, "%s: error: %s\n", err->file[0] ? err->file : "spiral",
+                 err->message);
+    else
+        snprintf(line, sizeof line, "%s: warning: empty input, no statements\n", empty);
+    if ((j = batch_add(b)) == NULL || (j->copy = strdup(line)) == NULL)
+        return -1;
+    j->kind = -2;
+    return 0;
+}
+
+/* The reader's warnings, kept in order with the statements around them. */
+typedef struct warn_sink {
+    cli_env *env;
+    batch **fill;
+    int failed;
+} warn_sink;
+
+static void queue_warning(const spiral_error *w, void *payload)
+{
+    warn_sink *ws = payload;
+    char line[1024];
+    job *j;
+
+    ws->env->warnings++;
+    cli_format_report(line, sizeof line, w, "warning");
+    if ((j = batch_add(*ws->fill)) == NULL || (j->copy = strdup(line)) == NULL) {
+        ws->failed = 1;
+        return;
+    }
+    j->kind = -2;
+}
+
+static void run_job(pool *p, spiral_session *s, job *j)
+{
+    const spiral_doc *doc;
+    spiral_context ctx = SPIRAL_CONTEXT_INIT;
+    FILE *f;
+
+    if (j->kind != 1)
+        return;
+    ctx.lang = p->env->o->lang ? p->env->o->lang : j->rec.lang;
+    ctx.date = j->rec.date;
+    ctx.actor = j->rec.actor;
+    ctx.speaker = p->env->o->speaker;
+    ctx.target = j->rec.target;
+    if (spiral_session_analyze_ctx(s, j->rec.text, j->rec.text_len, &ctx, &doc, &j->err) < 0) {
+        snprintf(j->err.file, sizeof j->err.file, "%s", j->rec.file ? j->rec.file : "");
+        j->err.line = j->rec.line;
+        j->failed = 1;
+        return;
+    }
+    j->regex_limited = spiral_doc_regex_limited(doc);
+    if ((f = open_memstream(&j->out, &j->outlen)) == NULL) {
+        j->failed = 2;
+        return;
+    }
+    if (p->emit(f, &j->rec, doc, p->payload) < 0)
+        j->failed = 2;
+    if (fclose(f) != 0)
+        j->failed = 2;
+}
+
+static void *worker(void *arg)
+{
+    pool *p = arg;
+    spiral_session *s;
+    unsigned long seen = 0;
+    int me;
+
+    pthread_mutex_lock(&p->mu);
+    for (me = 0; p->threads[me] != pthread_self(); me++)
+        ;
+    s = p->sessions[me];
+    for (;;) {
+        size_t i;
+
+        while (!p->stop && (p->generation == seen || p->next >= p->current->n))
+            pthread_cond_wait(&p->work, &p->mu);
+        if (p->stop)
+            break;
+        seen = p->generation;
+        /* Take jobs one small slice at a time. */
+        while (p->next < p->current->n) {
+            size_t a = p->next, b = a + 8 < p->current->n ? a + 8 : p->current->n;
+            batch *cur = p->current;
+
+            p->next = b;
+            pthread_mutex_unlock(&p->mu);
+            for (i = a; i < b; i++)
+                run_job(p, s, &cur->jobs[i]);
+            pthread_mutex_lock(&p->mu);
+            p->finished += b - a;
+            if (p->finished == p->current->n)
+                pthread_cond_broadcast(&p->done);
+        }
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+/* Write a finished batch in input order. */
+static int flush(pool *p, batch *b)
+{
+    size_t i;
+
+    for (i = 0; i < b->n; i++) {
+        job *j = &b->jobs[i];
+
+        if (j->kind == -1) {
+            cli_report(&j->err, "error");
+            p->env->rejected++;
+            continue;
+        }
+        if (j->kind == -2) {
+            fputs(j->copy, stderr);
+            continue;
+        }
+        if (j->failed == 1) {
+            cli_report(&j->err, "error");
+            p->env->rejected++;
+            continue;
+        }
+        if (j->regex_limited > 0) {
+            p->env->regex_limited += j->regex_limited;
+            if (!p->env->o->quiet)
+                fprintf(stderr, "%s:%lu: warning: %lu regular-expression search%s stopped by "
+                            "the match, depth or time limit (--regex-*-limit); "
+                            "matches may be missing\n",
+                    j->rec.file, j->rec.line, j->regex_limited, j->regex_limited == 1 ? "" : "es");
+        }
+        if (j->failed == 2 || fwrite(j->out, 1, j->outlen, p->env->out) != j->outlen) {
+            fprintf(stderr, "spiral: error: cannot write output\n");
+            return -1;
+        }
+        p->env->written++;
+    }
+    return 0;
+}
+
+/* Start analysing batch b; the workers run while the caller reads on. */
+static void dispatch(pool *p, batch *b)
+{
+    pthread_mutex_lock(&p->mu);
+    p->current = b;
+    p->next = 0;
+    p->finished = 0;
+    p->generation++;
+    pthread_cond_broadcast(&p->work);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static void wait_batch(pool *p, batch *b)
+{
+    pthread_mutex_lock(&p->mu);
+    while (p->current == b && p->finished < b->n)
+        pthread_cond_wait(&p->done, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+}
+
+int cli_run_parallel(cli_env *env, int nfiles, char **files, int nthreads, cli_emit_fn emit,
+                     void *payload)
+{
+    static char dash[] = "-";
+    char *stdin_only[1] = { dash };
+    batch bufs[2];
+    batch *fill, *busy = NULL;
+    pool p;
+    spiral_error err;
+    spiral_read_opts ro;
+    warn_sink sink = { NULL, NULL, 0 };
+    char **inputs = NULL;
+    int i, t, rc = 0, started = 0, ninputs;
+
+    if (nfiles == 0) {
+        files = stdin_only;
+        nfiles = 1;
+    }
+    /* directories expanded, duplicates counted (common.c) */
+    if ((ninputs = cli_inputs(env, nfiles, files, &inputs)) < 0)
+        return CLI_EFILE;
+    if (cli_dups_begin(env, ninputs, inputs) < 0) {
+        cli_inputs_free(inputs, ninputs);
+        return CLI_EFILE;
+    }
+    files = inputs;
+    nfiles = ninputs;
+    cli_read_opts(env, &ro);
+    sink.env = env;
+    sink.fill = &fill;
+    ro.warn = queue_warning;
+    ro.warn_payload = &sink;
+    memset(&p, 0, sizeof p);
+    memset(bufs, 0, sizeof bufs);
+    p.env = env;
+    p.emit = emit;
+    p.payload = payload;
+    p.nthreads = nthreads;
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.work, NULL);
+    pthread_cond_init(&p.done, NULL);
+    p.threads = calloc((size_t)nthreads, sizeof *p.threads);
+    p.sessions = calloc((size_t)nthreads, sizeof *p.sessions);
+    if (p.threads == NULL || p.sessions == NULL) {
+        fprintf(stderr, "spiral: out of memory\n");
+        rc = -1;
+        goto out;
+    }
+    for (t = 0; t < nthreads; t++) {
+        if (spiral_session_new(&p.sessions[t], env->dict, env->lex, &env->o->session, &err) < 0) {
+            cli_report(&err, "error");
+            rc = -1;
+            goto out;
+        }
+    }
+    pthread_mutex_lock(&p.mu);
+    for (t = 0; t < nthreads; t++) {
+        if (pthread_create(&p.threads[t], NULL, worker, &p) != 0) {
+            fprintf(stderr, "spiral: cannot start a thread\n");
+            p.stop = 1;
+            pthread_cond_broadcast(&p.work);
+            pthread_mutex_unlock(&p.mu);
+            for (i = 0; i < t; i++)
+                pthread_join(p.threads[i], NULL);
+            rc = -1;
+            goto out;
+        }
+    }
+    started = 1;
+    pthread_mutex_unlock(&p.mu);
+
+    fill = &bufs[0];
+    for (i = 0; i < nfiles && rc == 0; i++) {
+        spiral_reader *r;
+        const spiral_record *rec;
+        unsigned long before = env->read;
+
+        if (spiral_reader_open(&r, files[i], &ro, &err) < 0) {
+            /* Reported in order with the statements around it. */
+            if (batch_message(fill, &err, NULL) < 0)
+                rc = -1;
+            env->files_failed++;
+            continue;
+        }
+        for (;;) {
+            int n = spiral_reader_next(r, &rec, &err), dup = 1;
+            unsigned long copies = 0;
+            job *j;
+
+            if (n == 0)
+                break;
+            env->read++;
+            if (sink.failed) {
+                rc = -1;
+                break;
+            }
+            if (n == 1 && (dup = cli_dups_check(env, rec, &copies)) <= 0) {
+                if (dup < 0)
+                    rc = -1;
+                if (dup < 0)
+                    break;
+                continue; /* a copy was written */
+            }
+            if ((j = batch_add(fill)) == NULL) {
+                rc = -1;
+                break;
+            }
+            if (n < 0) {
+                j->kind = -1;
+                j->err = err;
+                if (n == SPIRAL_EIO)
+                    break;
+            } else {
+                j->kind = 1;
+                if (job_set(j, rec) < 0) {
+                    rc = -1;
+                    break;
+                }
+                j->rec.copies = copies;
+                fill->bytes += rec->text_len;
+            }
+            if (fill->n >= BATCH_RECORDS || fill->bytes >= BATCH_BYTES) {
+                if (busy) {
+                    wait_batch(&p, busy);
+                    if (flush(&p, busy) < 0)
+                        rc = -1;
+                    batch_clear(busy);
+                }
+                dispatch(&p, fill);
+                busy = fill;
+                fill = fill == &bufs[0] ? &bufs[1] : &bufs[0];
+                if (rc < 0)
+                    break;
+            }
+        }
+        env->blank += spiral_reader_blank_lines(r);
+        if (env->read == before && spiral_reader_blank_lines(r) == 0 && !env->o->quiet &&
+            batch_message(fill, NULL, strcmp(files[i], "-") == 0 ? "<stdin>" : files[i]) < 0)
+            rc = -1;
+        spiral_reader_free(r);
+    }
+    if (busy) {
+        wait_batch(&p, busy);
+        if (rc == 0 && flush(&p, busy) < 0)
+            rc = -1;
+        batch_clear(busy);
+    }
+    if (rc == 0 && fill->n) {
+        dispatch(&p, fill);
+        wait_batch(&p, fill);
+        if (flush(&p, fill) < 0)
+            rc = -1;
+    }
+    batch_clear(fill);
+out:
+    if (started) {
+        pthread_mutex_lock(&p.mu);
+        p.stop = 1;
+        pthread_cond_broadcast(&p.work);
+        pthread_mutex_unlock(&p.mu);
+        for (t = 0; t < nthreads; t++)
+            pthread_join(p.threads[t], NULL);
+    }
+    for (t = 0; p.sessions && t < nthreads; t++)
+        spiral_session_free(p.sessions[t]);
+    free(p.sessions);
+    free(p.threads);
+    free(bufs[0].jobs);
+    free(bufs[1].jobs);
+    pthread_mutex_destroy(&p.mu);
+    pthread_cond_destroy(&p.work);
+    pthread_cond_destroy(&p.done);
+    cli_dups_end(env);
+    cli_inputs_free(inputs, ninputs);
+    if (rc < 0)
+        return CLI_NOTHING;
+    if (env->files_failed)
+        return CLI_EFILE;
+    return env->written > 0 ? CLI_OK : CLI_NOTHING;
+}
+
+int cli_default_jobs(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+int cli_parallel_ok(const cli_opts *o)
+{
+    (void)o;
+    return 1;
+}

@@ -1,0 +1,376 @@
+/*
+ * prefilter.c - literal prefilters for regular-expression lexicon entries.
+ *
+ * Running every regular expression over every statement costs more than all
+ * the other stages together.  Most entries can only match where one of a
+ * few literal strings occurs ("down" in `\b(?:lay|laid)\s+down\s+arms\b`;
+ * one of 避免, 防止, 不采取 in `(避免|防止|不采取)...升级`), and memmem finds
+ * those far faster than the regex engine scans.  This module derives, from
+ * the pattern text, a set of literals of which every match must contain at
+ * least one; when the derivation meets anything it does not fully
+ * understand it gives up, and the regex always runs.  So the prefilter can
+ * only skip work, never change a result.
+ *
+ * The grammar understood: literal characters and escaped punctuation;
+ * quantifiers ? * + {n,m} (an optional item is not required); classes
+ * (. \s \S \w \d [..]) and anchors (\b ^ $) that break a literal run;
+ * groups ( ), (?: ), (?<name> ) with | alternatives; lookarounds, which
+ * are skipped as zero-width.  Letters are case-folded (the text is).
+ */
+#define _GNU_SOURCE 1 /* memmem */
+#include "prefilter.h"
+
+#include <string.h>
+
+#include "alloc.h"
+
+#define MAX_LITS 64
+#define MAX_LIT 64
+
+typedef struct litset {
+    int known;                  /* 0: no constraint derived */
+    size_t n;
+    char s[MAX_LITS][MAX_LIT];
+} litset;
+
+/* The quality of a set: the shortest literal's length (longer literals are
+ * more selective), 0 when unknown. */
+static size_t quality(const litset *l)
+{
+    size_t i, m = (size_t)-1;
+
+    if (!l->known || l->n == 0)
+        return 0;
+    for (i = 0; i < l->n; i++)
+        if (strlen(l->s[i]) < m)
+            m = strlen(l->s[i]);
+    return m;
+}
+
+static void better(litset *best, const litset *cand)
+{
+    size_t qb = quality(best), qc = quality(cand);
+
+    if (qc > qb || (qc == qb && qc > 0 && cand->n < best->n))
+        *best = *cand;
+}
+
+static int is_meta(char c)
+{
+    return strchr("\\^$.|?*+()[]{}", c) != NULL;
+}
+
+/* Whether p starts a quantifier that makes the previous item optional
+ * (? * {0,...}); *len gets its length.  A + or {n,...} with n >= 1 keeps it
+ * required. */
+static int quantifier(const char *p, int *optional, size_t *len)
+{
+    *optional = 0;
+    *len = 0;
+    if (*p == '?' || *p == '*') {
+        *optional = 1;
+        *len = 1;
+    } else if (*p == '+') {
+        *len = 1;
+    } else if (*p == '{') {
+        const char *q = p + 1;
+
+        if (*q < '0' || *q > '9')
+            return 0;
+        *optional = *q == '0' && (q[1] == ',' || q[1] == '}');
+        while (*q && *q != '}')
+            q++;
+        if (*q != '}')
+            return -1;
+        *len = (size_t)(q - p) + 1;
+    } else {
+        return 0;
+    }
+    /* lazy or possessive suffix */
+    if (p[*len] == '?' || p[*len] == '+')
+        (*len)++;
+    return 1;
+}
+
+static const char *parse_alt(const char *p, litset *out, int depth);
+
+/* Skip a character class [...] starting at p; returns the end or NULL. */
+static const char *skip_class(const char *p)
+{
+    p++;
+    if (*p == '^')
+        p++;
+    if (*p == ']')
+        p++;
+    while (*p && *p != ']') {
+        if (*p == '\\' && p[1])
+            p++;
+        p++;
+    }
+    return *p == ']' ? p + 1 : NULL;
+}
+
+/* A group starting at p (at '('); *req gets the union of its
+ * alternatives' sets.  Returns the end (after ')') or NULL. */
+static const char *parse_group(const char *p, litset *req, int depth)
+{
+    int lookaround = 0;
+
+    p++;
+    if (*p == '?') {
+        if (p[1] == ':') {
+            p += 2;
+        } else if (p[1] == '=' || p[1] == '!') {
+            lookaround = 1;
+            p += 2;
+        } else if (p[1] == '<' && (p[2] == '=' || p[2] == '!')) {
+            lookaround = 1;
+            p += 3;
+        } else if (p[1] == '<' || p[1] == 'P' || p[1] == '\'') {
+            while (*p && *p != '>' && *p != '\'')
+                p++;
+            if (!*p)
+                return NULL;
+            p++;
+        } else {
+            return NULL; /* inline options, conditionals ...: give up */
+        }
+    }
+    req->known = 1;
+    req->n = 0;
+    for (;;) {
+        litset alt;
+
+        memset(&alt, 0, sizeof alt);
+        if ((p = parse_alt(p, &alt, depth + 1)) == NULL)
+            return NULL;
+        if (!alt.known || alt.n == 0)
+            req->known = 0;
+        else if (req->known) {
+            size_t i;
+
+            if (req->n + alt.n > MAX_LITS)
+                req->known = 0;
+            else
+                for (i = 0; i < alt.n; i++)
+                    memcpy(req->s[req->n++], alt.s[i], MAX_LIT);
+        }
+        if (*p == '|') {
+            p++;
+            continue;
+        }
+        if (*p == ')')
+            break;
+        return NULL;
+    }
+    if (lookaround)
+        req->known = 0; /* zero-width: requires nothing of the match */
+    return p + 1;
+}
+
+/* A sequence up to '|' or ')' (or the end at depth 0); *out gets the best
+ * required set among its items.  Returns where it stopped, or NULL. */
+static const char *parse_alt(const char *p, litset *out, int depth)
+{
+    char run[MAX_LIT];
+    size_t rn = 0, qlen;
+    int optional;
+
+    memset(out, 0, sizeof *out);
+    if (depth > 20)
+        return NULL;
+#define FLUSH()                                                       \
+    do {                                                              \
+        if (rn > 0) {                                                 \
+            litset one;                                               \
+            one.known = 1;                                            \
+            one.n = 1;                                                \
+            memcpy(one.s[0], run, rn);                                \
+            one.s[0][rn] = '\0';                                      \
+            better(out, &one);                                        \
+        }                                                             \
+        rn = 0;                                                       \
+    } while (0)
+    while (*p && *p != '|' && *p != ')') {
+        char c = *p;
+
+        if (c == '(') {
+            litset g;
+            const char *e;
+
+            FLUSH();
+            memset(&g, 0, sizeof g);
+            if ((e = parse_group(p, &g, depth)) == NULL)
+                return NULL;
+            if (quantifier(e, &optional, &qlen) < 0)
+                return NULL;
+            if (!optional)
+                better(out, &g);
+            p = e + qlen;
+            continue;
+        }
+        if (c == '[') {
+            FLUSH();
+            if ((p = skip_class(p)) == NULL)
+                return NULL;
+            if (quantifier(p, &optional, &qlen) < 0)
+                return NULL;
+            p += qlen;
+            continue;
+        }
+        if (c == '.' || c == '^' || c == '$') {
+            FLUSH();
+            p++;
+            if (quantifier(p, &optional, &qlen) < 0)
+                return NULL;
+            p += qlen;
+            continue;
+        }
+        if (c == '\\') {
+            char e = p[1];
+
+            if (e == '\0')
+                return NULL;
+            if (e == 'Q' || e == 'E' || e == 'K' || e == 'c')
+                return NULL; /* quoting, match-start reset, controls: give up */
+            if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9')) {
+                /* \b \s \w \d \p{..} \x.. \1 ...: not a literal */
+                FLUSH();
+                p += 2;
+                if (e == 'p' || e == 'P' || e == 'x') {
+                    if (*p == '{') {
+                        while (*p && *p != '}')
+                            p++;
+                        if (!*p)
+                            return NULL;
+                        p++;
+                    } else if (e == 'x') {
+                        return NULL;
+                    }
+                }
+                if (quantifier(p, &optional, &qlen) < 0)
+                    return NULL;
+                p += qlen;
+                continue;
+            }
+            c = e; /* escaped punctuation is literal */
+            p++;
+        } else if (is_meta(c)) {
+            return NULL; /* a stray quantifier or brace: give up */
+        }
+        {
+            /* One literal character (a whole UTF-8 sequence). */
+            size_t k = 1;
+            char ch[4];
+
+            /* Two-byte letters (Latin-1, Greek, Cyrillic ...) have case
+             * variants this module does not fold: give up on them. */
+            if ((unsigned char)c >= 0xC0 && (unsigned char)c < 0xE0)
+                return NULL;
+            ch[0] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+            while ((p[k] & 0xC0) == 0x80 && k < 4) {
+                ch[k] = p[k];
+                k++;
+            }
+            p += k;
+            if (quantifier(p, &optional, &qlen) < 0)
+                return NULL;
+            if (optional) {
+                /* Not required: the run ends before it. */
+                FLUSH();
+                p += qlen;
+                continue;
+            }
+            if (rn + k >= MAX_LIT)
+                FLUSH();
+            memcpy(run + rn, ch, k);
+            rn += k;
+            if (qlen > 0) {
+                /* c+ or c{2,}: required once, but what follows is not
+                 * adjacent in a fixed way. */
+                FLUSH();
+                p += qlen;
+            }
+        }
+    }
+    FLUSH();
+#undef FLUSH
+    return p;
+}
+
+int spiral_prefilter_build(spiral_prefilter *pf, const char *pattern)
+{
+    litset top;
+    const char *e;
+    size_t i, total = 0;
+    char *buf;
+
+    memset(pf, 0, sizeof *pf);
+    memset(&top, 0, sizeof top);
+    /* The whole pattern is one group of alternatives at depth 0. */
+    top.known = 1;
+    for (;;) {
+        litset alt;
+
+        if ((e = parse_alt(pattern, &alt, 0)) == NULL)
+            return SPIRAL_PREFILTER_NONE;
+        if (!alt.known || alt.n == 0 || top.n + alt.n > MAX_LITS) {
+            top.known = 0;
+            break;
+        }
+        for (i = 0; i < alt.n; i++)
+            memcpy(top.s[top.n++], alt.s[i], MAX_LIT);
+        if (*e == '|') {
+            pattern = e + 1;
+            continue;
+        }
+        if (*e != '\0')
+            return SPIRAL_PREFILTER_NONE; /* unbalanced ')' */
+        break;
+    }
+    if (!top.known || top.n == 0)
+        return SPIRAL_PREFILTER_NONE;
+    for (i = 0; i < top.n; i++)
+        total += strlen(top.s[i]) + 1;
+    if ((buf = spiral_malloc(total)) == NULL)
+        return -1;
+    if ((pf->lit = spiral_calloc(top.n, sizeof *pf->lit)) == NULL ||
+        (pf->len = spiral_calloc(top.n, sizeof *pf->len)) == NULL) {
+        spiral_free(buf);
+        spiral_free(pf->lit);
+        spiral_free(pf->len);
+        memset(pf, 0, sizeof *pf);
+        return -1;
+    }
+    pf->buf = buf;
+    for (i = 0; i < top.n; i++) {
+        size_t n = strlen(top.s[i]);
+
+        memcpy(buf, top.s[i], n + 1);
+        pf->lit[i] = buf;
+        pf->len[i] = n;
+        buf += n + 1;
+    }
+    pf->n = top.n;
+    return SPIRAL_PREFILTER_OK;
+}
+
+int spiral_prefilter_may_match(const spiral_prefilter *pf, const char *text, size_t len)
+{
+    size_t i;
+
+    if (pf->n == 0)
+        return 1;
+    for (i = 0; i < pf->n; i++)
+        if (memmem(text, len, pf->lit[i], pf->len[i]) != NULL)
+            return 1;
+    return 0;
+}
+
+void spiral_prefilter_free(spiral_prefilter *pf)
+{
+    spiral_free(pf->buf);
+    spiral_free(pf->lit);
+    spiral_free(pf->len);
+    memset(pf, 0, sizeof *pf);
+}

@@ -1,0 +1,78 @@
+/*
+ * test_prefilter.c - the literals derived from regular-expression entries:
+ * what they must contain, and giving up whenever in doubt.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "prefilter.h"
+#include "suites.h"
+
+/* The derived literals joined by '|', or "-" for no prefilter. */
+static const char *lits(const char *pattern)
+{
+    static char out[1024];
+    spiral_prefilter pf;
+    size_t i, o = 0;
+    int rc = spiral_prefilter_build(&pf, pattern);
+
+    ck_assert_int_ge(rc, 0);
+    if (rc == SPIRAL_PREFILTER_NONE)
+        return "-";
+    out[0] = '\0';
+    for (i = 0; i < pf.n; i++)
+        o += (size_t)snprintf(out + o, sizeof out - o, "%s%s", i ? "|" : "", pf.lit[i]);
+    spiral_prefilter_free(&pf);
+    return out;
+}
+
+START_TEST(derives_required_literals)
+{
+    ck_assert_str_eq(lits("\\bred lines?\\b"), "red line");
+    ck_assert_str_eq(lits("\\b(?:lay|lays|laid|laying)\\s+down\\s+(?:their\\s+)?arms\\b"), "down");
+    ck_assert_str_eq(lits("(避免|防止|不采取)[^，。]{0,12}(局势|事态)"), "局势|事态"); /* fewer, as long */
+    ck_assert_str_eq(lits("必将[^，。]{0,8}(回击|反击)"), "必将");
+    ck_assert_str_eq(lits("Sanctions?|Embargo"), "sanction|embargo");
+    /* lookarounds are zero-width; an optional group is not required */
+    ck_assert_str_eq(lits("(?<!must )\\b(?:releas(?:e|ed)|freed)\\b"), "releas|freed");
+    ck_assert_str_eq(lits("(?:very )?bad"), "bad");
+    ck_assert_str_eq(lits("stop\\.{2,}"), "stop."); /* one dot is required */
+}
+END_TEST
+
+START_TEST(gives_up_when_in_doubt)
+{
+    ck_assert_str_eq(lits("\\w+ism"), "ism");
+    ck_assert_str_eq(lits("[ab]+"), "-");
+    ck_assert_str_eq(lits("(?i)war"), "-");       /* inline options */
+    ck_assert_str_eq(lits("\\Qa.b\\E"), "-");     /* quoting */
+    ck_assert_str_eq(lits("x|\\d+"), "-");        /* one branch unconstrained */
+    ck_assert_str_eq(lits("Éire"), "-");          /* two-byte letters: no folding here */
+    ck_assert_str_eq(lits("(a"), "-");            /* unbalanced */
+    ck_assert_str_eq(lits("a{,3}"), "-");
+}
+END_TEST
+
+START_TEST(may_match)
+{
+    spiral_prefilter pf;
+
+    ck_assert_int_eq(spiral_prefilter_build(&pf, "\\b(?:lift|ease)\\s+sanctions\\b"), 0);
+    ck_assert(spiral_prefilter_may_match(&pf, "they will lift the sanctions", 28));
+    ck_assert(!spiral_prefilter_may_match(&pf, "they will lift the embargo", 26));
+    spiral_prefilter_free(&pf);
+}
+END_TEST
+
+Suite *prefilter_suite(void)
+{
+    Suite *s = suite_create("prefilter");
+    TCase *tc = tcase_create("core");
+
+    tcase_add_test(tc, derives_required_literals);
+    tcase_add_test(tc, gives_up_when_in_doubt);
+    tcase_add_test(tc, may_match);
+    suite_add_tcase(s, tc);
+    return s;
+}
