@@ -383,6 +383,7 @@ static int next_row(spiral_reader *r, csv_state *st, spiral_error *err)
 {
     for (;;) {
         size_t avail = spiral_ingest_fill(r), n, seg;
+        unsigned long seg_line;
         const unsigned char *p;
 
         if (avail == 0) {
@@ -398,6 +399,8 @@ static int next_row(spiral_reader *r, csv_state *st, spiral_error *err)
                 return spiral_error_set(err, SPIRAL_EPARSE, r->path, st->row_line, 0,
                                         "unterminated quoted field (the row starts here)");
             }
+            if (st->row_done && !st->row_open)
+                st->row_line = st->line; /* a last line of white space */
             return st->row_done ? 1 : 0;
         }
         p = r->in + r->pos;
@@ -425,10 +428,15 @@ static int next_row(spiral_reader *r, csv_state *st, spiral_error *err)
                                     "row is longer than the %zu-byte limit (--max-bytes); an "
                                     "unclosed quote? reading stopped", r->o.max_record_bytes);
         }
+        seg_line = st->line;
         n = csv_parse(&st->p, p, seg, on_field, on_row, r);
         r->pos += seg;
         if (p[seg - 1] == '\n')
             st->line++;
+        /* A row of white space never opened (TSV: a line of tabs is a row
+         * of empty fields), but its errors must name its line too. */
+        if (st->row_done && !st->row_open)
+            st->row_line = seg_line;
         if (n != seg) {
             unsigned long line = st->row_line;
             int e = csv_error(&st->p);
