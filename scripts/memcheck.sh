@@ -40,6 +40,7 @@ run $vg "$build/spiral" score tests/data/csv/statements.csv tests/data/csv/state
 "$build/spiral" score -q corpora/demo/statements.jsonl >"$tmp/scored.jsonl"
 run $vg "$build/spiral" track --db "$tmp/store.db" "$tmp/scored.jsonl"
 run $vg "$build/spiral" report -o "$tmp/report.html" "$tmp/scored.jsonl"
+run $vg "$build/spiral" eval --extra-lexicon x --help
 run $vg "$build/spiral" nosuchcommand
 [ $fail = 0 ] && echo "memcheck: clean"
 exit $fail

@@ -268,6 +268,7 @@ int cmd_eval(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         if (c == 'h') {
             fputs(eval_usage, stdout);
+            cli_opts_free(&o); /* an --extra-lexicon before --help (fuzz_cli) */
             return CLI_OK;
         }
         if (c == 'C')
