@@ -15,10 +15,11 @@
  * test lexicon and SPIRAL_DICT at the small dictionary, to keep runs fast.
  */
 #define _GNU_SOURCE 1 /* mkdtemp, setenv */
-#include <dirent.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <getopt.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fuzz.h"
@@ -47,27 +48,22 @@ static const struct fixture {
     { NULL, NULL }
 };
 
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    return ftw->level == 0 ? 0 : remove(path); /* everything but the directory itself */
+}
+
+/* Empty the scratch directory (the program may have made files and
+ * directories with any name: compare --csv, track --csv) and write the
+ * fixtures again. */
 static void wipe_and_fill(void)
 {
-    DIR *dp = opendir(".");
-    struct dirent *d;
     size_t i;
 
-    if (dp == NULL)
+    if (nftw(".", remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
         abort();
-    while ((d = readdir(dp)) != NULL) {
-        if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
-            continue;
-        if (unlink(d->d_name) != 0) {
-            /* A directory made by compare --csv: empty it, then remove it. */
-            char cmd[600];
-
-            snprintf(cmd, sizeof cmd, "rm -rf -- './%s'", d->d_name);
-            if (strchr(d->d_name, '\'') != NULL || system(cmd) != 0)
-                abort();
-        }
-    }
-    closedir(dp);
     for (i = 0; fixtures[i].name; i++) {
         FILE *f = fopen(fixtures[i].name, "wb");
 
