@@ -12,15 +12,17 @@
 # Usage: scripts/fuzz.sh SECONDS JOBS NAME...     (run by `make fuzz`)
 set -u
 secs=${1:?seconds}; jobs=${2:?jobs}; shift 2
-dir=build/fuzz
+# Absolute paths: a harness may change directory (fuzz_cli runs the program
+# in a scratch directory), and a crash there still saves its input here.
+dir=$(pwd)/build/fuzz
 
 one() {
     h=$1
     mkdir -p "$dir/corpus/$h" "$dir/artifacts/$h"
     seeds=""
-    [ -d "tests/fuzz/seeds/$h" ] && seeds="tests/fuzz/seeds/$h"
+    [ -d "tests/fuzz/seeds/$h" ] && seeds="$(pwd)/tests/fuzz/seeds/$h"
     extra=""
-    [ -f "tests/fuzz/$h.dict" ] && extra="-dict=tests/fuzz/$h.dict"
+    [ -f "tests/fuzz/$h.dict" ] && extra="-dict=$(pwd)/tests/fuzz/$h.dict"
     # The CLI writes to stderr on every run: keep only the fuzzer's output.
     [ "$h" = cli ] && extra="$extra -close_fd_mask=2"
     # shellcheck disable=SC2086

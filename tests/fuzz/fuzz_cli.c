@@ -72,6 +72,13 @@ static void wipe_and_fill(void)
     }
 }
 
+/* At exit: the scratch directory goes. */
+static void remove_scratch(void)
+{
+    if (scratch[0] && chdir(home) == 0 && nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == 0)
+        rmdir(scratch);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     char path[512];
@@ -82,6 +89,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     snprintf(scratch, sizeof scratch, "/tmp/spiral-fuzz-cli.XXXXXX");
     if (mkdtemp(scratch) == NULL || getcwd(home, sizeof home) == NULL)
         abort();
+    atexit(remove_scratch);
     snprintf(path, sizeof path, "%s/tests/data/lex", SPIRAL_SRCDIR);
     setenv("SPIRAL_LEXICONS", path, 1);
     snprintf(path, sizeof path, "%s/dict.txt", scratch);
