@@ -34,6 +34,12 @@ run $vg "$build/spiral" tokens tests/golden/data/doc.zh.txt
 run $vg "$build/spiral" compare --side CHN --side USA corpora/demo/statements.jsonl
 run $vg "$build/spiral" lexicon check tests/data/badlex
 run $vg "$build/spiral" lexicon stats
+run $vg "$build/spiral" score tests/data/feed/mfa-rss.xml tests/data/feed/state-atom.xml
+run $vg "$build/spiral" score tests/data/html/mfa-zh.html tests/data/html/gbk.html
+run $vg "$build/spiral" score tests/data/csv/statements.csv tests/data/csv/statements.tsv
+"$build/spiral" score -q corpora/demo/statements.jsonl >"$tmp/scored.jsonl"
+run $vg "$build/spiral" track --db "$tmp/store.db" "$tmp/scored.jsonl"
+run $vg "$build/spiral" report -o "$tmp/report.html" "$tmp/scored.jsonl"
 run $vg "$build/spiral" nosuchcommand
 [ $fail = 0 ] && echo "memcheck: clean"
 exit $fail

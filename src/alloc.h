@@ -20,11 +20,12 @@ char *spiral_strndup(const char *s, size_t len);
 char *spiral_strdup(const char *s);
 void spiral_free(void *ptr);
 
-/* Route jansson's allocations through spiral_malloc()/spiral_free(), so
- * that JSON parsing obeys the same failure injection and accounting.
- * jansson's allocator is process-wide: this sets it once (thread-safe, later
- * calls do nothing).  Called by the JSON Lines reader before it parses; a
- * process-wide spiral_global_init() should call it too. */
+/* Route jansson's allocations through alloc.h: freed with spiral_free(),
+ * a failed one counted by spiral_alloc_failures(), but never an injected
+ * failure (jansson 2.14 corrupts memory when its lexer cannot grow a
+ * buffer).  jansson's allocator is process-wide: this sets it once
+ * (thread-safe; later calls do nothing).  Called by spiral_global_init()
+ * and by every user of jansson before it parses or dumps. */
 void spiral_alloc_install_jansson(void);
 
 /* PCRE2 memory functions over spiral_malloc()/spiral_free() (data unused),

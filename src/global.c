@@ -14,6 +14,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 
+#include "alloc.h"
 #include "ingest_html.h"
 #include "spiral.h"
 
@@ -43,6 +44,7 @@ int spiral_global_init(void)
     if (initialised)
         return SPIRAL_OK;
     xmlInitParser();
+    spiral_alloc_install_jansson(); /* jansson allocates through alloc.h */
     previous_loader = xmlGetExternalEntityLoader();
     xmlSetExternalEntityLoader(refusing_loader);
     initialised = 1;

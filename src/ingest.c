@@ -375,7 +375,8 @@ int spiral_ingest_set_text(spiral_reader *r, const char *text, size_t len,
     }
     spiral_buf_reset(&r->fixed);
     if (spiral_utf8_repair(&r->fixed, text, len, &r->rec.replaced) < 0)
-        return spiral_error_nomem(err, r->path);
+        return spiral_error_set(err, SPIRAL_ENOMEM, r->path, line, 0,
+                                "out of memory; record skipped");
     r->rec.text = r->fixed.data;
     r->rec.text_len = r->fixed.len;
     return 1;
@@ -474,7 +475,7 @@ static int next_doc(spiral_reader *r, spiral_error *err)
             over = 1;
         if (!over && spiral_buf_append(&r->line, r->in + r->pos, avail) < 0) {
             r->done = 1; /* the only record: do not try again */
-            return spiral_error_nomem(err, r->path);
+            return spiral_error_set(err, SPIRAL_ENOMEM, r->path, 1, 0, "out of memory");
         }
         r->pos += avail;
     }
@@ -492,7 +493,7 @@ static int next_doc(spiral_reader *r, spiral_error *err)
         return spiral_error_set(err, SPIRAL_EINVAL, r->path, 1, 0,
                                 "file holds only white space");
     if (spiral_ingest_default_id(r, 1) < 0)
-        return spiral_error_nomem(err, r->path);
+        return spiral_error_set(err, SPIRAL_ENOMEM, r->path, 1, 0, "out of memory");
     return spiral_ingest_set_text(r, r->line.data, r->line.len, 1, err);
 }
 
@@ -553,7 +554,8 @@ int spiral_reader_next(spiral_reader *r, const spiral_record **out, spiral_error
     if (r->fmt == SPIRAL_FORMAT_JSONL)
         rc = spiral_ingest_jsonl_record(r, r->lineno, err);
     else if ((rc = spiral_ingest_default_id(r, r->lineno)) < 0)
-        rc = spiral_error_nomem(err, r->path);
+        rc = spiral_error_set(err, SPIRAL_ENOMEM, r->path, r->lineno, 0,
+                              "out of memory; record skipped");
     else
         rc = spiral_ingest_set_text(r, r->line.data, r->line.len, r->lineno, err);
     if (rc == 1)

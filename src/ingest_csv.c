@@ -135,6 +135,14 @@ static void on_row(int c, void *data)
     st->row_done = 1;
 }
 
+/* Out of memory: the record being read (or the file, before its first
+ * row) is named and skipped. */
+static int csv_nomem(const spiral_reader *r, const csv_state *st, spiral_error *err)
+{
+    return spiral_error_set(err, SPIRAL_ENOMEM, r->path, st && st->row_line ? st->row_line : 1, 0,
+                            "out of memory; record skipped");
+}
+
 static const char *field(const csv_state *st, size_t i)
 {
     return st->fields.data + st->fld[i].off;
@@ -188,13 +196,13 @@ static int read_header(spiral_reader *r, csv_state *st, spiral_error *err)
         return spiral_error_set(err, st->row_over == 2 ? SPIRAL_ENOMEM : SPIRAL_ELIMIT, r->path,
                                 st->row_line, 0, "header row too long");
     if ((st->names = spiral_calloc(st->nf, sizeof *st->names)) == NULL)
-        return spiral_error_nomem(err, r->path);
+        return csv_nomem(r, st, err);
     for (i = 0; i < st->nf; i++) {
         if (spiral_utf8_check(field(st, i), st->fld[i].len) != st->fld[i].len)
             return spiral_error_set(err, SPIRAL_EENCODING, r->path, st->row_line, 0,
                                     "invalid UTF-8 in the header (column %zu)", i + 1);
         if ((st->names[i] = spiral_strndup(field(st, i), st->fld[i].len)) == NULL)
-            return spiral_error_nomem(err, r->path);
+            return csv_nomem(r, st, err);
         st->ncols++;
     }
     given[C_TEXT] = r->o.text_column ? r->o.text_column : "text";
@@ -246,12 +254,12 @@ static int check_utf8(spiral_reader *r, csv_state *st, spiral_error *err)
         return 1;
     spiral_buf_reset(&st->fixed);
     if (spiral_grow(&st->fixoff, &st->fixcap, st->nf, sizeof *st->fixoff) < 0)
-        return spiral_error_nomem(err, r->path);
+        return csv_nomem(r, st, err);
     for (i = 0; i < st->nf; i++) {
         st->fixoff[i] = st->fixed.len;
         if (spiral_utf8_repair(&st->fixed, field(st, i), st->fld[i].len, &replaced) < 0 ||
             spiral_buf_putc(&st->fixed, '\0') < 0)
-            return spiral_error_nomem(err, r->path);
+            return csv_nomem(r, st, err);
     }
     /* the repaired fields replace the row's */
     {
@@ -289,14 +297,14 @@ static int blank_str(const char *s, size_t n)
 
 static int make_record(spiral_reader *r, csv_state *st, spiral_error *err)
 {
-    unsigned long line = st->row_line;
+    unsigned long line = st->row_line, failures;
     json_t *meta = NULL;
     size_t i;
     int c = st->col[C_TEXT], k, rc;
 
     r->rec.line = line;
     if (st->row_over == 2)
-        return spiral_error_nomem(err, r->path);
+        return csv_nomem(r, st, err);
     if (st->row_over)
         return spiral_error_set(err, SPIRAL_ELIMIT, r->path, line, 0,
                                 "row is longer than the %zu-byte limit (--max-bytes); skipped",
@@ -318,7 +326,11 @@ static int make_record(spiral_reader *r, csv_state *st, spiral_error *err)
     r->rec.title = role(st, C_TITLE);
     r->rec.source = role(st, C_SOURCE);
     if (r->rec.id == NULL && spiral_ingest_default_id(r, line) < 0)
-        return spiral_error_nomem(err, r->path);
+        return csv_nomem(r, st, err);
+    /* jansson can drop bytes of json_dumps() output when an allocation
+     * fails and still return it: count the failures (alloc.h). */
+    spiral_alloc_install_jansson();
+    failures = spiral_alloc_failures();
     for (i = 0; i < st->nf && i < st->ncols; i++) {
         json_t *v;
 
@@ -331,14 +343,15 @@ static int make_record(spiral_reader *r, csv_state *st, spiral_error *err)
             (v = json_stringn(field(st, i), st->fld[i].len)) == NULL ||
             json_object_set_new(meta, st->names[i], v) < 0) {
             json_decref(meta);
-            return spiral_error_nomem(err, r->path);
+            return csv_nomem(r, st, err);
         }
     }
     if (meta) {
         r->meta = json_dumps(meta, JSON_COMPACT | JSON_PRESERVE_ORDER);
         json_decref(meta);
-        if (r->meta == NULL)
-            return spiral_error_nomem(err, r->path);
+        if (r->meta == NULL || spiral_alloc_failures() != failures)
+            return spiral_error_set(err, SPIRAL_ENOMEM, r->path, line, 0,
+                                    "out of memory; record skipped");
         r->rec.meta_json = r->meta;
     }
     {
@@ -370,6 +383,7 @@ static int next_row(spiral_reader *r, csv_state *st, spiral_error *err)
 {
     for (;;) {
         size_t avail = spiral_ingest_fill(r), n, seg;
+        unsigned long seg_line;
         const unsigned char *p;
 
         if (avail == 0) {
@@ -385,6 +399,8 @@ static int next_row(spiral_reader *r, csv_state *st, spiral_error *err)
                 return spiral_error_set(err, SPIRAL_EPARSE, r->path, st->row_line, 0,
                                         "unterminated quoted field (the row starts here)");
             }
+            if (st->row_done && !st->row_open)
+                st->row_line = st->line; /* a last line of white space */
             return st->row_done ? 1 : 0;
         }
         p = r->in + r->pos;
@@ -412,19 +428,24 @@ static int next_row(spiral_reader *r, csv_state *st, spiral_error *err)
                                     "row is longer than the %zu-byte limit (--max-bytes); an "
                                     "unclosed quote? reading stopped", r->o.max_record_bytes);
         }
+        seg_line = st->line;
         n = csv_parse(&st->p, p, seg, on_field, on_row, r);
         r->pos += seg;
         if (p[seg - 1] == '\n')
             st->line++;
+        /* A row of white space never opened (TSV: a line of tabs is a row
+         * of empty fields), but its errors must name its line too. */
+        if (st->row_done && !st->row_open)
+            st->row_line = seg_line;
         if (n != seg) {
             unsigned long line = st->row_line;
             int e = csv_error(&st->p);
 
             reset_row(st);
             if (parser_init(r, st) < 0)
-                return spiral_error_nomem(err, r->path);
+                return csv_nomem(r, st, err);
             if (e == CSV_ENOMEM || e == CSV_ETOOBIG)
-                return spiral_error_nomem(err, r->path);
+                return csv_nomem(r, st, err);
             /* go on at the next line */
             while (p[seg - 1] != '\n') {
                 const unsigned char *q, *nl;
@@ -456,16 +477,23 @@ int spiral_ingest_csv_next(spiral_reader *r, spiral_error *err)
 
     if (r->done)
         return 0;
+    /* Without its state, its parser or its header the file cannot be read
+     * on: those failures end it (calling again would fail again, for ever,
+     * or take a data row for the header). */
     if (st == NULL) {
-        if ((st = spiral_calloc(1, sizeof *st)) == NULL)
-            return spiral_error_nomem(err, r->path);
+        if ((st = spiral_calloc(1, sizeof *st)) == NULL) {
+            r->done = 1;
+            return csv_nomem(r, st, err);
+        }
         r->fmt_state = st;
         r->fmt_free = csv_state_free;
         st->line = 1;
         for (k = 0; k < C_N; k++)
             st->col[k] = -1;
-        if (parser_init(r, st) < 0)
-            return spiral_error_nomem(err, r->path);
+        if (parser_init(r, st) < 0) {
+            r->done = 1;
+            return csv_nomem(r, st, err);
+        }
     }
     for (;;) {
         reset_row(st);
@@ -475,6 +503,8 @@ int spiral_ingest_csv_next(spiral_reader *r, spiral_error *err)
                 if (!st->header_done)
                     return spiral_error_set(err, SPIRAL_EINVAL, r->path, 1, 0, "empty file");
             }
+            if ((rc == SPIRAL_ENOMEM && !st->header_done) || !st->inited)
+                r->done = 1;
             return rc;
         }
         if (st->header_done)

@@ -234,17 +234,26 @@ static int channel_info(spiral_reader *r, feed_state *st)
     }
     for (s = 0; scope[s] && rc == SPIRAL_OK; s++)
         for (n = scope[s]->children; n && rc == SPIRAL_OK; n = n->next) {
+            spiral_buf *field = NULL;
+
             if (named(n, "title") && st->chan_title.len == 0)
-                rc = st->kind == FEED_ATOM ? atom_text(st, r, &st->chan_title, n) :
-                     html_of(st, r, &st->chan_title, n);
+                rc = st->kind == FEED_ATOM ? atom_text(st, r, field = &st->chan_title, n) :
+                     html_of(st, r, field = &st->chan_title, n);
             else if (named(n, "language") && st->chan_lang.len == 0)
-                rc = text_of(st, &st->chan_lang, n, limit);
+                rc = text_of(st, field = &st->chan_lang, n, limit);
             else if (named(n, "author") && st->kind == FEED_ATOM && st->chan_author.len == 0) {
                 xmlNodePtr c;
 
-                for (c = n->children; c; c = c->next)
+                for (c = n->children; c && rc == SPIRAL_OK; c = c->next)
                     if (named(c, "name"))
-                        rc = text_of(st, &st->chan_author, c, limit);
+                        rc = text_of(st, field = &st->chan_author, c, limit);
+            }
+            /* A channel field over the record limit is left out: it is
+             * not the items' fault (it once failed the feed as "out of
+             * memory"). */
+            if (rc == SPIRAL_ELIMIT && field) {
+                spiral_buf_reset(field);
+                rc = SPIRAL_OK;
             }
         }
     return rc;
@@ -289,7 +298,7 @@ static int open_feed(spiral_reader *r, feed_state *st, spiral_error *err)
     spiral_buf_free(&st->raw);
     spiral_buf_free(&st->utf8);
     if (channel_info(r, st) < 0)
-        return spiral_error_nomem(err, r->path);
+        return spiral_error_set(err, SPIRAL_ENOMEM, r->path, 1, 0, "out of memory");
     st->next = st->root->children;
     return SPIRAL_OK;
 }
@@ -318,6 +327,12 @@ static xmlNodePtr find_item(feed_state *st, xmlNodePtr n)
 /* ------------------------------------------------------------------ */
 /* One item                                                            */
 /* ------------------------------------------------------------------ */
+
+/* Out of memory while reading the item at `line`: it is skipped. */
+static int nomem(const spiral_reader *r, unsigned long line, spiral_error *err)
+{
+    return spiral_error_set(err, SPIRAL_ENOMEM, r->path, line, 0, "out of memory; item skipped");
+}
 
 /* "editor@example.org (Jane Doe)" -> "Jane Doe" */
 static int rss_author(spiral_buf *b)
@@ -445,7 +460,7 @@ static int read_item(spiral_reader *r, feed_state *st, xmlNodePtr item, unsigned
                                 "item's text is longer than the %zu-byte limit (--max-bytes)",
                                 limit);
     if (rc < 0)
-        return spiral_error_nomem(err, r->path);
+        return nomem(r, line, err);
 
     /* text: the title, then the content unless it repeats the title */
     if (st->title.len && !starts_with(&st->content, &st->title))
@@ -456,7 +471,7 @@ static int read_item(spiral_reader *r, feed_state *st, xmlNodePtr item, unsigned
         rc |= spiral_buf_append(&st->text, st->content.data, st->content.len);
     }
     if (rc < 0)
-        return spiral_error_nomem(err, r->path);
+        return nomem(r, line, err);
     if (st->text.len == 0)
         return spiral_error_set(err, SPIRAL_EINVAL, r->path, line, 0,
                                 "%s has no title or content",
@@ -468,15 +483,21 @@ static int read_item(spiral_reader *r, feed_state *st, xmlNodePtr item, unsigned
 
     if (date) {
         if ((rc = text_of(st, &st->date, date, 256)) < 0 && rc != SPIRAL_ELIMIT)
-            return spiral_error_nomem(err, r->path);
-        if (st->date.len && spiral_date_iso(st->iso, st->date.data, st->date.len)) {
+            return nomem(r, line, err);
+        if (rc == SPIRAL_OK && st->date.len &&
+            spiral_date_iso(st->iso, st->date.data, st->date.len)) {
             spiral_buf_reset(&st->date);
             rc = spiral_buf_puts(&st->date, st->iso);
         } else {
+            /* A date over 256 bytes is no date either (not an error of the
+             * item: it once made the item "out of memory"). */
             spiral_markup_warn(r, (unsigned long)xmlGetLineNo(date), 0,
-                               "unrecognised date \"%.80s\" in <%s>; left out",
-                               st->date.data ? st->date.data : "", (const char *)date->name);
+                               "unrecognised date \"%.80s\"%s in <%s>; left out",
+                               rc == SPIRAL_OK && st->date.data ? st->date.data : "",
+                               rc == SPIRAL_OK ? "" : " (over 256 bytes)",
+                               (const char *)date->name);
             spiral_buf_reset(&st->date);
+            rc = SPIRAL_OK;
         }
     }
     if ((lang = (char *)xmlNodeGetLang(item)) != NULL) {
@@ -484,7 +505,7 @@ static int read_item(spiral_reader *r, feed_state *st, xmlNodePtr item, unsigned
         xmlFree(lang);
     }
     if (rc < 0)
-        return spiral_error_nomem(err, r->path);
+        return nomem(r, line, err);
 
     r->rec.line = line;
     r->rec.title = st->title.len ? st->title.data : NULL;
@@ -499,7 +520,7 @@ static int read_item(spiral_reader *r, feed_state *st, xmlNodePtr item, unsigned
     if (st->id.len)
         r->rec.id = st->id.data;
     else if (spiral_ingest_default_id(r, line) < 0)
-        return spiral_error_nomem(err, r->path);
+        return nomem(r, line, err);
     return spiral_ingest_set_text(r, st->text.data, st->text.len, line, err);
 }
 
@@ -514,7 +535,7 @@ int spiral_ingest_feed_next(spiral_reader *r, spiral_error *err)
         return 0;
     if (st == NULL) {
         if ((st = spiral_calloc(1, sizeof *st)) == NULL)
-            return spiral_error_nomem(err, r->path);
+            return spiral_error_set(err, SPIRAL_ENOMEM, r->path, 1, 0, "out of memory");
         r->fmt_state = st;
         r->fmt_free = feed_state_free;
     }

@@ -279,6 +279,7 @@ int spiral_stmt_parse_json(spiral_stmt_parser *p, const char *json, size_t len,
     json_error_t je;
     json_t *v;
     double num;
+    unsigned long failures;
     int rc, have;
 
     *out = NULL;
@@ -286,7 +287,13 @@ int spiral_stmt_parse_json(spiral_stmt_parser *p, const char *json, size_t len,
     parser_reset(p);
     if (file == NULL)
         file = "";
+    /* jansson may report running out of memory as a syntax error, or drop
+     * bytes and go on: a failed allocation makes the record ENOMEM. */
+    spiral_alloc_install_jansson();
+    failures = spiral_alloc_failures();
     p->root = json_loadb(json, len, JSON_ALLOW_NUL, &je);
+    if (spiral_alloc_failures() != failures)
+        return spiral_error_set(err, SPIRAL_ENOMEM, file, line, 0, "out of memory");
     if (p->root == NULL)
         return spiral_error_set(err, SPIRAL_EPARSE, file, line,
                                 je.column > 0 ? (unsigned long)je.column : 0,
@@ -295,8 +302,14 @@ int spiral_stmt_parse_json(spiral_stmt_parser *p, const char *json, size_t len,
         return spiral_error_set(err, SPIRAL_EINVAL, file, line, 0,
                                 "a record must be a JSON object, not %s", type_name(p->root));
     v = json_object_get(p->root, "threat");
-    if (v == NULL)
-        return parse_raw(p, p->root, file, line, raw, err);
+    if (v == NULL) {
+        rc = parse_raw(p, p->root, file, line, raw, err);
+        if (rc >= 0 && spiral_alloc_failures() != failures) {
+            *raw = NULL;
+            return spiral_error_set(err, SPIRAL_ENOMEM, file, line, 0, "out of memory");
+        }
+        return rc;
+    }
     if ((rc = get_num(p->root, "threat", &st->threat, &have, file, line, err)) < 0)
         return rc;
     if (!have)
@@ -353,8 +366,9 @@ int spiral_stmt_parse_json(spiral_stmt_parser *p, const char *json, size_t len,
         if (!json_is_object(v))
             return spiral_error_set(err, SPIRAL_EINVAL, file, line, 0,
                                     "\"meta\" must be an object, not %s", type_name(v));
-        if ((p->meta = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL)
-            return spiral_error_nomem(err, file);
+        if ((p->meta = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL ||
+            spiral_alloc_failures() != failures)
+            return spiral_error_set(err, SPIRAL_ENOMEM, file, line, 0, "out of memory");
         st->meta_json = p->meta;
     }
     *out = st;

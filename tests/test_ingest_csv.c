@@ -274,6 +274,35 @@ START_TEST(csv_format_forced_on_another_extension)
 }
 END_TEST
 
+/* Fuzzing found it: a header or a row of white space only (in TSV, a
+ * line of tabs) never "opened", so its error named line 0.  Every error
+ * names its line. */
+START_TEST(white_space_rows_are_named_by_their_line)
+{
+    spiral_read_opts o = SPIRAL_READ_OPTS_INIT;
+    spiral_reader *r;
+    const spiral_record *rec;
+    spiral_error err;
+
+    o.format = SPIRAL_FORMAT_CSV;
+    o.csv_delimiter = '\t';
+    r = open_csv(tmp_csv(" \t \t \t\t", ".txt"), &o);
+    ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EINVAL);
+    ck_assert_uint_eq(err.line, 1);
+    ck_assert_ptr_nonnull(strstr(err.message, "no column \"text\""));
+    spiral_reader_free(r);
+
+    r = open_csv(tmp_csv("text\tid\nWe warn.\t1\n \t \nok\t3\n", ".tsv"), NULL);
+    ck_assert_str_eq(row(r)->text, "We warn.");
+    ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EINVAL);
+    ck_assert_uint_eq(err.line, 3);
+    rec = row(r);
+    ck_assert_str_eq(rec->text, "ok");
+    ck_assert_uint_eq(rec->line, 4);
+    spiral_reader_free(r);
+}
+END_TEST
+
 Suite *ingest_csv_suite(void)
 {
     Suite *s = suite_create("ingest_csv");
@@ -287,6 +316,7 @@ Suite *ingest_csv_suite(void)
     tcase_add_test(tc, invalid_utf8_follows_the_policy);
     tcase_add_test(tc, bom_crlf_header_only_and_limits);
     tcase_add_test(tc, csv_format_forced_on_another_extension);
+    tcase_add_test(tc, white_space_rows_are_named_by_their_line);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -605,6 +605,42 @@ START_TEST(feed_over_the_document_limit)
 }
 END_TEST
 
+/* Fuzzing found both: a field over its limit made the item (a date over
+ * 256 bytes) or the whole feed (a channel title over --max-bytes) fail as
+ * "out of memory".  The date is left out with a warning, the channel
+ * field is left out, and the items are read. */
+START_TEST(over_long_date_or_channel_field_is_left_out)
+{
+    char feed[2048], longer[400];
+    spiral_read_opts o = SPIRAL_READ_OPTS_INIT;
+    warnings ws;
+    spiral_reader *r;
+    const spiral_record *rec;
+
+    memset(&ws, 0, sizeof ws);
+    memset(longer, 'x', sizeof longer - 1);
+    longer[sizeof longer - 1] = '\0';
+    snprintf(feed, sizeof feed,
+             "<rss version=\"2.0\"><channel><title>%s</title>"
+             "<item><title>We warn.</title><pubDate>%s</pubDate></item>"
+             "<item><title>We welcome talks.</title></item></channel></rss>", longer, longer);
+    o.max_record_bytes = 300;
+    o.warn = collect;
+    o.warn_payload = &ws;
+    r = open_feed(test_tmpfile(feed, strlen(feed), ".rss", 0), &o);
+    rec = item(r);
+    ck_assert_str_eq(rec->text, "We warn.");
+    ck_assert_ptr_null(rec->date);
+    ck_assert_ptr_null(rec->source);
+    ck_assert_int_ge(ws.n, 1);
+    ck_assert_ptr_nonnull(strstr(ws.last.message, "over 256 bytes"));
+    rec = item(r);
+    ck_assert_str_eq(rec->text, "We welcome talks.");
+    ck_assert_int_eq(spiral_reader_next(r, &rec, NULL), 0);
+    spiral_reader_free(r);
+}
+END_TEST
+
 Suite *ingest_feed_suite(void)
 {
     Suite *s = suite_create("ingest_feed");
@@ -625,6 +661,7 @@ Suite *ingest_feed_suite(void)
     tcase_add_test(tc, network_dtd_and_entities_are_never_fetched);
     tcase_add_test(tc, deep_nesting_is_refused);
     tcase_add_test(tc, feed_over_the_document_limit);
+    tcase_add_test(tc, over_long_date_or_channel_field_is_left_out);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -92,7 +92,7 @@ START_TEST(catastrophic_regex_stopped_by_time_limit)
     took = seconds() - t0;
     /* (Under valgrind other entries may run out of time too.) */
     ck_assert_uint_ge(spiral_doc_regex_limited(doc), 1);
-    ck_assert_msg(took < 3.0, "took %.2f s", took);
+    ck_assert_msg(took < 10.0, "took %.2f s", took); /* unbounded: about 30 s */
     spiral_session_free(s);
     spiral_lexicon_free(lex);
     free(text);

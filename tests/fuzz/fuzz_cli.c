@@ -3,16 +3,16 @@
  *
  * src/cli/main.c is compiled with main renamed to spiral_cli_main and
  * called once per input.  The first byte chooses the command (score,
- * tokens, lexicon, compare, eval, or the first word of the input) and
- * whether a fixed input file is appended; the rest is split at NUL and
- * newline bytes into at most 26 arguments.  Arguments holding '/' or
- * starting with ".." are dropped, so that the program only reads and writes inside a scratch
- * directory (the current directory only while the program runs), which is
- * emptied and given fresh fixtures (a small JSON Lines
- * file, a text file, an extra lexicon, an actor file, a gold file and a
- * small text dictionary) before every run.  Standard input is /dev/null and
- * standard output is discarded.  SPIRAL_LEXICONS points at the small test
- * lexicon and SPIRAL_DICT at the small dictionary, to keep runs fast.
+ * tokens, lexicon, compare, eval, track, report, or the first word of the
+ * input) and whether a fixed input file is appended; the rest is split at
+ * NUL and newline bytes into at most 26 arguments.  Arguments holding '/'
+ * or starting with ".." are dropped, so that the program only reads and
+ * writes inside a scratch directory (the current directory only while the
+ * program runs), which is emptied and given fresh fixtures (a small JSON
+ * Lines file, a text file, an extra lexicon, an actor file, a gold file and
+ * a small text dictionary) before every run.  Standard input is /dev/null
+ * and standard output is discarded.  SPIRAL_LEXICONS points at the small
+ * test lexicon and SPIRAL_DICT at the small dictionary, to keep runs fast.
  */
 #define _GNU_SOURCE 1 /* mkdtemp, setenv */
 #include <dirent.h>
@@ -100,7 +100,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char *const commands[] = { "score", "tokens", "lexicon", "compare",
-                                            "eval", "score", "tokens", NULL };
+                                            "eval", "track", "report", NULL };
     static const char *const inputs[] = { "in.jsonl", "in.txt" };
     char buf[4096], *argv[32], *reset[] = { "spiral", NULL };
     size_t i, n, start;
