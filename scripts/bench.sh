@@ -26,7 +26,8 @@ time_one() {
     local name=$1 bytes=$2; shift 2
     local walls=() rss=0 out
     for _ in $(seq "$runs"); do
-        out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
+        /usr/bin/time -o "$results.time" -f '%e %M' "$@" >/dev/null 2>/dev/null
+        out=$(tail -n 1 "$results.time")
         walls+=("${out% *}")
         [ "${out#* }" -gt "$rss" ] && rss=${out#* }
     done

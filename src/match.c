@@ -358,6 +358,34 @@ static int text_order(const void *x, const void *y)
     return a->first < b->first ? -1 : a->first > b->first;
 }
 
+/* Keep the candidates of sentence s that do not overlap a longer one
+ * (longest first: each token belongs to at most one hit; the others get
+ * n = 0) and put them in text order.  Returns SPIRAL_OK or SPIRAL_ENOMEM. */
+static int select_cands(spiral_doc *d, const spiral_sentence *s)
+{
+    size_t c;
+
+    qsort(d->cand, d->ncand, sizeof *d->cand, cand_order);
+    if (spiral_grow(&d->taken, &d->takencap, s->ntokens, 1) < 0)
+        return SPIRAL_ENOMEM;
+    memset(d->taken, 0, s->ntokens);
+    for (c = 0; c < d->ncand; c++) {
+        spiral_cand *k = &d->cand[c];
+        uint32_t i, free_ = 1;
+
+        for (i = k->first; i < k->first + k->n && free_; i++)
+            free_ = !d->taken[i - s->first_token];
+        if (!free_) {
+            k->n = 0;
+            continue;
+        }
+        for (i = k->first; i < k->first + k->n; i++)
+            d->taken[i - s->first_token] = 1;
+    }
+    qsort(d->cand, d->ncand, sizeof *d->cand, text_order);
+    return SPIRAL_OK;
+}
+
 static int emit_hit(spiral_doc *d, const spiral_lexicon *lex, const spiral_cand *c,
                     uint32_t sentence)
 {
@@ -435,25 +463,8 @@ int spiral_match_doc(spiral_doc *d, const spiral_lexicon *lex)
         }
         if (d->ncand == 0)
             continue;
-        /* Longest first; each token belongs to at most one hit. */
-        qsort(d->cand, d->ncand, sizeof *d->cand, cand_order);
-        if (spiral_grow(&d->taken, &d->takencap, s->ntokens, 1) < 0)
+        if (select_cands(d, s) < 0)
             return SPIRAL_ENOMEM;
-        memset(d->taken, 0, s->ntokens);
-        for (c = 0; c < d->ncand; c++) {
-            spiral_cand *k = &d->cand[c];
-            uint32_t i, free_ = 1;
-
-            for (i = k->first; i < k->first + k->n && free_; i++)
-                free_ = !d->taken[i - s->first_token];
-            if (!free_) {
-                k->n = 0;
-                continue;
-            }
-            for (i = k->first; i < k->first + k->n; i++)
-                d->taken[i - s->first_token] = 1;
-        }
-        qsort(d->cand, d->ncand, sizeof *d->cand, text_order);
         for (c = 0; c < d->ncand; c++)
             if (d->cand[c].n > 0 && emit_hit(d, lex, &d->cand[c], (uint32_t)si) < 0)
                 return SPIRAL_ENOMEM;
@@ -497,24 +508,8 @@ int spiral_match_actors(spiral_doc *d, const spiral_lexicon *lex, int32_t date)
         }
         if (d->ncand == 0)
             continue;
-        qsort(d->cand, d->ncand, sizeof *d->cand, cand_order);
-        if (spiral_grow(&d->taken, &d->takencap, s->ntokens, 1) < 0)
+        if (select_cands(d, s) < 0)
             return SPIRAL_ENOMEM;
-        memset(d->taken, 0, s->ntokens);
-        for (c = 0; c < d->ncand; c++) {
-            spiral_cand *k = &d->cand[c];
-            uint32_t i, free_ = 1;
-
-            for (i = k->first; i < k->first + k->n && free_; i++)
-                free_ = !d->taken[i - s->first_token];
-            if (!free_) {
-                k->n = 0;
-                continue;
-            }
-            for (i = k->first; i < k->first + k->n; i++)
-                d->taken[i - s->first_token] = 1;
-        }
-        qsort(d->cand, d->ncand, sizeof *d->cand, text_order);
         for (c = 0; c < d->ncand; c++) {
             const spiral_cand *k = &d->cand[c];
             const spiral_actor *a;

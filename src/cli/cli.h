@@ -57,6 +57,7 @@ typedef struct cli_env {
     const cli_opts *o;
     unsigned long read, written, rejected, blank, files_failed;
     unsigned long duplicates;  /* statements not written: a copy was */
+    unsigned long dups_unchecked; /* past the duplicate table's limit */
     unsigned long warnings;
     struct cli_dups *dups;     /* NULL with --keep-duplicates */
     unsigned long regex_limited; /* regex searches stopped by a limit */

@@ -439,6 +439,11 @@ int cli_env_close(cli_env *env, int status)
                     env->regex_limited == 1 ? "" : "es");
         fputc('\n', stderr);
     }
+    if (env->dups_unchecked)
+        fprintf(stderr, "spiral: warning: duplicate detection remembers %lu distinct statements "
+                        "(memory stays bounded); %lu statements after that were written without "
+                        "being checked for copies (--keep-duplicates turns detection off)\n",
+                (unsigned long)((size_t)1 << 19), env->dups_unchecked);
     spiral_lexicon_free(env->lex);
     spiral_dict_free(env->dict);
     spiral_global_cleanup();
@@ -458,18 +463,34 @@ typedef struct cli_dup {
     uint32_t written;
 } cli_dup;
 
+/* Duplicate detection remembers at most this many distinct statements
+ * (16 bytes each, at most half the slots used: 16 MiB), so memory stays
+ * bounded whatever the input; statements past it are written unchecked and
+ * counted (the summary says how many). */
+#define DUP_MAX_DISTINCT ((size_t)1 << 19)
+
 struct cli_dups {
     cli_dup *slot;
     size_t cap, n;
+    cli_dup full;            /* returned, untouched, when the table is full */
+    unsigned long unchecked; /* statements not checked because of that */
 };
 
-/* The entry of fp, added when absent.  NULL when out of memory. */
+/* The entry of fp, added when absent; &d->full when the table is full and
+ * fp is not in it.  NULL when out of memory. */
 static cli_dup *dup_get(struct cli_dups *d, uint64_t fp)
 {
     size_t i;
 
     if (fp == 0)
         fp = 1;
+    if (d->n >= DUP_MAX_DISTINCT) {
+        for (i = (size_t)(fp & (d->cap - 1)); d->slot[i].fp; i = (i + 1) & (d->cap - 1))
+            if (d->slot[i].fp == fp)
+                return &d->slot[i];
+        memset(&d->full, 0, sizeof d->full);
+        return &d->full;
+    }
     if (2 * (d->n + 1) > d->cap) {
         size_t cap = d->cap ? d->cap * 2 : 1024, j;
         cli_dup *n = calloc(cap, sizeof *n);
@@ -544,7 +565,7 @@ static int count_copies(cli_env *env, int nfiles, char **files)
                 spiral_reader_free(r);
                 return -1;
             }
-            if (d->count < UINT32_MAX)
+            if (d != &env->dups->full && d->count < UINT32_MAX)
                 d->count++;
         }
         spiral_reader_free(r);
@@ -576,6 +597,11 @@ int cli_dups_check(cli_env *env, const spiral_record *rec, unsigned long *copies
     if ((d = dup_get(env->dups, fp)) == NULL) {
         fprintf(stderr, "spiral: error: out of memory\n");
         return -1;
+    }
+    if (d == &env->dups->full) {
+        env->dups->unchecked++;
+        env->dups_unchecked++;
+        return 1;
     }
     if (d->written) {
         env->duplicates++;
