@@ -12,30 +12,6 @@
 #include "testutil.h"
 #include "suites.h"
 
-static spiral_reader *open_csv(const char *path, spiral_read_opts *o)
-{
-    spiral_read_opts def = SPIRAL_READ_OPTS_INIT;
-    spiral_reader *r;
-    spiral_error err;
-
-    ck_assert_msg(spiral_reader_open(&r, path, o ? o : &def, &err) == SPIRAL_OK, "%s: %s",
-                  path, err.message);
-    /* a temporary file goes now: the reader holds it open */
-    if (strncmp(path, "/tmp/spiral-test-", 17) == 0)
-        unlink(path);
-    return r;
-}
-
-static const spiral_record *row(spiral_reader *r)
-{
-    const spiral_record *rec;
-    spiral_error err;
-    int rc = spiral_reader_next(r, &rec, &err);
-
-    ck_assert_msg(rc == 1, "reader: %d %s:%lu: %s", rc, err.file, err.line, err.message);
-    return rec;
-}
-
 static const char *tmp_csv(const char *s, const char *suffix)
 {
     return test_tmpfile(s, strlen(s), suffix, 0);
@@ -43,23 +19,23 @@ static const char *tmp_csv(const char *s, const char *suffix)
 
 START_TEST(quoted_fields_multiline_and_row_lines)
 {
-    spiral_reader *r = open_csv("tests/data/csv/statements.csv", NULL);
+    spiral_reader *r = test_reader_open("tests/data/csv/statements.csv", NULL);
     const spiral_record *rec;
     spiral_error err;
 
     ck_assert_int_eq(spiral_reader_format(r), SPIRAL_FORMAT_CSV);
-    rec = row(r);
+    rec = test_record(r);
     ck_assert_str_eq(rec->id, "MFA-2022-001");
     ck_assert_str_eq(rec->date, "2022-08-01");
     ck_assert_str_eq(rec->actor, "CHN-MFA");
     ck_assert_str_eq(rec->text, "中方坚决反对有关国家的挑衅行为，已提出严正交涉。");
     ck_assert_str_eq(rec->meta_json, "{\"speaker_role\":\"spokesperson\"}");
     ck_assert_uint_eq(rec->line, 2);
-    rec = row(r);
+    rec = test_record(r);
     ck_assert_str_eq(rec->text, "We urge all parties to stop actions that raise tensions, and "
                                 "we \"will not tolerate\" coercion.");
     ck_assert_uint_eq(rec->line, 3);
-    rec = row(r);
+    rec = test_record(r);
     ck_assert_str_eq(rec->text, "We remain committed to dialogue.\n\nWe are open to talks at "
                                 "every level.");
     ck_assert_str_eq(rec->meta_json, "{\"speaker_role\":\"secretary\"}");
@@ -68,7 +44,7 @@ START_TEST(quoted_fields_multiline_and_row_lines)
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EINVAL);
     ck_assert_uint_eq(err.line, 7);
     ck_assert_str_eq(err.message, "empty text in column \"text\"");
-    rec = row(r);
+    rec = test_record(r);
     ck_assert_str_eq(rec->id, "MFA-2022-003");
     ck_assert_uint_eq(rec->line, 8);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), 0);
@@ -87,16 +63,16 @@ START_TEST(tsv_with_named_columns)
     o.id_column = "ref";
     o.date_column = "when";
     o.actor_column = "WHO"; /* matched without regard to case */
-    r = open_csv("tests/data/csv/statements.tsv", &o);
-    rec = row(r);
+    r = test_reader_open("tests/data/csv/statements.tsv", &o);
+    rec = test_record(r);
     ck_assert_str_eq(rec->id, "A1");
     ck_assert_str_eq(rec->date, "2022-07-26");
     ck_assert_str_eq(rec->actor, "USA");
     ck_assert_str_eq(rec->text, "We urge restraint.");
     ck_assert_ptr_null(rec->meta_json);
-    rec = row(r);
+    rec = test_record(r);
     ck_assert_str_eq(rec->text, "中方愿通过对话协商解决分歧。");
-    rec = row(r);
+    rec = test_record(r);
     ck_assert_ptr_null(rec->actor); /* empty field: absent */
     ck_assert_str_eq(rec->text, "Talks \"in good faith\" continue.");
     ck_assert_uint_eq(rec->line, 4);
@@ -111,7 +87,7 @@ START_TEST(missing_columns_are_named)
     const spiral_record *rec;
     spiral_error err;
 
-    r = open_csv("tests/data/csv/statements.tsv", NULL);
+    r = test_reader_open("tests/data/csv/statements.tsv", NULL);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EINVAL);
     ck_assert_uint_eq(err.line, 1);
     ck_assert_str_eq(err.message, "no column \"text\" in the header (columns: ref, when, who, "
@@ -119,7 +95,7 @@ START_TEST(missing_columns_are_named)
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), 0);
     spiral_reader_free(r);
     o.id_column = "nope";
-    r = open_csv("tests/data/csv/statements.csv", &o);
+    r = test_reader_open("tests/data/csv/statements.csv", &o);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EINVAL);
     ck_assert(strstr(err.message, "use --id-column") != NULL);
     spiral_reader_free(r);
@@ -136,22 +112,22 @@ START_TEST(bad_rows_name_their_line_and_the_run_goes_on)
                      "\"short row\"\n"
                      "only,4,extra-field-without-header\n"
                      ",5\n";
-    spiral_reader *r = open_csv(tmp_csv(in, ".csv"), NULL);
+    spiral_reader *r = test_reader_open(tmp_csv(in, ".csv"), NULL);
     const spiral_record *rec;
     spiral_error err;
 
-    ck_assert_str_eq(row(r)->id, "1");
+    ck_assert_str_eq(test_record(r)->id, "1");
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EPARSE);
     ck_assert_uint_eq(err.line, 3);
     ck_assert(strstr(err.message, "malformed CSV row") != NULL);
-    rec = row(r);
+    rec = test_record(r);
     ck_assert_str_eq(rec->text, "after the bad row");
     ck_assert_uint_eq(rec->line, 4);
-    rec = row(r);
+    rec = test_record(r);
     ck_assert_str_eq(rec->text, "short row");
     ck_assert_uint_eq(rec->line, 6);
     ck_assert(strstr(rec->id, ":6") != NULL);
-    rec = row(r);
+    rec = test_record(r);
     ck_assert_str_eq(rec->id, "4");
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EINVAL);
     ck_assert_uint_eq(err.line, 8);
@@ -174,8 +150,8 @@ START_TEST(unterminated_quote_stops_within_bounds)
     for (i = 0; i < 5000; i++)
         n += (size_t)sprintf(in + n, "more text, line %zu\n", i);
     o.max_record_bytes = 10000;
-    r = open_csv(test_tmpfile(in, n, ".csv", 0), &o);
-    ck_assert_str_eq(row(r)->text, "fine");
+    r = test_reader_open(test_tmpfile(in, n, ".csv", 0), &o);
+    ck_assert_str_eq(test_record(r)->text, "fine");
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_ELIMIT);
     ck_assert_uint_eq(err.line, 3);
     ck_assert(strstr(err.message, "unclosed quote") != NULL);
@@ -183,7 +159,7 @@ START_TEST(unterminated_quote_stops_within_bounds)
     spiral_reader_free(r);
 
     /* at the end of the file, a quote still open is an error of its row */
-    r = open_csv(tmp_csv("text\n\"open\nto the end\n", ".csv"), NULL);
+    r = test_reader_open(tmp_csv("text\n\"open\nto the end\n", ".csv"), NULL);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EPARSE);
     ck_assert_uint_eq(err.line, 2);
     ck_assert(strstr(err.message, "unterminated") != NULL);
@@ -200,7 +176,7 @@ START_TEST(invalid_utf8_follows_the_policy)
     const spiral_record *rec;
     spiral_error err;
 
-    r = open_csv(tmp_csv(in, ".csv"), NULL);
+    r = test_reader_open(tmp_csv(in, ".csv"), NULL);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EENCODING);
     ck_assert_uint_eq(err.line, 2);
     ck_assert(strstr(err.message, "column \"text\"") != NULL);
@@ -208,11 +184,11 @@ START_TEST(invalid_utf8_follows_the_policy)
     ck_assert(strstr(err.message, "column \"actor\"") != NULL);
     spiral_reader_free(r);
     o.invalid_utf8 = SPIRAL_UTF8_REPLACE;
-    r = open_csv(tmp_csv(in, ".csv"), &o);
-    rec = row(r);
+    r = test_reader_open(tmp_csv(in, ".csv"), &o);
+    rec = test_record(r);
     ck_assert_str_eq(rec->text, "caf\xEF\xBF\xBD talks");
     ck_assert_uint_eq(rec->replaced, 1);
-    rec = row(r);
+    rec = test_record(r);
     ck_assert_str_eq(rec->actor, "bad\xEF\xBF\xBD");
     spiral_reader_free(r);
 }
@@ -225,25 +201,25 @@ START_TEST(bom_crlf_header_only_and_limits)
     const spiral_record *rec;
     spiral_error err;
 
-    r = open_csv(tmp_csv("\xEF\xBB\xBFtext,lang\r\n\"a\r\nb\",en\r\nlast,zh", ".csv"), NULL);
-    rec = row(r);
+    r = test_reader_open(tmp_csv("\xEF\xBB\xBFtext,lang\r\n\"a\r\nb\",en\r\nlast,zh", ".csv"), NULL);
+    rec = test_record(r);
     ck_assert_str_eq(rec->text, "a\r\nb");
     ck_assert_str_eq(rec->lang, "en");
-    rec = row(r);
+    rec = test_record(r);
     ck_assert_str_eq(rec->text, "last"); /* no newline at the end */
     ck_assert_uint_eq(rec->line, 4);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), 0);
     spiral_reader_free(r);
 
-    r = open_csv(tmp_csv("text,id\n", ".csv"), NULL);
+    r = test_reader_open(tmp_csv("text,id\n", ".csv"), NULL);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), 0);
     spiral_reader_free(r);
-    r = open_csv(tmp_csv("", ".csv"), NULL);
+    r = test_reader_open(tmp_csv("", ".csv"), NULL);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EINVAL);
     spiral_reader_free(r);
 
     o.max_doc_bytes = 100;
-    r = open_csv("tests/data/csv/statements.csv", &o);
+    r = test_reader_open("tests/data/csv/statements.csv", &o);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_ELIMIT);
     ck_assert(strstr(err.message, "--max-doc-bytes") != NULL);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), 0);
@@ -251,7 +227,7 @@ START_TEST(bom_crlf_header_only_and_limits)
 
     o.max_doc_bytes = 0;
     o.max_record_bytes = 40;
-    r = open_csv("tests/data/csv/statements.csv", &o);
+    r = test_reader_open("tests/data/csv/statements.csv", &o);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_ELIMIT); /* row 2 */
     ck_assert_uint_eq(err.line, 2);
     spiral_reader_free(r);
@@ -266,8 +242,8 @@ START_TEST(csv_format_forced_on_another_extension)
 
     o.format = SPIRAL_FORMAT_CSV;
     o.csv_delimiter = ';';
-    r = open_csv(tmp_csv("id;text\n7;\"a; b\"\n", ".txt"), &o);
-    rec = row(r);
+    r = test_reader_open(tmp_csv("id;text\n7;\"a; b\"\n", ".txt"), &o);
+    rec = test_record(r);
     ck_assert_str_eq(rec->id, "7");
     ck_assert_str_eq(rec->text, "a; b");
     spiral_reader_free(r);
@@ -286,17 +262,17 @@ START_TEST(white_space_rows_are_named_by_their_line)
 
     o.format = SPIRAL_FORMAT_CSV;
     o.csv_delimiter = '\t';
-    r = open_csv(tmp_csv(" \t \t \t\t", ".txt"), &o);
+    r = test_reader_open(tmp_csv(" \t \t \t\t", ".txt"), &o);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EINVAL);
     ck_assert_uint_eq(err.line, 1);
     ck_assert_ptr_nonnull(strstr(err.message, "no column \"text\""));
     spiral_reader_free(r);
 
-    r = open_csv(tmp_csv("text\tid\nWe warn.\t1\n \t \nok\t3\n", ".tsv"), NULL);
-    ck_assert_str_eq(row(r)->text, "We warn.");
+    r = test_reader_open(tmp_csv("text\tid\nWe warn.\t1\n \t \nok\t3\n", ".tsv"), NULL);
+    ck_assert_str_eq(test_record(r)->text, "We warn.");
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EINVAL);
     ck_assert_uint_eq(err.line, 3);
-    rec = row(r);
+    rec = test_record(r);
     ck_assert_str_eq(rec->text, "ok");
     ck_assert_uint_eq(rec->line, 4);
     spiral_reader_free(r);

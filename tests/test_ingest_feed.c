@@ -37,30 +37,6 @@ static void collect(const spiral_error *w, void *payload)
     ws->last = *w;
 }
 
-static spiral_reader *open_feed(const char *path, spiral_read_opts *o)
-{
-    spiral_read_opts def = SPIRAL_READ_OPTS_INIT;
-    spiral_reader *r;
-    spiral_error err;
-
-    ck_assert_msg(spiral_reader_open(&r, path, o ? o : &def, &err) == SPIRAL_OK, "%s: %s",
-                  path, err.message);
-    /* a temporary file goes now: the reader holds it open */
-    if (strncmp(path, "/tmp/spiral-test-", 17) == 0)
-        unlink(path);
-    return r;
-}
-
-static const spiral_record *item(spiral_reader *r)
-{
-    const spiral_record *rec;
-    spiral_error err;
-    int rc = spiral_reader_next(r, &rec, &err);
-
-    ck_assert_msg(rc == 1, "reader: %d %s:%lu: %s", rc, err.file, err.line, err.message);
-    return rec;
-}
-
 static const char *tmp_feed(const char *xml, int slot)
 {
     return test_tmpfile(xml, strlen(xml), ".xml", slot);
@@ -88,12 +64,12 @@ static double now(void)
 
 START_TEST(rss_items_with_html_content)
 {
-    spiral_reader *r = open_feed("tests/data/feed/mfa-rss.xml", NULL);
+    spiral_reader *r = test_reader_open("tests/data/feed/mfa-rss.xml", NULL);
     const spiral_record *rec;
     spiral_error err;
 
     ck_assert_int_eq(spiral_reader_format(r), SPIRAL_FORMAT_FEED);
-    rec = item(r);
+    rec = test_record(r);
     ck_assert_str_eq(rec->id, "mfa-20220801-1");
     ck_assert_str_eq(rec->title, "外交部发言人就某国军事演习答记者问");
     ck_assert_str_eq(rec->link, "https://www.example.cn/fyrbt/202208/t20220801_1.html");
@@ -107,14 +83,14 @@ START_TEST(rss_items_with_html_content)
                                 "问：某国近日举行大规模军事演习，中方对此有何评论？\n\n"
                                 "答：中方对有关国家的挑衅行为坚决反对，已向其提出严正交涉。\n\n"
                                 "我们敦促有关方面立即停止一切危害地区和平稳定的行为。");
-    rec = item(r);
+    rec = test_record(r);
     ck_assert_str_eq(rec->id, "https://www.example.cn/fyrbt/202207/t20220729_2.html");
     ck_assert_str_eq(rec->date, "2022-07-29T10:00:00Z");
     ck_assert_str_eq(rec->author, "发言人办公室"); /* "press@example.cn (发言人办公室)" */
     ck_assert_str_eq(rec->text, "外交部发言人介绍中方对话倡议\n\n"
                                 "中方愿同各方通过对话协商妥善处理分歧，推动合作共赢。\n\n"
                                 "我们呼吁有关各方保持克制。");
-    rec = item(r);
+    rec = test_record(r);
     ck_assert(strstr(rec->id, "mfa-rss.xml:36") != NULL); /* no guid: FILE:LINE */
     ck_assert_str_eq(rec->date, "2022-07-28T18:45:00-04:00");
     ck_assert_ptr_null(rec->author);
@@ -125,11 +101,11 @@ END_TEST
 
 START_TEST(atom_entries_html_xhtml_and_text)
 {
-    spiral_reader *r = open_feed("tests/data/feed/state-atom.xml", NULL);
+    spiral_reader *r = test_reader_open("tests/data/feed/state-atom.xml", NULL);
     const spiral_record *rec;
     spiral_error err;
 
-    rec = item(r);
+    rec = test_record(r);
     ck_assert_str_eq(rec->id, "tag:example.gov,2022:press/101");
     ck_assert_str_eq(rec->link, "https://www.example.gov/press/101/");
     ck_assert_str_eq(rec->date, "2022-07-26T10:15:00-04:00"); /* published over updated */
@@ -140,7 +116,7 @@ START_TEST(atom_entries_html_xhtml_and_text)
                                 "The United States strongly condemns the dangerous provocations "
                                 "near the shoal.\n\nWe urge all parties to stop actions that "
                                 "raise tensions.");
-    rec = item(r);
+    rec = test_record(r);
     ck_assert_str_eq(rec->title, "Readout of Talks with Regional Partners");
     ck_assert_str_eq(rec->date, "2022-07-25T09:30:00Z");
     ck_assert_str_eq(rec->author, "Office of the Spokesperson"); /* the feed's */
@@ -149,7 +125,7 @@ START_TEST(atom_entries_html_xhtml_and_text)
                                 "The delegations held talks on a crisis hotline.\n\n"
                                 "Both sides reaffirmed their commitment to dialogue and to arms "
                                 "control.");
-    rec = item(r);
+    rec = test_record(r);
     ck_assert_str_eq(rec->date, "2022-07-24");
     ck_assert_str_eq(rec->text, "Note to the Press\n\nWe have no intention of escalating the "
                                 "situation.\n\nWe remain open to talks.");
@@ -174,8 +150,8 @@ START_TEST(rss1_rdf_items)
         "<item rdf:about=\"https://example.org/2\"><title>Two</title>"
         "<description>Talks continue.</description></item>\n"
         "</rdf:RDF>\n";
-    spiral_reader *r = open_feed(tmp_feed(xml, 0), NULL);
-    const spiral_record *rec = item(r);
+    spiral_reader *r = test_reader_open(tmp_feed(xml, 0), NULL);
+    const spiral_record *rec = test_record(r);
 
     ck_assert_str_eq(rec->text, "One\n\nWe urge dialogue.");
     ck_assert_str_eq(rec->date, "2022-07-20T08:00:00+01:00");
@@ -183,7 +159,7 @@ START_TEST(rss1_rdf_items)
     ck_assert_str_eq(rec->source, "Embassy News");
     ck_assert_str_eq(rec->lang, "en");
     ck_assert_uint_eq(rec->line, 5);
-    rec = item(r);
+    rec = test_record(r);
     ck_assert_str_eq(rec->text, "Two\n\nTalks continue.");
     ck_assert_uint_eq(rec->line, 6);
     ck_assert_int_eq(spiral_reader_next(r, &rec, NULL), 0);
@@ -214,7 +190,7 @@ START_TEST(thousand_items_in_one_call)
                               "&lt;p&gt;中方愿通过对话解决分歧。&lt;/p&gt;</description></item>\n",
                               i, i, i / 60 % 24, i % 60, i);
     n += (size_t)snprintf(xml + n, cap - n, "</channel></rss>\n");
-    r = open_feed(test_tmpfile(xml, n, ".rss", 0), NULL);
+    r = test_reader_open(test_tmpfile(xml, n, ".rss", 0), NULL);
     for (i = 0; (rc = spiral_reader_next(r, &rec, &err)) == 1; i++) {
         char want[32];
 
@@ -239,8 +215,8 @@ START_TEST(gbk_declared_in_the_xml_declaration)
     const char *xml = "<?xml version=\"1.0\" encoding=\"GBK\"?>\n<rss><channel><item>"
                       "<title>\xD6\xD0\xB7\xBD</title><description>\xD6\xD0\xB7\xBD\xBC\xE1"
                       "\xBE\xF6\xB7\xB4\xB6\xD4\xE9\x46</description></item></channel></rss>";
-    spiral_reader *r = open_feed(tmp_feed(xml, 0), NULL);
-    const spiral_record *rec = item(r);
+    spiral_reader *r = test_reader_open(tmp_feed(xml, 0), NULL);
+    const spiral_record *rec = test_record(r);
 
     ck_assert_str_eq(rec->title, "中方");
     ck_assert_str_eq(rec->text, "中方坚决反对镕");
@@ -261,14 +237,14 @@ START_TEST(malformed_feed_recovered_with_a_warning)
 
     o.warn = collect;
     o.warn_payload = &ws;
-    r = open_feed(tmp_feed(xml, 0), &o);
-    rec = item(r);
+    r = test_reader_open(tmp_feed(xml, 0), &o);
+    rec = test_record(r);
     ck_assert_str_eq(rec->text, "a\n\nfine");
     ck_assert_int_eq(ws.n, 1);
     ck_assert_uint_eq(ws.first.line, 4);
     ck_assert_uint_gt(ws.first.column, 0);
     ck_assert(strstr(ws.first.message, "malformed XML recovered") != NULL);
-    rec = item(r);
+    rec = test_record(r);
     ck_assert_str_eq(rec->title, "b c");
     spiral_reader_free(r);
 }
@@ -288,11 +264,11 @@ START_TEST(errors_name_the_item_and_the_run_goes_on)
 
     o.warn = collect;
     o.warn_payload = &ws;
-    r = open_feed(tmp_feed(xml, 0), &o);
+    r = test_reader_open(tmp_feed(xml, 0), &o);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EINVAL);
     ck_assert_uint_eq(err.line, 3);
     ck_assert_str_eq(err.message, "item has no title or content");
-    rec = item(r);
+    rec = test_record(r);
     ck_assert_str_eq(rec->text, "ok");
     ck_assert_ptr_null(rec->date);
     ck_assert_int_eq(ws.n, 1);
@@ -300,13 +276,13 @@ START_TEST(errors_name_the_item_and_the_run_goes_on)
     ck_assert(strstr(ws.first.message, "someday") != NULL);
     spiral_reader_free(r);
 
-    r = open_feed(tmp_feed("<?xml version=\"1.0\"?>\n<catalog><item/></catalog>", 0), NULL);
+    r = test_reader_open(tmp_feed("<?xml version=\"1.0\"?>\n<catalog><item/></catalog>", 0), NULL);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EINVAL);
     ck_assert(strstr(err.message, "not an RSS or Atom feed") != NULL);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), 0);
     spiral_reader_free(r);
 
-    r = open_feed(tmp_feed("just text, no markup", 0), NULL);
+    r = test_reader_open(tmp_feed("just text, no markup", 0), NULL);
     ck_assert_int_lt(spiral_reader_next(r, &rec, &err), 0);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), 0);
     spiral_reader_free(r);
@@ -389,7 +365,7 @@ START_TEST(xxe_local_file_is_never_read)
     o.warn = collect;
     o.warn_payload = &ws;
     before = maxrss_kb();
-    r = open_feed(tmp_feed(xml, 0), &o);
+    r = test_reader_open(tmp_feed(xml, 0), &o);
     ck_assert_msg(!read_all_has(r, marker, &records, &errors), "the secret was read");
     spiral_reader_free(r);
     ck_assert_int_eq(records, 1);
@@ -429,7 +405,7 @@ START_TEST(external_dtd_and_parameter_entities_are_never_read)
     wsecret = watch(secret);
     o.warn = collect;
     o.warn_payload = &ws;
-    r = open_feed(tmp_feed(xml, 0), &o);
+    r = test_reader_open(tmp_feed(xml, 0), &o);
     ck_assert(!read_all_has(r, marker, &records, &errors));
     spiral_reader_free(r);
     ck_assert_int_eq(records, 1);
@@ -471,7 +447,7 @@ START_TEST(billion_laughs_is_refused)
                           "<description>&lol9;</description></item></channel></rss>\n");
     before = maxrss_kb();
     t0 = now();
-    r = open_feed(test_tmpfile(xml, n, ".xml", 0), NULL);
+    r = test_reader_open(test_tmpfile(xml, n, ".xml", 0), NULL);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_ELIMIT);
     ck_assert(strstr(err.message, "billion laughs") != NULL);
     ck_assert_uint_eq(err.line, 14); /* the reference, not a line inside an entity */
@@ -508,7 +484,7 @@ START_TEST(quadratic_blowup_stops_at_the_record_limit)
     o.max_record_bytes = (size_t)4 << 20;
     before = maxrss_kb();
     t0 = now();
-    r = open_feed(test_tmpfile(xml, n, ".xml", 0), &o);
+    r = test_reader_open(test_tmpfile(xml, n, ".xml", 0), &o);
     rc = spiral_reader_next(r, &rec, &err);
     ck_assert_msg(rc == SPIRAL_ELIMIT, "rc %d: %s", rc, rc < 0 ? err.message : "");
     spiral_reader_free(r);
@@ -552,7 +528,7 @@ START_TEST(network_dtd_and_entities_are_never_fetched)
              "<rss version=\"0.91\"><channel><item><title>We urge &net; dialogue</title>"
              "</item></channel></rss>\n", port, port, port);
     spiral_global_init();
-    r = open_feed(tmp_feed(xml, 0), NULL);
+    r = test_reader_open(tmp_feed(xml, 0), NULL);
     ck_assert(!read_all_has(r, "entity.txt", &records, &errors));
     ck_assert_int_eq(records, 1);
     spiral_reader_free(r);
@@ -581,7 +557,7 @@ START_TEST(deep_nesting_is_refused)
     for (i = 0; i < depth; i++)
         n += (size_t)sprintf(xml + n, "</b>");
     n += (size_t)sprintf(xml + n, "</description></item></channel></rss>");
-    r = open_feed(test_tmpfile(xml, n, ".xml", 0), NULL);
+    r = test_reader_open(test_tmpfile(xml, n, ".xml", 0), NULL);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_ELIMIT);
     ck_assert(strstr(err.message, "nested deeper than 256") != NULL);
     spiral_reader_free(r);
@@ -597,7 +573,7 @@ START_TEST(feed_over_the_document_limit)
     spiral_error err;
 
     o.max_doc_bytes = 1000;
-    r = open_feed("tests/data/feed/mfa-rss.xml", &o);
+    r = test_reader_open("tests/data/feed/mfa-rss.xml", &o);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_ELIMIT);
     ck_assert(strstr(err.message, "1000-byte limit (--max-doc-bytes)") != NULL);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), 0);
@@ -627,14 +603,14 @@ START_TEST(over_long_date_or_channel_field_is_left_out)
     o.max_record_bytes = 300;
     o.warn = collect;
     o.warn_payload = &ws;
-    r = open_feed(test_tmpfile(feed, strlen(feed), ".rss", 0), &o);
-    rec = item(r);
+    r = test_reader_open(test_tmpfile(feed, strlen(feed), ".rss", 0), &o);
+    rec = test_record(r);
     ck_assert_str_eq(rec->text, "We warn.");
     ck_assert_ptr_null(rec->date);
     ck_assert_ptr_null(rec->source);
     ck_assert_int_ge(ws.n, 1);
     ck_assert_ptr_nonnull(strstr(ws.last.message, "over 256 bytes"));
-    rec = item(r);
+    rec = test_record(r);
     ck_assert_str_eq(rec->text, "We welcome talks.");
     ck_assert_int_eq(spiral_reader_next(r, &rec, NULL), 0);
     spiral_reader_free(r);

@@ -42,31 +42,6 @@ static void collect(const spiral_error *w, void *payload)
         ws->first = *w;
 }
 
-static spiral_reader *open_path(const char *path, spiral_read_opts *o)
-{
-    spiral_read_opts def = SPIRAL_READ_OPTS_INIT;
-    spiral_reader *r;
-    spiral_error err;
-
-    ck_assert_msg(spiral_reader_open(&r, path, o ? o : &def, &err) == SPIRAL_OK, "%s: %s",
-                  path, err.message);
-    /* a temporary file goes now: the reader holds it open */
-    if (strncmp(path, "/tmp/spiral-test-", 17) == 0)
-        unlink(path);
-    return r;
-}
-
-/* The one record of a page (read must succeed). */
-static const spiral_record *page(spiral_reader *r)
-{
-    const spiral_record *rec;
-    spiral_error err;
-    int rc = spiral_reader_next(r, &rec, &err);
-
-    ck_assert_msg(rc == 1, "reader: %d %s:%lu: %s", rc, err.file, err.line, err.message);
-    return rec;
-}
-
 static const char *tmp_page(const char *html, int slot)
 {
     return test_tmpfile(html, strlen(html), ".html", slot);
@@ -148,14 +123,14 @@ static spiral_session *session_with(const char *lexdir, spiral_lexicon **lex, sp
 
 START_TEST(mfa_page_main_text_without_furniture)
 {
-    spiral_reader *r = open_path("tests/data/html/mfa-zh.html", NULL);
+    spiral_reader *r = test_reader_open("tests/data/html/mfa-zh.html", NULL);
     const spiral_record *rec;
     char *want = slurp("tests/data/html/mfa-zh.txt", NULL);
     size_t n = strlen(want);
 
     ck_assert_int_eq(spiral_reader_format(r), SPIRAL_FORMAT_HTML);
     ck_assert_str_eq(spiral_format_name(SPIRAL_FORMAT_HTML), "html");
-    rec = page(r);
+    rec = test_record(r);
     while (n > 0 && want[n - 1] == '\n')
         want[--n] = '\0';
     /* the headline, then the four paragraphs, a blank line between each */
@@ -175,8 +150,8 @@ END_TEST
 
 START_TEST(state_page_meta_fields)
 {
-    spiral_reader *r = open_path("tests/data/html/state-en.html", NULL);
-    const spiral_record *rec = page(r);
+    spiral_reader *r = test_reader_open("tests/data/html/state-en.html", NULL);
+    const spiral_record *rec = test_record(r);
     static const char *const furniture[] = {
         "Skip to content", "Policy Issues", "Office of the Spokesperson", "Press Statement",
         "Share on", "Tags:", "Related Articles", "Privacy Policy", "Home", "condemn sanctions",
@@ -213,12 +188,12 @@ START_TEST(page_and_doc_give_the_same_hits)
     char *a, *b;
 
     o.format = SPIRAL_FORMAT_DOC;
-    r = open_path("tests/data/html/mfa-zh.txt", &o);
-    rec = page(r);
+    r = test_reader_open("tests/data/html/mfa-zh.txt", &o);
+    rec = test_record(r);
     a = hit_list(s, rec->text, rec->text_len);
     spiral_reader_free(r);
-    r = open_path("tests/data/html/mfa-zh.html", NULL);
-    rec = page(r);
+    r = test_reader_open("tests/data/html/mfa-zh.html", NULL);
+    rec = test_record(r);
     b = hit_list(s, rec->text, rec->text_len);
     spiral_reader_free(r);
     ck_assert_msg(strlen(a) > 100, "too few hits: %s", a);
@@ -338,12 +313,12 @@ START_TEST(seed_page_gives_the_same_hits_as_the_seed_text)
 
     s = session_with("lexicons", &lex, &dict);
     o.format = SPIRAL_FORMAT_DOC;
-    r = open_path(seed, &o);
-    rec = page(r);
+    r = test_reader_open(seed, &o);
+    rec = test_record(r);
     a = hit_list(s, rec->text, rec->text_len);
     spiral_reader_free(r);
-    r = open_path(html, NULL);
-    rec = page(r);
+    r = test_reader_open(html, NULL);
+    rec = test_record(r);
     ck_assert(strstr(rec->text, "您现在的位置") == NULL);
     ck_assert(strstr(rec->text, "相关") == NULL || strstr(rec->text, "相关阅读") == NULL);
     ck_assert(strstr(rec->text, "分享到") == NULL);
@@ -376,8 +351,8 @@ START_TEST(paragraphs_breaks_and_white_space)
         "<table><tr><td>a</td><td>b</td></tr></table>"
         "<p>\xE2\x80\x8Bzero\xC2\xADwidth</p>"
         "</div></body></html>";
-    spiral_reader *r = open_path(tmp_page(html, 0), NULL);
-    const spiral_record *rec = page(r);
+    spiral_reader *r = test_reader_open(tmp_page(html, 0), NULL);
+    const spiral_record *rec = test_record(r);
 
     ck_assert_str_eq(rec->text,
                      "标题\n\n中国人民 在这里。\n\none two & three\n\nfirst\n\nsecond\n\n"
@@ -407,8 +382,8 @@ START_TEST(dates_in_many_forms)
     size_t i;
 
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        spiral_reader *r = open_path(tmp_page(cases[i].html, 1), NULL);
-        const spiral_record *rec = page(r);
+        spiral_reader *r = test_reader_open(tmp_page(cases[i].html, 1), NULL);
+        const spiral_record *rec = test_record(r);
 
         if (cases[i].date == NULL)
             ck_assert_msg(rec->date == NULL, "case %zu: %s", i, rec->date);
@@ -427,8 +402,8 @@ END_TEST
 
 START_TEST(gbk_page_declared_gb2312)
 {
-    spiral_reader *r = open_path("tests/data/html/gbk.html", NULL);
-    const spiral_record *rec = page(r);
+    spiral_reader *r = test_reader_open("tests/data/html/gbk.html", NULL);
+    const spiral_record *rec = test_record(r);
 
     ck_assert_str_eq(rec->text, "中方就边境局势表明立场\n\n中方坚决反对任何单方面改变现状的挑衅行为。\n\n"
                                 "两国人民的友谊在历史中镕铸而成，中方愿通过对话协商解决分歧，共同保持克制。");
@@ -442,8 +417,8 @@ END_TEST
 
 START_TEST(big5_page)
 {
-    spiral_reader *r = open_path("tests/data/html/big5.html", NULL);
-    const spiral_record *rec = page(r);
+    spiral_reader *r = test_reader_open("tests/data/html/big5.html", NULL);
+    const spiral_record *rec = test_record(r);
 
     ck_assert_str_eq(rec->text, "外交部就區域安全發表聲明\n\n外交部對近期的軍事演習表示嚴重關切，並堅決反對任何挑釁行為。"
                                 "\n\n我們呼籲各方保持克制，透過對話協商化解分歧，共創合作共贏的未來。");
@@ -463,14 +438,14 @@ START_TEST(bad_bytes_in_the_declared_charset)
     spiral_reader *r;
     spiral_error err;
 
-    r = open_path(tmp_page(html, 0), NULL);
+    r = test_reader_open(tmp_page(html, 0), NULL);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EENCODING);
     ck_assert_uint_eq(err.line, 3);
     ck_assert(strstr(err.message, "gbk") != NULL);
     spiral_reader_free(r);
     o.invalid_utf8 = SPIRAL_UTF8_REPLACE;
-    r = open_path(tmp_page(html, 0), &o);
-    rec = page(r);
+    r = test_reader_open(tmp_page(html, 0), &o);
+    rec = test_record(r);
     ck_assert_str_eq(rec->text, "中方\xEF\xBF\xBD反对");
     ck_assert_uint_eq(rec->replaced, 1);
     spiral_reader_free(r);
@@ -483,8 +458,8 @@ START_TEST(gb18030_four_byte_sequences)
     const char *html = "<html><head><meta http-equiv=\"Content-Type\" "
                        "content=\"text/html; charset=GB18030\"></head>"
                        "<body><p>\xD6\xD0\x95\x32\x82\x36</p></body></html>";
-    spiral_reader *r = open_path(tmp_page(html, 0), NULL);
-    const spiral_record *rec = page(r);
+    spiral_reader *r = test_reader_open(tmp_page(html, 0), NULL);
+    const spiral_record *rec = test_record(r);
 
     ck_assert_str_eq(rec->text, "中\xF0\xA0\x80\x80");
     spiral_reader_free(r);
@@ -495,7 +470,7 @@ START_TEST(undeclared_charset_must_be_utf8)
 {
     const char *html = "<html><body>\n<p>caf\xE9</p></body></html>";
     const spiral_record *rec;
-    spiral_reader *r = open_path(tmp_page(html, 0), NULL);
+    spiral_reader *r = test_reader_open(tmp_page(html, 0), NULL);
     spiral_error err;
 
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EENCODING);
@@ -523,8 +498,8 @@ START_TEST(malformed_markup_recovered_with_a_warning)
 
     o.warn = collect;
     o.warn_payload = &ws;
-    r = open_path(tmp_page(html, 0), &o);
-    rec = page(r);
+    r = test_reader_open(tmp_page(html, 0), &o);
+    rec = test_record(r);
     ck_assert_int_eq(ws.n, 1); /* one warning per page */
     ck_assert_uint_eq(ws.first.line, 4);
     ck_assert_uint_gt(ws.first.column, 0);
@@ -552,7 +527,7 @@ START_TEST(deep_nesting_is_refused)
     n += (size_t)sprintf(html + n, "deep");
     for (i = 0; i < depth; i++)
         n += (size_t)sprintf(html + n, "</div>");
-    r = open_path(test_tmpfile(html, n, ".html", 0), NULL);
+    r = test_reader_open(test_tmpfile(html, n, ".html", 0), NULL);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_ELIMIT);
     ck_assert(strstr(err.message, "nested deeper than 256") != NULL);
     ck_assert_uint_eq(err.line, 1);
@@ -608,8 +583,8 @@ START_TEST(network_dtd_is_never_fetched)
              "<img src=\"http://127.0.0.1:%d/i.png\"/><p>We urge dialogue.</p></body></html>",
              port, port, port, port, port);
     spiral_global_init();
-    r = open_path(tmp_page(html, 0), NULL);
-    rec = page(r);
+    r = test_reader_open(tmp_page(html, 0), NULL);
+    rec = test_record(r);
     ck_assert_str_eq(rec->text, "We urge dialogue.");
     spiral_reader_free(r);
     ck_assert_msg(!connection_pending(s), "the parser connected to the DTD's server");
@@ -663,7 +638,7 @@ START_TEST(hundred_megabyte_page_refused_by_the_size_limit)
     wfd = inotify_init1(IN_NONBLOCK);
     ck_assert_int_ge(wfd, 0);
     ck_assert_int_ge(inotify_add_watch(wfd, path, IN_ACCESS), 0);
-    r = open_path(path, NULL);
+    r = test_reader_open(path, NULL);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_ELIMIT);
     ck_assert(strstr(err.message, "--max-doc-bytes") != NULL);
     ck_assert(strstr(err.message, "not read") != NULL);
@@ -714,7 +689,7 @@ START_TEST(hundred_megabytes_through_a_pipe_stop_at_the_limit)
     o.max_doc_bytes = (size_t)1 << 20;
     before = maxrss_kb();
     t0 = now();
-    r = open_path(path, &o);
+    r = test_reader_open(path, &o);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_ELIMIT);
     ck_assert(strstr(err.message, "reading stopped") != NULL);
     spiral_reader_free(r);
@@ -734,15 +709,15 @@ START_TEST(page_without_text_and_text_over_the_limit)
     spiral_reader *r;
     spiral_error err;
 
-    r = open_path(tmp_page(nav, 0), NULL);
+    r = test_reader_open(tmp_page(nav, 0), NULL);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EINVAL);
     ck_assert_str_eq(err.message, "no text found in the page");
     spiral_reader_free(r);
     o.max_record_bytes = 10;
-    r = open_path("tests/data/html/state-en.html", &o);
+    r = test_reader_open("tests/data/html/state-en.html", &o);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_ELIMIT);
     spiral_reader_free(r);
-    r = open_path(test_tmpfile("", 0, ".html", 0), NULL);
+    r = test_reader_open(test_tmpfile("", 0, ".html", 0), NULL);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EINVAL);
     ck_assert_str_eq(err.message, "empty file");
     spiral_reader_free(r);
@@ -772,7 +747,7 @@ START_TEST(formats_detected_from_extension_and_content)
     size_t i;
 
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        spiral_reader *r = open_path(test_tmpfile(cases[i].content, strlen(cases[i].content),
+        spiral_reader *r = test_reader_open(test_tmpfile(cases[i].content, strlen(cases[i].content),
                                                   cases[i].suffix, 2), NULL);
 
         ck_assert_msg(spiral_reader_format(r) == cases[i].fmt, "case %zu: %s", i,

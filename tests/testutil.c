@@ -158,3 +158,26 @@ const char *test_tmpfile(const char *s, size_t len, const char *suffix, int slot
     fclose(f);
     return p;
 }
+
+spiral_reader *test_reader_open(const char *path, spiral_read_opts *opts)
+{
+    spiral_read_opts def = SPIRAL_READ_OPTS_INIT;
+    spiral_reader *r;
+    spiral_error err;
+
+    ck_assert_msg(spiral_reader_open(&r, path, opts ? opts : &def, &err) == SPIRAL_OK, "%s: %s",
+                  path, err.message);
+    if (strncmp(path, "/tmp/spiral-test-", 17) == 0)
+        unlink(path);
+    return r;
+}
+
+const spiral_record *test_record(spiral_reader *r)
+{
+    const spiral_record *rec;
+    spiral_error err;
+    int rc = spiral_reader_next(r, &rec, &err);
+
+    ck_assert_msg(rc == 1, "reader: %d %s:%lu: %s", rc, err.file, err.line, err.message);
+    return rec;
+}

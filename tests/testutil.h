@@ -32,6 +32,14 @@ const char *test_tokens(spiral_session *s, const char *text, const char *lang);
  * text on character boundaries and the tokens are in order. */
 int test_offsets_ok(const spiral_doc *doc, const char *text);
 
+/* Open path with opts (NULL: the defaults), which must succeed; a
+ * temporary file from test_tmpfile() is unlinked at once (the reader holds
+ * it open). */
+spiral_reader *test_reader_open(const char *path, spiral_read_opts *opts);
+
+/* The next record of r, which must be there. */
+const spiral_record *test_record(spiral_reader *r);
+
 /* Write s to a fresh temporary file and return its path (static buffer per
  * call index 0..3). */
 const char *test_tmpfile(const char *s, size_t len, const char *suffix, int slot);
