@@ -41,7 +41,7 @@ LIBS         = $(PKG_LIBS) -lcsv -lm -lpthread
 LIB_SRC  = $(sort $(wildcard src/*.c))
 CLI_SRC  = $(sort $(wildcard src/cli/*.c))
 TEST_SRC = $(sort $(wildcard tests/test_*.c)) tests/run_tests.c tests/testutil.c
-LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/t2s_table.o
 CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/%.o)
 
@@ -71,6 +71,22 @@ $(BUILD)/spiral: $(CLI_OBJ) $(BUILD)/libspiral.a
 $(DICT): scripts/build-dict.py lexicons/zh/dict-extra.tsv | deps
 	@mkdir -p build
 	python3 scripts/build-dict.py $(JIEBA) lexicons/zh/dict-extra.tsv $@
+
+# Which Han characters OpenCC's Traditional-to-Simplified conversion changes,
+# asked of the installed OpenCC at build time (scripts/gen-t2s.c).
+T2S_C = build/gen/t2s_table.c
+
+build/gen-t2s: scripts/gen-t2s.c | deps
+	@mkdir -p build
+	$(CC) $(ALL_CPPFLAGS) $(WARN) -O2 -o $@ $< $(PKG_LIBS)
+
+$(T2S_C): build/gen-t2s
+	@mkdir -p $(dir $@)
+	build/gen-t2s > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/t2s_table.o: $(T2S_C) src/t2s.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
 # Check suites are discovered from their `Suite *name_suite(void)` lines.
 $(BUILD)/tests/suites.inc: $(sort $(wildcard tests/test_*.c))

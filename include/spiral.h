@@ -345,7 +345,8 @@ typedef struct spiral_session spiral_session;
 typedef struct spiral_doc spiral_doc;
 
 /* Create a session using dict (may be NULL: Chinese is then split into
- * single characters) and lex (may be NULL: nothing is scored; else sealed).
+ * single characters) and lex (may be NULL: nothing is scored; else sealed:
+ * SPIRAL_EINVAL if it is not).
  * Both must outlive the session.  opts may be NULL (SPIRAL_SESSION_OPTS_INIT);
  * it is copied.  A session is used by one thread at a time: give each thread
  * its own, sharing one dictionary and one lexicon.  Caller owns *out (free

@@ -187,7 +187,118 @@ static void trie_free(spiral_trie *t)
     spiral_free(t->entry);
     spiral_free(t->keys);
     spiral_free(t->vals);
+    spiral_free(t->fn);
+    spiral_free(t->label);
+    spiral_free(t->target);
+    spiral_free(t->dense);
     memset(t, 0, sizeof *t);
+}
+
+/* Lay the trie out for walking: nodes renumbered breadth first (the
+ * levels every walk starts with are together in memory), each node's
+ * children in one sorted run (or a 256-slot table when it has many), found
+ * without hashing.  The building hash stays, in the old numbering (a frozen
+ * trie is only read).  SPIRAL_OK or SPIRAL_ENOMEM. */
+static int trie_freeze(spiral_trie *t)
+{
+    size_t nn = t->nnodes, i, ndense = 0, nsparse = 0, at_s = 0, at_d = 0, qh = 0, qt = 0;
+    uint32_t *count = spiral_calloc(nn + 1, sizeof *count);
+    uint32_t *cfirst = spiral_calloc(nn + 1, sizeof *cfirst);
+    uint32_t *queue = spiral_malloc((nn + 1) * sizeof *queue);
+    int32_t *newid = spiral_malloc((nn + 1) * sizeof *newid);
+    uint8_t *clabel = spiral_malloc(t->hused + 1);
+    int32_t *ctarget = spiral_malloc((t->hused + 1) * sizeof *ctarget);
+    int rc = SPIRAL_ENOMEM;
+
+    t->fn = spiral_calloc(nn + 1, sizeof *t->fn);
+    if (count == NULL || cfirst == NULL || queue == NULL || newid == NULL || clabel == NULL ||
+        ctarget == NULL || t->fn == NULL)
+        goto done;
+    /* Children of each node (old numbering), sorted by label. */
+    for (i = 0; i < t->hcap; i++)
+        if (t->keys[i])
+            count[(t->keys[i] - 1) >> 8]++;
+    for (i = 0; i < nn; i++) {
+        cfirst[i + 1] = cfirst[i] + count[i];
+        if (count[i] > SPIRAL_TRIE_SCAN)
+            ndense++;
+        else
+            nsparse += count[i];
+        count[i] = 0;
+    }
+    for (i = 0; i < t->hcap; i++) {
+        size_t node, j;
+        unsigned b;
+
+        if (t->keys[i] == 0)
+            continue;
+        node = (size_t)((t->keys[i] - 1) >> 8);
+        b = (unsigned)((t->keys[i] - 1) & 0xFF);
+        for (j = cfirst[node] + count[node]; j > cfirst[node] && clabel[j - 1] > b; j--) {
+            clabel[j] = clabel[j - 1];
+            ctarget[j] = ctarget[j - 1];
+        }
+        clabel[j] = (uint8_t)b;
+        ctarget[j] = t->vals[i];
+        count[node]++;
+    }
+    /* Breadth-first numbering. */
+    if (nn > 0) {
+        newid[0] = 0;
+        queue[qt++] = 0;
+    }
+    while (qh < qt) {
+        uint32_t o = queue[qh++], j;
+
+        for (j = cfirst[o]; j < cfirst[o + 1]; j++) {
+            newid[ctarget[j]] = (int32_t)qt;
+            queue[qt++] = (uint32_t)ctarget[j];
+        }
+    }
+    t->label = spiral_malloc(nsparse + 1);
+    t->target = spiral_malloc((nsparse + 1) * sizeof *t->target);
+    t->dense = spiral_malloc((ndense * 256 + 1) * sizeof *t->dense);
+    if (t->label == NULL || t->target == NULL || t->dense == NULL)
+        goto done;
+    for (i = 0; i < qt; i++) {
+        uint32_t o = queue[i], j, n = cfirst[o + 1] - cfirst[o];
+        spiral_tnode *f = &t->fn[i];
+
+        f->entry = t->entry[o];
+        f->wild = -1;
+        f->n = n;
+        if (n > SPIRAL_TRIE_SCAN) {
+            f->first = (uint32_t)at_d;
+            for (j = 0; j < 256; j++)
+                t->dense[at_d + j] = -1;
+            at_d += 256;
+        } else {
+            f->first = (uint32_t)at_s;
+            at_s += n;
+        }
+        for (j = 0; j < n; j++) {
+            unsigned b = clabel[cfirst[o] + j];
+            int32_t c = newid[ctarget[cfirst[o] + j]];
+
+            if (b == SPIRAL_TRIE_WILD)
+                f->wild = c;
+            if (n > SPIRAL_TRIE_SCAN) {
+                t->dense[f->first + b] = c;
+            } else {
+                t->label[f->first + j] = (uint8_t)b;
+                t->target[f->first + j] = c;
+            }
+        }
+    }
+    rc = SPIRAL_OK;
+done:
+    spiral_free(count);
+    spiral_free(cfirst);
+    spiral_free(queue);
+    spiral_free(newid);
+    spiral_free(clabel);
+    spiral_free(ctarget);
+    return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -298,10 +409,8 @@ void spiral_lexicon_free(spiral_lexicon *lex)
     spiral_free(lex->regex);
     spiral_free(lex->root);
     spiral_free(lex->actors);
-    spiral_free(lex->lit_regex);
-    spiral_free(lex->lit_next);
+    spiral_acm_free(&lex->lits);
     spiral_free(lex->rx_always);
-    trie_free(&lex->lit_trie);
     trie_free(&lex->trie);
     trie_free(&lex->atrie);
     spiral_dict_free(lex->user);
@@ -725,7 +834,7 @@ static int read_line(FILE *f, spiral_buf *b)
     int c;
 
     spiral_buf_reset(b);
-    while ((c = getc(f)) != EOF) {
+    while ((c = getc_unlocked(f)) != EOF) {
         chunk[n++] = (char)c;
         if (n == sizeof chunk || c == '\n') {
             if (spiral_buf_append(b, chunk, n) < 0)
@@ -922,29 +1031,38 @@ int spiral_lexicon_add_file(spiral_lexicon *lex, const char *path, spiral_error 
     return rc;
 }
 
-/* One prefilter literal of regex r into the literal trie. */
-static int add_literal(spiral_lexicon *lex, const char *lit, size_t n, uint32_t r)
+/* The automaton of every regex's prefilter literals.  SPIRAL_OK or
+ * SPIRAL_ENOMEM. */
+static int build_literals(spiral_lexicon *lex)
 {
-    const unsigned char *u = (const unsigned char *)lit;
-    int32_t node = 0;
-    size_t i;
+    size_t n = 0, i, k, j = 0;
+    const char **lit;
+    size_t *len;
+    uint32_t *pay;
+    int rc = SPIRAL_OK;
 
-    for (i = 0; i < n && node >= 0; i++)
-        node = trie_step(&lex->lit_trie, node, u[i]);
-    if (node < 0 || spiral_grow(&lex->lit_regex, &lex->litcap, lex->nlit + 1, sizeof *lex->lit_regex) < 0 ||
-        spiral_grow(&lex->lit_next, &lex->litcap2, lex->nlit + 1, sizeof *lex->lit_next) < 0)
-        return SPIRAL_ENOMEM;
-    lex->lit_regex[lex->nlit] = r;
-    lex->lit_next[lex->nlit] = lex->lit_trie.entry[node];
-    lex->lit_trie.entry[node] = (int32_t)lex->nlit++;
-    if (n == 1)
-        lex->lit_byte[u[0] >> 3] |= (uint8_t)(1u << (u[0] & 7));
-    else {
-        unsigned pair = (unsigned)u[0] << 8 | u[1];
+    for (i = 0; i < lex->nregex; i++)
+        n += lex->e[lex->regex[i]].pf.n;
+    lit = spiral_malloc((n + 1) * sizeof *lit);
+    len = spiral_malloc((n + 1) * sizeof *len);
+    pay = spiral_malloc((n + 1) * sizeof *pay);
+    if (lit == NULL || len == NULL || pay == NULL)
+        rc = SPIRAL_ENOMEM;
+    for (i = 0; rc == SPIRAL_OK && i < lex->nregex; i++) {
+        const spiral_prefilter *pf = &lex->e[lex->regex[i]].pf;
 
-        lex->lit_pair[pair >> 3] |= (uint8_t)(1u << (pair & 7));
+        for (k = 0; k < pf->n; k++, j++) {
+            lit[j] = pf->lit[k];
+            len[j] = pf->len[k];
+            pay[j] = (uint32_t)i;
+        }
     }
-    return SPIRAL_OK;
+    if (rc == SPIRAL_OK && spiral_acm_build(&lex->lits, lit, len, pay, n) < 0)
+        rc = SPIRAL_ENOMEM;
+    spiral_free(lit);
+    spiral_free(len);
+    spiral_free(pay);
+    return rc;
 }
 
 int spiral_lexicon_seal(spiral_lexicon *lex, spiral_error *err)
@@ -957,11 +1075,8 @@ int spiral_lexicon_seal(spiral_lexicon *lex, spiral_error *err)
      * literal prefilter that lets most documents skip most regexes. */
     if (lex->nregex && (lex->rx_always = spiral_calloc(lex->nregex, 1)) == NULL)
         return spiral_error_nomem(err, NULL);
-    if (lex->nregex && trie_new_node(&lex->lit_trie) < 0)
-        return spiral_error_nomem(err, NULL);
     for (i = 0; i < lex->nregex; i++) {
         spiral_entry *e = &lex->e[lex->regex[i]];
-        size_t k;
 
         /* Not under valgrind, which cannot follow JIT code and reports
          * false errors in it (make memcheck checks the interpreter path). */
@@ -970,10 +1085,10 @@ int spiral_lexicon_seal(spiral_lexicon *lex, spiral_error *err)
         if (spiral_prefilter_build(&e->pf, e->pattern + 3) < 0)
             return spiral_error_nomem(err, e->file);
         lex->rx_always[i] = e->pf.n == 0;
-        for (k = 0; k < e->pf.n; k++)
-            if (add_literal(lex, e->pf.lit[k], e->pf.len[k], (uint32_t)i) < 0)
-                return spiral_error_nomem(err, e->file);
     }
+    if (trie_freeze(&lex->trie) < 0 || trie_freeze(&lex->atrie) < 0 ||
+        (lex->nregex && build_literals(lex) < 0))
+        return spiral_error_nomem(err, NULL);
     lex->sealed = 1;
     return SPIRAL_OK;
 }

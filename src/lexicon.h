@@ -61,13 +61,44 @@ typedef struct spiral_entry {
  * rest of the current token. */
 #define SPIRAL_TRIE_WILD 0x01
 
+/* A frozen node: its children's labels label[first..first+n) (sorted) and
+ * nodes target[...]; a node with more than SPIRAL_TRIE_SCAN children has a
+ * 256-slot table dense[first..first+256) instead. */
+#define SPIRAL_TRIE_SCAN 6
+
+typedef struct spiral_tnode {
+    int32_t entry;         /* entry index, or -1 */
+    int32_t wild;          /* the child by SPIRAL_TRIE_WILD, or -1 */
+    uint32_t first, n;
+} spiral_tnode;
+
 typedef struct spiral_trie {
-    int32_t *entry;        /* per node: entry index, or -1 */
+    int32_t *entry;        /* per node: entry index, or -1 (while building) */
     size_t nnodes, cap;
-    uint64_t *keys;        /* open addressing: (node << 8 | byte) + 1, 0 = empty */
+    /* While building: open addressing, (node << 8 | byte) + 1, 0 = empty. */
+    uint64_t *keys;
     int32_t *vals;         /* child node */
     size_t hcap, hused;
+    /* Frozen by spiral_lexicon_seal(): what the matcher walks. */
+    spiral_tnode *fn;
+    uint8_t *label;
+    int32_t *target;
+    int32_t *dense;
 } spiral_trie;
+
+/* Child of node for byte b in a frozen trie, or -1. */
+static inline int32_t spiral_trie_next(const spiral_trie *t, int32_t node, unsigned b)
+{
+    const spiral_tnode *f = &t->fn[node];
+    uint32_t i, end;
+
+    if (f->n > SPIRAL_TRIE_SCAN)
+        return t->dense[f->first + b];
+    for (i = f->first, end = f->first + f->n; i < end; i++)
+        if (t->label[i] >= b)
+            return t->label[i] == b ? t->target[i] : -1;
+    return -1;
+}
 
 /* An actor alias (lexicons/actors.tsv, lexicons/referents.tsv). */
 typedef struct spiral_actor {
@@ -92,17 +123,9 @@ struct spiral_lexicon {
     const char **shared;   /* hash set of the repeating ones among them */
     size_t shcap, shused;
     spiral_dict *user;     /* Chinese patterns as segmentation words */
-    /* All regex prefilter literals in one trie: a terminal's entry heads a
-     * list (lit_regex[k], lit_next[k]) of the regexes (indices into
-     * regex[]) that own the literal; lit_pair marks the literals' first two
-     * bytes (lit_byte the first byte of one-byte literals), so a scan of
-     * the text tries the trie only where some literal can start. */
-    spiral_trie lit_trie;
-    uint32_t *lit_regex;
-    int32_t *lit_next;
-    size_t nlit, litcap, litcap2;
-    uint8_t lit_pair[8192];
-    uint8_t lit_byte[32];
+    /* All regex prefilter literals in one automaton; a literal's payload
+     * is its regex (an index into regex[]). */
+    spiral_acm lits;
     uint8_t *rx_always;    /* per regex: no prefilter, always run */
     spiral_actor *actors;  /* aliases; the actor trie's entries head chains */
     size_t nactors, actorcap;
@@ -114,7 +137,8 @@ struct spiral_lexicon {
 /* YYYYMMDD of an ISO date's first ten characters, or 0 if it is not one. */
 int32_t spiral_date_int(const char *s);
 
-/* Child of node for byte b, or -1. */
+/* Child of node for byte b, or -1 (while building; spiral_trie_next()
+ * once frozen). */
 int32_t spiral_trie_child(const spiral_trie *t, int32_t node, unsigned b);
 
 /* The family and modifier of a category name; 0 family for unknown. */

@@ -64,7 +64,7 @@ static void walk_token(walk *w, int32_t node, uint32_t t, uint32_t wilds)
 
 static void after_token(walk *w, int32_t node, uint32_t t, uint32_t wilds)
 {
-    int32_t e = w->trie->entry[node];
+    int32_t e = w->trie->fn[node].entry;
 
     if (e >= 0 && w->actors)
         e = valid_actor(w, e, t);
@@ -81,7 +81,7 @@ static void after_token(walk *w, int32_t node, uint32_t t, uint32_t wilds)
     }
     if (t + 1 < w->end) {
         int sep = w->tok[t].kind != SPIRAL_TOK_HAN && w->tok[t + 1].kind != SPIRAL_TOK_HAN;
-        int32_t next = sep ? spiral_trie_child(w->trie, node, ' ') : node;
+        int32_t next = sep ? spiral_trie_next(w->trie, node, ' ') : node;
 
         if (next >= 0)
             walk_token(w, next, t + 1, wilds);
@@ -95,7 +95,7 @@ static void walk_token_from(walk *w, int32_t node, uint32_t t, uint32_t wilds, s
     size_t len = tk->norm_end - tk->norm_start, k;
 
     for (k = from;; k++) {
-        int32_t wild = spiral_trie_child(w->trie, node, SPIRAL_TRIE_WILD);
+        int32_t wild = spiral_trie_next(w->trie, node, SPIRAL_TRIE_WILD);
 
         /* "sanction*": the rest of this token is the wildcard's. */
         if (wild >= 0 && k > from)
@@ -104,7 +104,7 @@ static void walk_token_from(walk *w, int32_t node, uint32_t t, uint32_t wilds, s
             after_token(w, node, t, wilds);
             return;
         }
-        if ((node = spiral_trie_child(w->trie, node, p[k])) < 0)
+        if ((node = spiral_trie_next(w->trie, node, p[k])) < 0)
             return;
     }
 }
@@ -195,43 +195,81 @@ static int add_regex_hit(spiral_doc *d, size_t si, size_t ms, size_t me, int32_t
     return SPIRAL_OK;
 }
 
-/* Which regexes may match: those without a prefilter, and those one of
- * whose literals occurs in the text.  One scan of the text, trying the
- * literal trie only where a literal's first two bytes occur. */
+/* End of sentence si in the normalised text. */
+static size_t sent_end(const spiral_doc *d, size_t si)
+{
+    const spiral_sentence *s = &d->tk.sent[si];
+
+    return d->tk.tok[s->first_token + s->ntokens - 1].norm_end;
+}
+
+/* Which regexes may match, and in which sentences: those without a
+ * prefilter anywhere, the others in the sentences where one of their
+ * literals occurs (a match lies within one sentence and contains a
+ * literal).  One scan of the text through the literals' automaton. */
 static int regex_possible(spiral_doc *d, const spiral_lexicon *lex)
 {
     const unsigned char *t = (const unsigned char *)d->nt.text.data;
-    size_t len = d->nt.text.len, i;
+    size_t len = d->nt.text.len, i, r, cur = 0, end0 = sent_end(d, 0), at;
+    uint32_t state;
 
-    if (spiral_grow(&d->rx_possible, &d->rxpcap, lex->nregex, 1) < 0)
+    if (spiral_grow(&d->rx_possible, &d->rxpcap, lex->nregex, 1) < 0 ||
+        spiral_grow(&d->rx_first, &d->rxfcap, lex->nregex, sizeof *d->rx_first) < 0 ||
+        spiral_grow(&d->rx_nsent, &d->rxncap, lex->nregex, sizeof *d->rx_nsent) < 0 ||
+        spiral_grow(&d->rx_last, &d->rxlcap, lex->nregex, sizeof *d->rx_last) < 0)
         return SPIRAL_ENOMEM;
     memcpy(d->rx_possible, lex->rx_always, lex->nregex);
-    for (i = 0; i < len; i++) {
-        unsigned pair = i + 1 < len ? ((unsigned)t[i] << 8 | t[i + 1]) : 0;
-        int32_t node = 0;
-        size_t k;
+    memset(d->rx_nsent, 0, lex->nregex * sizeof *d->rx_nsent);
+    memset(d->rx_last, 0, lex->nregex * sizeof *d->rx_last);
+    d->npair = 0;
+    for (i = 0, state = 0; i < len; i++) {
+        const uint32_t *o;
+        uint32_t k, n;
 
-        if (!(lex->lit_byte[t[i] >> 3] & (1u << (t[i] & 7))) &&
-            !(i + 1 < len && (lex->lit_pair[pair >> 3] & (1u << (pair & 7)))))
+        state = spiral_acm_step(&lex->lits, state, t[i]);
+        if ((n = lex->lits.out_n[state]) == 0)
             continue;
-        for (k = i; k < len; k++) {
-            int32_t e;
-
-            if ((node = spiral_trie_child(&lex->lit_trie, node, t[k])) < 0)
-                break;
-            for (e = lex->lit_trie.entry[node]; e >= 0; e = lex->lit_next[e])
-                d->rx_possible[lex->lit_regex[e]] = 1;
+        /* A literal ends at i: the sentence holding i holds it (or it
+         * spans two sentences and no match can contain it). */
+        while (i >= end0 && cur + 1 < d->tk.nsent)
+            end0 = sent_end(d, ++cur);
+        for (k = 0, o = lex->lits.out + lex->lits.out_first[state]; k < n; k++) {
+            r = o[k];
+            d->rx_possible[r] = 1;
+            if (d->rx_last[r] == cur + 1)
+                continue;
+            d->rx_last[r] = (uint32_t)(cur + 1);
+            if (spiral_grow(&d->rx_pair, &d->paircap, d->npair + 1, sizeof *d->rx_pair) < 0)
+                return SPIRAL_ENOMEM;
+            d->rx_pair[d->npair++] = (uint64_t)r << 32 | cur;
+            d->rx_nsent[r]++;
         }
+    }
+    /* Group by regex, keeping each one's sentences in text order. */
+    if (spiral_grow(&d->rx_sent, &d->rxscap, d->npair + 1, sizeof *d->rx_sent) < 0)
+        return SPIRAL_ENOMEM;
+    for (r = 0, at = 0; r < lex->nregex; r++) {
+        d->rx_first[r] = (uint32_t)at;
+        at += d->rx_nsent[r];
+        d->rx_last[r] = d->rx_first[r]; /* now: next free slot */
+    }
+    for (i = 0; i < d->npair; i++) {
+        r = (size_t)(d->rx_pair[i] >> 32);
+        d->rx_sent[d->rx_last[r]++] = (uint32_t)d->rx_pair[i];
     }
     return SPIRAL_OK;
 }
 
-/* Milliseconds on a monotonic clock. */
+/* Milliseconds on a monotonic clock (coarse: ticks of a few ms). */
 static uint64_t now_ms(void)
 {
     struct timespec ts;
 
+#ifdef CLOCK_MONOTONIC_COARSE
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+#else
     clock_gettime(CLOCK_MONOTONIC, &ts);
+#endif
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
@@ -241,18 +279,97 @@ static uint64_t now_ms(void)
  * again inside its sentence, so the result is as if each sentence were
  * matched alone.
  *
+ * An entry with prefilter literals is searched only in the runs of
+ * sentences that hold one of them (regex_possible()).
+ *
  * PCRE2's match limit counts the steps from one starting point, so a
  * pattern that costs nearly the limit from every point of a long text
- * ("(a+)+$" over many short runs of a) would not be stopped by it.  Each
- * call may therefore start at most RX_WINDOW bytes ahead (an offset limit;
- * the subject is unchanged, so the matches are the same), and between calls
- * the entry's time for this statement is checked against regex_time_limit.
- * Any stop is counted in regex_limit_hits and ends the entry's search. */
+ * ("(a|a)+$" over many short runs of a) would not be stopped by it (JIT
+ * code too: 54 s for 400 KB in one call).  Each call may therefore start
+ * at most RX_WINDOW bytes ahead (an offset limit; the subject is unchanged,
+ * so the matches are the same), and between calls the entry's time for
+ * this statement is checked against regex_time_limit on the coarse clock
+ * (a few ms resolution, a fraction of the cost of the precise one).  Any
+ * stop is counted in regex_limit_hits and ends the entry's search. */
 #define RX_WINDOW 64
+
+/* The matches of regex entry ei that start in [from, stop), exactly as a
+ * search of the whole text would find them there.  Returns SPIRAL_OK,
+ * SPIRAL_ENOMEM, or 1 when the entry's search ends here (a limit). */
+static int regex_range(spiral_doc *d, const spiral_entry *e, int32_t ei, size_t from,
+                       size_t stop, uint32_t opts, uint64_t start)
+{
+    PCRE2_SPTR subj = (PCRE2_SPTR)d->nt.text.data;
+    size_t len = d->nt.text.len;
+    PCRE2_SIZE at = from, limit = len; /* limit: the subject's length */
+    size_t pinned = (size_t)-1;        /* searching inside one sentence */
+
+    for (;;) {
+        PCRE2_SIZE last = pinned != (size_t)-1 ? limit : stop - 1; /* last start */
+        PCRE2_SIZE window = last - at > RX_WINDOW ? at + RX_WINDOW : last;
+        int rc;
+        PCRE2_SIZE *ov;
+        size_t si, send;
+
+        if (at > last)
+            return SPIRAL_OK;
+        pcre2_set_offset_limit(d->mctx, window);
+        rc = pcre2_match(e->re, subj, limit, at, opts, d->md, d->mctx);
+        if (rc == PCRE2_ERROR_NOMATCH && window < last) {
+            /* Nothing starts in this window: the next one, unless the
+             * entry is out of time. */
+            if (d->regex_time_limit && now_ms() - start >= d->regex_time_limit) {
+                d->regex_limit_hits++;
+                return 1;
+            }
+            for (at = window + 1; at < limit && (subj[at] & 0xC0) == 0x80; at++)
+                ;
+            continue;
+        }
+        if (rc == PCRE2_ERROR_NOMEMORY)
+            return SPIRAL_ENOMEM;
+        if (rc < 0) {
+            if (rc != PCRE2_ERROR_NOMATCH)
+                d->regex_limit_hits++; /* match or depth limit: bounded, skipped */
+            if (pinned == (size_t)-1)
+                return rc == PCRE2_ERROR_NOMATCH ? SPIRAL_OK : 1;
+            /* Done with the pinned sentence: go on after it. */
+            at = limit;
+            limit = len;
+            pinned = (size_t)-1;
+            continue;
+        }
+        ov = pcre2_get_ovector_pointer(d->md);
+        si = sentence_at(d, ov[0]);
+        if (si >= d->tk.nsent)
+            return 1;
+        send = sent_end(d, si);
+        if (ov[1] > send && pinned == (size_t)-1) {
+            /* Crosses the sentence end: search this sentence alone. */
+            pinned = si;
+            at = ov[0];
+            limit = send;
+            continue;
+        }
+        if (ov[1] <= ov[0]) {
+            /* An empty match: go on at the next character (not inside
+             * this one, which PCRE2 would refuse as a bad offset). */
+            for (at = ov[0] + 1; at < limit && (subj[at] & 0xC0) == 0x80; at++)
+                ;
+            continue;
+        }
+        if (add_regex_hit(d, si, ov[0], ov[1], ei) < 0)
+            return SPIRAL_ENOMEM;
+        at = ov[1];
+        if (pinned != (size_t)-1 && at >= limit) {
+            limit = len;
+            pinned = (size_t)-1;
+        }
+    }
+}
 
 static int regex_matches(spiral_doc *d, const spiral_lexicon *lex)
 {
-    PCRE2_SPTR subj = (PCRE2_SPTR)d->nt.text.data;
     size_t len = d->nt.text.len, r;
     uint32_t opts;
 
@@ -266,72 +383,31 @@ static int regex_matches(spiral_doc *d, const spiral_lexicon *lex)
     opts = spiral_utf8_check(d->nt.text.data, len) == len ? PCRE2_NO_UTF_CHECK : 0;
     for (r = 0; r < lex->nregex; r++) {
         int32_t ei = (int32_t)lex->regex[r];
-        PCRE2_SIZE at = 0, limit = len;
-        size_t pinned = (size_t)-1; /* searching inside one sentence */
-        uint64_t start = d->regex_time_limit ? now_ms() : 0;
+        const spiral_entry *e = &lex->e[ei];
+        uint64_t start;
+        int rc = SPIRAL_OK;
+        uint32_t k, n;
 
         if (!d->rx_possible[r])
             continue;
+        start = d->regex_time_limit ? now_ms() : 0;
+        if (lex->rx_always[r]) {
+            rc = regex_range(d, e, ei, 0, len + 1, opts, start);
+        } else {
+            /* Runs of consecutive sentences holding a literal. */
+            const uint32_t *sv = d->rx_sent + d->rx_first[r];
 
-        while (at < limit) {
-            PCRE2_SIZE window = limit - at > RX_WINDOW ? at + RX_WINDOW : limit;
-            int rc;
-            PCRE2_SIZE *ov;
-            size_t si, send;
+            for (k = 0, n = d->rx_nsent[r]; k < n && rc == SPIRAL_OK; k++) {
+                uint32_t a = sv[k];
 
-            pcre2_set_offset_limit(d->mctx, window);
-            rc = pcre2_match(lex->e[ei].re, subj, limit, at, opts, d->md, d->mctx);
-            if (rc == PCRE2_ERROR_NOMATCH && window < limit) {
-                /* Nothing starts in this window: the next one, unless the
-                 * entry is out of time. */
-                if (d->regex_time_limit && now_ms() - start >= d->regex_time_limit) {
-                    d->regex_limit_hits++;
-                    break;
-                }
-                for (at = window + 1; at < limit && (subj[at] & 0xC0) == 0x80; at++)
-                    ;
-                continue;
-            }
-            if (rc == PCRE2_ERROR_NOMEMORY)
-                return SPIRAL_ENOMEM;
-            if (rc < 0) {
-                if (rc != PCRE2_ERROR_NOMATCH)
-                    d->regex_limit_hits++; /* match or depth limit: bounded, skipped */
-                if (pinned == (size_t)-1)
-                    break;
-                /* Done with the pinned sentence: go on after it. */
-                at = limit;
-                limit = len;
-                pinned = (size_t)-1;
-                continue;
-            }
-            ov = pcre2_get_ovector_pointer(d->md);
-            si = sentence_at(d, ov[0]);
-            if (si >= d->tk.nsent)
-                break;
-            send = d->tk.tok[d->tk.sent[si].first_token + d->tk.sent[si].ntokens - 1].norm_end;
-            if (ov[1] > send && pinned == (size_t)-1) {
-                /* Crosses the sentence end: search this sentence alone. */
-                pinned = si;
-                at = ov[0];
-                limit = send;
-                continue;
-            }
-            if (ov[1] <= ov[0]) {
-                /* An empty match: go on at the next character (not inside
-                 * this one, which PCRE2 would refuse as a bad offset). */
-                for (at = ov[0] + 1; at < limit && (subj[at] & 0xC0) == 0x80; at++)
-                    ;
-                continue;
-            }
-            if (add_regex_hit(d, si, ov[0], ov[1], ei) < 0)
-                return SPIRAL_ENOMEM;
-            at = ov[1];
-            if (pinned != (size_t)-1 && at >= limit) {
-                limit = len;
-                pinned = (size_t)-1;
+                while (k + 1 < n && sv[k + 1] == sv[k] + 1)
+                    k++;
+                rc = regex_range(d, e, ei, a ? sent_end(d, a - 1) : 0, sent_end(d, sv[k]), opts,
+                                 start);
             }
         }
+        if (rc < 0)
+            return rc;
     }
     return SPIRAL_OK;
 }

@@ -27,16 +27,12 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "t2s.h"
 #include "utf8.h"
-
-/* Cache states for Han characters in the BMP (2 bits each would do; a byte
- * keeps it simple and is 64 KiB per session). */
-enum { HAN_UNKNOWN = 0, HAN_STABLE = 1, HAN_CHANGES = 2 };
 
 struct spiral_normalizer {
     opencc_t cc;            /* (opencc_t)-1 until opened */
     int cc_failed;          /* opening failed once: do not retry */
-    unsigned char *han;     /* 0x10000 entries, HAN_* */
     spiral_buf scratch;     /* converter output */
     spiral_normtext tmp;    /* first-pass result when conversion is needed */
 };
@@ -52,10 +48,6 @@ int spiral_normalizer_new(spiral_normalizer **out, spiral_error *err)
     if ((n = spiral_calloc(1, sizeof *n)) == NULL)
         return spiral_error_nomem(err, NULL);
     n->cc = (opencc_t)-1;
-    if ((n->han = spiral_calloc(0x10000, 1)) == NULL) {
-        spiral_free(n);
-        return spiral_error_nomem(err, NULL);
-    }
     *out = n;
     return SPIRAL_OK;
 }
@@ -66,7 +58,6 @@ void spiral_normalizer_free(spiral_normalizer *n)
         return;
     if (n->cc != (opencc_t)-1)
         opencc_close(n->cc);
-    spiral_free(n->han);
     spiral_buf_free(&n->scratch);
     spiral_normtext_free(&n->tmp);
     spiral_free(n);
@@ -306,9 +297,9 @@ static size_t count_chars(const char *s, size_t len)
     return k;
 }
 
-/* Whether every character of the run is known to stay as it is; learns
- * unknown BMP characters by converting them alone. */
-static int run_is_stable(spiral_normalizer *n, const char *s, size_t len)
+/* Whether every character of the run stays as it is when converted alone
+ * (t2s.h); a run of such characters is left alone, without asking OpenCC. */
+static int run_is_stable(const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
@@ -317,16 +308,31 @@ static int run_is_stable(spiral_normalizer *n, const char *s, size_t len)
 
     while (i < len) {
         k = spiral_utf8_decode(u + i, len - i, &cp);
-        if (k < 0 || cp > 0xFFFF)
+        if (k < 0 || spiral_t2s_may_change(cp))
             return 0;
-        if (n->han[cp] == HAN_UNKNOWN) {
-            if (convert_run(n, s + i, (size_t)k) < 0)
-                return 0;
-            n->han[cp] = (n->scratch.len == (size_t)k &&
-                          memcmp(n->scratch.data, s + i, (size_t)k) == 0)
-                             ? HAN_STABLE : HAN_CHANGES;
+        i += (size_t)k;
+    }
+    return 1;
+}
+
+/* Whether some Han character of the text may change (the conversion pass
+ * is needed at all). */
+static int text_is_stable(const spiral_normtext *nt)
+{
+    const unsigned char *u = (const unsigned char *)nt->text.data;
+    size_t len = nt->text.len, i = 0;
+    int32_t cp;
+    int k;
+
+    while (i < len) {
+        if (u[i] < 0x80) {
+            i++;
+            continue;
         }
-        if (n->han[cp] != HAN_STABLE)
+        k = spiral_utf8_decode(u + i, len - i, &cp);
+        if (k < 0)
+            return 0;
+        if (spiral_is_han(cp) && spiral_t2s_may_change(cp))
             return 0;
         i += (size_t)k;
     }
@@ -367,7 +373,7 @@ static int t2s_pass(spiral_normalizer *n, const spiral_normtext *in, spiral_norm
                 break;
             j += (size_t)m;
         }
-        if (run_is_stable(n, s + i, j - i)) {
+        if (run_is_stable(s + i, j - i) || !open_converter(n)) {
             if (emit_span(out, s + i, j - i, in->map + i) < 0)
                 return SPIRAL_ENOMEM;
         } else {
@@ -411,7 +417,7 @@ int spiral_normalize(spiral_normalizer *n, const char *src, size_t len,
     normtext_reset(nt);
     if ((rc = nfkc_pass(src, len, nt, err)) < 0)
         return rc;
-    if (nt->has_han && n != NULL && open_converter(n)) {
+    if (nt->has_han && n != NULL && !text_is_stable(nt)) {
         /* Convert from the first-pass result, kept in n->tmp. */
         swap = n->tmp;
         n->tmp = *nt;

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "buf.h"
 
 #define MAX_LITS 64
 #define MAX_LIT 64
@@ -373,4 +374,128 @@ void spiral_prefilter_free(spiral_prefilter *pf)
     spiral_free(pf->lit);
     spiral_free(pf->len);
     memset(pf, 0, sizeof *pf);
+}
+
+/* ------------------------------------------------------------------ */
+/* Aho-Corasick                                                        */
+/* ------------------------------------------------------------------ */
+
+#define ACM_NONE UINT32_MAX
+
+void spiral_acm_free(spiral_acm *m)
+{
+    spiral_free(m->delta);
+    spiral_free(m->out_first);
+    spiral_free(m->out_n);
+    spiral_free(m->out);
+    memset(m, 0, sizeof *m);
+}
+
+int spiral_acm_build(spiral_acm *m, const char *const *lit, const size_t *len,
+                     const uint32_t *pay, size_t n)
+{
+    size_t i, k, cap = 1, nout = 0, outcap = 0;
+    uint32_t *fail = NULL, *queue = NULL, *own = NULL, *own_next = NULL, *tmp;
+    size_t qh = 0, qt = 0;
+    uint32_t c, x;
+
+    memset(m, 0, sizeof *m);
+    /* Classes: one per byte used by some literal. */
+    m->ncls = 1;
+    for (i = 0; i < n; i++)
+        for (k = 0; k < len[i]; k++) {
+            unsigned char b = (unsigned char)lit[i][k];
+
+            if (m->cls[b] == 0)
+                m->cls[b] = (uint8_t)m->ncls++;
+            cap++;
+        }
+    /* The goto trie: at most one state per literal byte, plus the start. */
+    if ((m->delta = spiral_malloc(cap * m->ncls * sizeof *m->delta)) == NULL ||
+        (own = spiral_malloc(cap * sizeof *own)) == NULL ||
+        (own_next = spiral_malloc((n + 1) * sizeof *own_next)) == NULL)
+        goto nomem;
+    for (i = 0; i < m->ncls; i++)
+        m->delta[i] = ACM_NONE;
+    own[0] = ACM_NONE;
+    m->nstates = 1;
+    for (i = 0; i < n; i++) {
+        uint32_t s = 0;
+
+        for (k = 0; k < len[i]; k++) {
+            uint32_t *slot = &m->delta[(size_t)s * m->ncls + m->cls[(unsigned char)lit[i][k]]];
+
+            if (*slot == ACM_NONE) {
+                size_t j;
+
+                *slot = (uint32_t)m->nstates;
+                for (j = 0; j < m->ncls; j++)
+                    m->delta[m->nstates * m->ncls + j] = ACM_NONE;
+                own[m->nstates++] = ACM_NONE;
+            }
+            s = *slot;
+        }
+        own_next[i] = own[s]; /* the literals ending at s, as a chain */
+        own[s] = (uint32_t)i;
+    }
+    /* Breadth first: failure links, the full transition table, and each
+     * state's payloads (its own, then its failure state's). */
+    if ((fail = spiral_calloc(m->nstates, sizeof *fail)) == NULL ||
+        (queue = spiral_malloc(m->nstates * sizeof *queue)) == NULL ||
+        (m->out_first = spiral_calloc(m->nstates, sizeof *m->out_first)) == NULL ||
+        (m->out_n = spiral_calloc(m->nstates, sizeof *m->out_n)) == NULL)
+        goto nomem;
+    queue[qt++] = 0;
+    while (qh < qt) {
+        uint32_t s = queue[qh++], f = fail[s], first = (uint32_t)nout;
+        uint32_t j;
+
+        /* Payloads: own literals, then the failure state's, once each. */
+        for (j = own[s]; j != ACM_NONE; j = own_next[j]) {
+            if (spiral_grow(&m->out, &outcap, nout + 1, sizeof *m->out) < 0)
+                goto nomem;
+            for (k = first; k < nout && m->out[k] != pay[j]; k++)
+                ;
+            if (k == nout)
+                m->out[nout++] = pay[j];
+        }
+        for (x = 0; s != 0 && x < m->out_n[f]; x++) {
+            uint32_t p = m->out[m->out_first[f] + x];
+
+            if (spiral_grow(&m->out, &outcap, nout + 1, sizeof *m->out) < 0)
+                goto nomem;
+            for (k = first; k < nout && m->out[k] != p; k++)
+                ;
+            if (k == nout)
+                m->out[nout++] = p;
+        }
+        m->out_first[s] = first;
+        m->out_n[s] = (uint32_t)(nout - first);
+        for (c = 0; c < m->ncls; c++) {
+            uint32_t *slot = &m->delta[(size_t)s * m->ncls + c];
+
+            if (*slot != ACM_NONE && c != 0) {
+                fail[*slot] = s == 0 ? 0 : m->delta[(size_t)f * m->ncls + c];
+                queue[qt++] = *slot;
+            } else {
+                *slot = s == 0 ? 0 : m->delta[(size_t)f * m->ncls + c];
+            }
+        }
+    }
+    if (m->out == NULL && (m->out = spiral_malloc(sizeof *m->out)) == NULL)
+        goto nomem;
+    if ((tmp = spiral_reallocarray(m->delta, m->nstates * m->ncls, sizeof *m->delta)) != NULL)
+        m->delta = tmp;
+    spiral_free(fail);
+    spiral_free(queue);
+    spiral_free(own);
+    spiral_free(own_next);
+    return 0;
+nomem:
+    spiral_free(fail);
+    spiral_free(queue);
+    spiral_free(own);
+    spiral_free(own_next);
+    spiral_acm_free(m);
+    return -1;
 }

@@ -5,6 +5,7 @@
 #define SPIRAL_PREFILTER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Literals one of which every match of the regex contains; n == 0 means
  * no prefilter (the regex always runs). */
@@ -28,5 +29,32 @@ int spiral_prefilter_build(spiral_prefilter *pf, const char *pattern);
 int spiral_prefilter_may_match(const spiral_prefilter *pf, const char *text, size_t len);
 
 void spiral_prefilter_free(spiral_prefilter *pf);
+
+/* An Aho-Corasick automaton over many literals, each with a payload (the
+ * regex it belongs to): one table step per byte of text finds every
+ * occurrence of every literal.  Bytes that occur in no literal share
+ * class 0.  State 0 is the start. */
+typedef struct spiral_acm {
+    uint8_t cls[256];
+    uint32_t ncls;
+    uint32_t *delta;       /* nstates * ncls: the next state */
+    uint32_t *out_first;   /* per state: its payloads out[first..first+n) */
+    uint32_t *out_n;       /* (the literals ending there, suffixes included) */
+    uint32_t *out;
+    size_t nstates;
+} spiral_acm;
+
+/* Build m from n literals lit[i] (len[i] > 0 bytes) with payloads pay[i].
+ * Returns 0 or -1 out of memory (m is then empty). */
+int spiral_acm_build(spiral_acm *m, const char *const *lit, const size_t *len,
+                     const uint32_t *pay, size_t n);
+
+/* One step: the state after byte b. */
+static inline uint32_t spiral_acm_step(const spiral_acm *m, uint32_t state, unsigned char b)
+{
+    return m->delta[(size_t)state * m->ncls + m->cls[b]];
+}
+
+void spiral_acm_free(spiral_acm *m);
 
 #endif

@@ -44,6 +44,9 @@ int spiral_session_new(spiral_session **out, const spiral_dict *dict,
     int rc;
 
     *out = NULL;
+    if (lex && !lex->sealed)
+        return spiral_error_set(err, SPIRAL_EINVAL, NULL, 0, 0,
+                                "the lexicon must be sealed before a session uses it");
     if ((s = spiral_calloc(1, sizeof *s)) == NULL)
         return spiral_error_nomem(err, NULL);
     s->dict = dict;
@@ -90,6 +93,11 @@ void spiral_session_free(spiral_session *s)
     spiral_free(s->doc.cand);
     spiral_free(s->doc.rx);
     spiral_free(s->doc.rx_possible);
+    spiral_free(s->doc.rx_pair);
+    spiral_free(s->doc.rx_sent);
+    spiral_free(s->doc.rx_first);
+    spiral_free(s->doc.rx_nsent);
+    spiral_free(s->doc.rx_last);
     spiral_free(s->doc.taken);
     spiral_free(s->doc.clause);
     spiral_free(s->doc.sscores);

@@ -28,7 +28,7 @@ FUZZ_MORE     = $(if $(wildcard src/ingest_html.c),html) \
                 $(if $(wildcard src/ingest_csv.c),csv)
 FUZZ_NAMES    = $(FUZZ_CORE) $(strip $(FUZZ_MORE))
 FUZZ_BINS     = $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
-FUZZ_LIB_OBJ  = $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+FUZZ_LIB_OBJ  = $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/obj/$(T2S_C:.c=.o)
 FUZZ_CLI_OBJ  = $(filter-out %/main.o,$(CLI_SRC:%.c=$(FUZZ_DIR)/obj/%.o)) \
                 $(FUZZ_DIR)/obj/cli_main.o
 
