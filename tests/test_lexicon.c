@@ -87,6 +87,26 @@ START_TEST(later_entry_overrides_and_listing)
 }
 END_TEST
 
+/* The matcher walks what sealing lays out: a session refuses a lexicon
+ * that is still open for additions, and takes it once sealed. */
+START_TEST(session_needs_a_sealed_lexicon)
+{
+    spiral_lexicon *lex;
+    spiral_session *s;
+    spiral_error err;
+
+    ck_assert_int_eq(spiral_lexicon_new(&lex, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_add_dir(lex, "tests/data/lex", &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_session_new(&s, NULL, lex, NULL, &err), SPIRAL_EINVAL);
+    ck_assert_ptr_null(s);
+    ck_assert(strstr(err.message, "sealed") != NULL);
+    ck_assert_int_eq(spiral_lexicon_seal(lex, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_session_new(&s, NULL, lex, NULL, &err), SPIRAL_OK);
+    spiral_session_free(s);
+    spiral_lexicon_free(lex);
+}
+END_TEST
+
 START_TEST(missing_directory_is_an_error)
 {
     spiral_lexicon *lex;
@@ -115,6 +135,7 @@ Suite *lexicon_suite(void)
     tcase_add_test(tc, check_reports_every_problem_and_conflicts);
     tcase_add_test(tc, later_entry_overrides_and_listing);
     tcase_add_test(tc, missing_directory_is_an_error);
+    tcase_add_test(tc, session_needs_a_sealed_lexicon);
     suite_add_tcase(s, tc);
     return s;
 }

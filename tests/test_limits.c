@@ -157,6 +157,36 @@ START_TEST(regex_matching_every_character_ends)
 }
 END_TEST
 
+/* A regex entry is searched only in the sentences holding one of its
+ * literals, with the same result as a search of every sentence: a match
+ * that would cross a sentence end is not one, a sentence without the
+ * literal has none, and matches in sentences far apart are all found. */
+START_TEST(regex_matches_stay_within_sentences)
+{
+    spiral_lexicon *lex = lexicon_with("re:\\bwithdr\\w*\\s+(?:\\S+\\s+){0,3}?troops\\b"
+                                       "\tthreat.warning\t1\n");
+    static const char text[] = "We will withdraw. Troops stay where they are. The weather is "
+                               "mild. They withdrew all their troops in May. Nothing else. "
+                               "Withdraw the troops now!";
+    static const char *want[] = { "withdrew all their troops", "Withdraw the troops" };
+    spiral_session *s;
+    const spiral_doc *doc = analyse(&s, lex, NULL, text);
+    const spiral_hit *h;
+    size_t n, i;
+
+    h = spiral_doc_hits(doc, &n);
+    ck_assert_uint_eq(n, 2);
+    for (i = 0; i < n; i++) {
+        ck_assert_uint_eq(h[i].end - h[i].start, strlen(want[i]));
+        ck_assert(memcmp(text + h[i].start, want[i], strlen(want[i])) == 0);
+    }
+    ck_assert_uint_eq(h[0].sentence, 3);
+    ck_assert_uint_eq(h[1].sentence, 5);
+    spiral_session_free(s);
+    spiral_lexicon_free(lex);
+}
+END_TEST
+
 START_TEST(max_tokens_is_a_clear_error)
 {
     spiral_session_opts o = SPIRAL_SESSION_OPTS_INIT;
@@ -213,6 +243,7 @@ Suite *limits_suite(void)
     tcase_add_test(tc, match_limit_is_configurable);
     tcase_add_test(tc, empty_regex_match_in_multibyte_text_is_not_a_limit);
     tcase_add_test(tc, regex_matching_every_character_ends);
+    tcase_add_test(tc, regex_matches_stay_within_sentences);
     tcase_add_test(tc, max_tokens_is_a_clear_error);
     tcase_add_test(tc, max_record_bytes_skips_the_record_and_goes_on);
     suite_add_tcase(s, tc);

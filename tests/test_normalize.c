@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "t2s.h"
 #include "suites.h"
 
 static spiral_normalizer *nz;
@@ -57,6 +58,24 @@ START_TEST(traditional_to_simplified)
 }
 END_TEST
 
+/* The build-time table of characters OpenCC changes alone: Traditional
+ * forms are in it, Simplified and shared ones are not; phrases whose
+ * characters differ only together still convert (乾 in 乾燥 is a shared
+ * character OpenCC changes by context). */
+START_TEST(t2s_table_marks_traditional_characters)
+{
+    ck_assert(spiral_t2s_may_change(0x570B));  /* 國 */
+    ck_assert(spiral_t2s_may_change(0x8207));  /* 與 */
+    ck_assert(spiral_t2s_may_change(0x5C0D));  /* 對 */
+    ck_assert(!spiral_t2s_may_change(0x56FD)); /* 国 */
+    ck_assert(!spiral_t2s_may_change(0x7684)); /* 的 */
+    ck_assert(!spiral_t2s_may_change(0x4E2D)); /* 中 */
+    ck_assert(spiral_t2s_may_change(0x20000)); /* outside the table: ask OpenCC */
+    ck_assert_str_eq(norm("天氣乾燥，國與國"), "天气干燥,国与国");
+    ck_assert_str_eq(norm("中方坚决反对"), "中方坚决反对");
+}
+END_TEST
+
 START_TEST(offset_map_points_into_original)
 {
     const char *src = "ＵＳ 嚴正 ok";
@@ -102,6 +121,7 @@ Suite *normalize_suite(void)
     tcase_add_test(tc, full_width_and_case_fold);
     tcase_add_test(tc, composes_and_maps_apostrophes);
     tcase_add_test(tc, traditional_to_simplified);
+    tcase_add_test(tc, t2s_table_marks_traditional_characters);
     tcase_add_test(tc, offset_map_points_into_original);
     tcase_add_test(tc, invalid_utf8_is_reported_with_offset);
     tcase_add_test(tc, empty_text);

@@ -3,6 +3,7 @@
  * what they must contain, and giving up whenever in doubt.
  */
 #include <check.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -65,6 +66,69 @@ START_TEST(may_match)
 }
 END_TEST
 
+/* The payloads of the literals ending at each position of text, found by
+ * brute force, as a bit set per position (payloads < 32). */
+static void naive_ends(const char *const *lit, const uint32_t *pay, size_t n, const char *text,
+                       uint32_t *ends)
+{
+    size_t len = strlen(text), i, k;
+
+    for (i = 0; i < len; i++) {
+        ends[i] = 0;
+        for (k = 0; k < n; k++) {
+            size_t l = strlen(lit[k]);
+
+            if (i + 1 >= l && memcmp(text + i + 1 - l, lit[k], l) == 0)
+                ends[i] |= 1u << pay[k];
+        }
+    }
+}
+
+/* Overlapping literals (one the suffix or the prefix of another, shared
+ * payloads, Chinese bytes): the automaton reports at each position exactly
+ * the payloads of the literals ending there. */
+START_TEST(automaton_finds_every_literal)
+{
+    static const char *lit[] = { "he", "she", "his", "hers", "sanction", "sanctions",
+                                 "ions", "制裁", "单边制裁", "裁" };
+    static const uint32_t pay[] = { 0, 1, 2, 3, 4, 4, 5, 6, 7, 8 };
+    static const char *texts[] = {
+        "ushers said she sanctioned his heirs",
+        "the sanctions: unilateral sanctions and ions",
+        "美方对中方实施单边制裁，制裁无效",
+        "",
+        "hhhhshehehersheshe",
+    };
+    size_t n = sizeof lit / sizeof *lit, t, i;
+    size_t len[sizeof lit / sizeof *lit];
+    spiral_acm m;
+
+    for (i = 0; i < n; i++)
+        len[i] = strlen(lit[i]);
+    ck_assert_int_eq(spiral_acm_build(&m, lit, len, pay, n), 0);
+    for (t = 0; t < sizeof texts / sizeof *texts; t++) {
+        const char *text = texts[t];
+        uint32_t ends[128], state = 0;
+
+        naive_ends(lit, pay, n, text, ends);
+        for (i = 0; text[i]; i++) {
+            uint32_t got = 0, k;
+
+            state = spiral_acm_step(&m, state, (unsigned char)text[i]);
+            for (k = 0; k < m.out_n[state]; k++) {
+                uint32_t p = m.out[m.out_first[state] + k];
+
+                ck_assert_msg(!(got & (1u << p)), "payload %u twice at %zu", p, i);
+                got |= 1u << p;
+            }
+            ck_assert_msg(got == ends[i], "\"%s\" at %zu: %#x, expected %#x", text, i, got,
+                          ends[i]);
+        }
+    }
+    spiral_acm_free(&m);
+}
+END_TEST
+
 Suite *prefilter_suite(void)
 {
     Suite *s = suite_create("prefilter");
@@ -73,6 +137,7 @@ Suite *prefilter_suite(void)
     tcase_add_test(tc, derives_required_literals);
     tcase_add_test(tc, gives_up_when_in_doubt);
     tcase_add_test(tc, may_match);
+    tcase_add_test(tc, automaton_finds_every_literal);
     suite_add_tcase(s, tc);
     return s;
 }
