@@ -189,30 +189,28 @@ static void trie_free(spiral_trie *t)
     spiral_free(t->vals);
     spiral_free(t->fn);
     spiral_free(t->label);
-    spiral_free(t->target);
-    spiral_free(t->dense);
     memset(t, 0, sizeof *t);
 }
 
-/* Lay the trie out for walking: nodes renumbered breadth first (the
- * levels every walk starts with are together in memory), each node's
- * children in one sorted run (or a 256-slot table when it has many), found
- * without hashing.  The building hash stays, in the old numbering (a frozen
- * trie is only read).  SPIRAL_OK or SPIRAL_ENOMEM. */
+/* Lay the trie out for walking: nodes renumbered breadth first, so the
+ * levels every walk starts with are together in memory and each node's
+ * children are consecutive, in label order (found without hashing).  The
+ * building hash stays, in the old numbering (a frozen trie is only read).
+ * SPIRAL_OK or SPIRAL_ENOMEM. */
 static int trie_freeze(spiral_trie *t)
 {
-    size_t nn = t->nnodes, i, ndense = 0, nsparse = 0, at_s = 0, at_d = 0, qh = 0, qt = 0;
+    size_t nn = t->nnodes, i, qh = 0, qt = 0;
     uint32_t *count = spiral_calloc(nn + 1, sizeof *count);
     uint32_t *cfirst = spiral_calloc(nn + 1, sizeof *cfirst);
     uint32_t *queue = spiral_malloc((nn + 1) * sizeof *queue);
-    int32_t *newid = spiral_malloc((nn + 1) * sizeof *newid);
     uint8_t *clabel = spiral_malloc(t->hused + 1);
     int32_t *ctarget = spiral_malloc((t->hused + 1) * sizeof *ctarget);
     int rc = SPIRAL_ENOMEM;
 
     t->fn = spiral_calloc(nn + 1, sizeof *t->fn);
-    if (count == NULL || cfirst == NULL || queue == NULL || newid == NULL || clabel == NULL ||
-        ctarget == NULL || t->fn == NULL)
+    t->label = spiral_calloc(nn + 1, 1);
+    if (count == NULL || cfirst == NULL || queue == NULL || clabel == NULL ||
+        ctarget == NULL || t->fn == NULL || t->label == NULL)
         goto done;
     /* Children of each node (old numbering), sorted by label. */
     for (i = 0; i < t->hcap; i++)
@@ -220,10 +218,6 @@ static int trie_freeze(spiral_trie *t)
             count[(t->keys[i] - 1) >> 8]++;
     for (i = 0; i < nn; i++) {
         cfirst[i + 1] = cfirst[i] + count[i];
-        if (count[i] > SPIRAL_TRIE_SCAN)
-            ndense++;
-        else
-            nsparse += count[i];
         count[i] = 0;
     }
     for (i = 0; i < t->hcap; i++) {
@@ -242,60 +236,34 @@ static int trie_freeze(spiral_trie *t)
         ctarget[j] = t->vals[i];
         count[node]++;
     }
-    /* Breadth-first numbering. */
-    if (nn > 0) {
-        newid[0] = 0;
+    /* Breadth first: node qh's children become qt, qt+1, ... */
+    for (i = 0; i < 256; i++)
+        t->root[i] = -1;
+    if (nn > 0)
         queue[qt++] = 0;
-    }
     while (qh < qt) {
-        uint32_t o = queue[qh++], j;
-
-        for (j = cfirst[o]; j < cfirst[o + 1]; j++) {
-            newid[ctarget[j]] = (int32_t)qt;
-            queue[qt++] = (uint32_t)ctarget[j];
-        }
-    }
-    t->label = spiral_malloc(nsparse + 1);
-    t->target = spiral_malloc((nsparse + 1) * sizeof *t->target);
-    t->dense = spiral_malloc((ndense * 256 + 1) * sizeof *t->dense);
-    if (t->label == NULL || t->target == NULL || t->dense == NULL)
-        goto done;
-    for (i = 0; i < qt; i++) {
-        uint32_t o = queue[i], j, n = cfirst[o + 1] - cfirst[o];
-        spiral_tnode *f = &t->fn[i];
+        uint32_t o = queue[qh], j;
+        spiral_tnode *f = &t->fn[qh];
 
         f->entry = t->entry[o];
         f->wild = -1;
-        f->n = n;
-        if (n > SPIRAL_TRIE_SCAN) {
-            f->first = (uint32_t)at_d;
-            for (j = 0; j < 256; j++)
-                t->dense[at_d + j] = -1;
-            at_d += 256;
-        } else {
-            f->first = (uint32_t)at_s;
-            at_s += n;
+        f->kid = (int32_t)qt;
+        f->n = cfirst[o + 1] - cfirst[o];
+        for (j = cfirst[o]; j < cfirst[o + 1]; j++) {
+            if (clabel[j] == SPIRAL_TRIE_WILD)
+                f->wild = (int32_t)qt;
+            if (qh == 0)
+                t->root[clabel[j]] = (int32_t)qt;
+            t->label[qt] = clabel[j];
+            queue[qt++] = (uint32_t)ctarget[j];
         }
-        for (j = 0; j < n; j++) {
-            unsigned b = clabel[cfirst[o] + j];
-            int32_t c = newid[ctarget[cfirst[o] + j]];
-
-            if (b == SPIRAL_TRIE_WILD)
-                f->wild = c;
-            if (n > SPIRAL_TRIE_SCAN) {
-                t->dense[f->first + b] = c;
-            } else {
-                t->label[f->first + j] = (uint8_t)b;
-                t->target[f->first + j] = c;
-            }
-        }
+        qh++;
     }
     rc = SPIRAL_OK;
 done:
     spiral_free(count);
     spiral_free(cfirst);
     spiral_free(queue);
-    spiral_free(newid);
     spiral_free(clabel);
     spiral_free(ctarget);
     return rc;

@@ -61,15 +61,14 @@ typedef struct spiral_entry {
  * rest of the current token. */
 #define SPIRAL_TRIE_WILD 0x01
 
-/* A frozen node: its children's labels label[first..first+n) (sorted) and
- * nodes target[...]; a node with more than SPIRAL_TRIE_SCAN children has a
- * 256-slot table dense[first..first+256) instead. */
-#define SPIRAL_TRIE_SCAN 6
-
+/* A frozen trie is numbered breadth first, so a node's children are
+ * consecutive nodes kid .. kid+n-1 in label order, and label[c] is the byte
+ * on the edge into node c.  The root's children are found in a table. */
 typedef struct spiral_tnode {
     int32_t entry;         /* entry index, or -1 */
     int32_t wild;          /* the child by SPIRAL_TRIE_WILD, or -1 */
-    uint32_t first, n;
+    int32_t kid;           /* the first child */
+    uint32_t n;            /* children */
 } spiral_tnode;
 
 typedef struct spiral_trie {
@@ -82,22 +81,35 @@ typedef struct spiral_trie {
     /* Frozen by spiral_lexicon_seal(): what the matcher walks. */
     spiral_tnode *fn;
     uint8_t *label;
-    int32_t *target;
-    int32_t *dense;
+    int32_t root[256];
 } spiral_trie;
 
 /* Child of node for byte b in a frozen trie, or -1. */
 static inline int32_t spiral_trie_next(const spiral_trie *t, int32_t node, unsigned b)
 {
-    const spiral_tnode *f = &t->fn[node];
-    uint32_t i, end;
+    const spiral_tnode *f;
+    const uint8_t *l;
+    uint32_t lo, hi;
 
-    if (f->n > SPIRAL_TRIE_SCAN)
-        return t->dense[f->first + b];
-    for (i = f->first, end = f->first + f->n; i < end; i++)
-        if (t->label[i] >= b)
-            return t->label[i] == b ? t->target[i] : -1;
-    return -1;
+    if (node == 0)
+        return t->root[b];
+    f = &t->fn[node];
+    l = t->label + f->kid;
+    if (f->n <= 8) {
+        for (lo = 0; lo < f->n; lo++)
+            if (l[lo] >= b)
+                return l[lo] == b ? f->kid + (int32_t)lo : -1;
+        return -1;
+    }
+    for (lo = 0, hi = f->n; lo < hi;) {
+        uint32_t mid = (lo + hi) / 2;
+
+        if (l[mid] < b)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < f->n && l[lo] == b ? f->kid + (int32_t)lo : -1;
 }
 
 /* An actor alias (lexicons/actors.tsv, lexicons/referents.tsv). */

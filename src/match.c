@@ -95,7 +95,7 @@ static void walk_token_from(walk *w, int32_t node, uint32_t t, uint32_t wilds, s
     size_t len = tk->norm_end - tk->norm_start, k;
 
     for (k = from;; k++) {
-        int32_t wild = spiral_trie_next(w->trie, node, SPIRAL_TRIE_WILD);
+        int32_t wild = w->trie->fn[node].wild;
 
         /* "sanction*": the rest of this token is the wildcard's. */
         if (wild >= 0 && k > from)
@@ -107,6 +107,101 @@ static void walk_token_from(walk *w, int32_t node, uint32_t t, uint32_t wilds, s
         if ((node = spiral_trie_next(w->trie, node, p[k])) < 0)
             return;
     }
+}
+
+/* A start token's walk through its own bytes depends only on the token, and
+ * the same words start walks again and again; what it yields (the nodes
+ * after_token() is called with, in order: wildcard ends inside it, then
+ * the node at its end) is remembered per session in a direct-mapped table,
+ * and replayed. */
+#define MEMO_SLOTS 4096
+#define MEMO_KEY 22
+#define MEMO_OUT 4
+
+typedef struct spiral_memo {
+    uint32_t hash;
+    uint8_t len;           /* 0: empty */
+    uint8_t nout;
+    char key[MEMO_KEY];
+    int32_t node[MEMO_OUT];
+    uint8_t wild[MEMO_OUT]; /* the call counts one more wildcard */
+} spiral_memo;
+
+/* The after_token() calls of a start token's bytes; returns their number,
+ * or -1 when there are more than MEMO_OUT. */
+static int first_token_calls(const spiral_trie *trie, const unsigned char *p, size_t len,
+                             int32_t *node_out, uint8_t *wild_out)
+{
+    int32_t node = 0;
+    size_t k;
+    int n = 0;
+
+    for (k = 0;; k++) {
+        int32_t wild = trie->fn[node].wild;
+
+        if (wild >= 0 && k > 0) {
+            if (n == MEMO_OUT)
+                return -1;
+            node_out[n] = wild;
+            wild_out[n++] = 1;
+        }
+        if (k == len) {
+            if (n == MEMO_OUT)
+                return -1;
+            node_out[n] = node;
+            wild_out[n++] = 0;
+            return n;
+        }
+        if ((node = spiral_trie_next(trie, node, p[k])) < 0)
+            return n;
+    }
+}
+
+/* walk_token(w, 0, t, 0), through the memo m (NULL: none). */
+static void walk_start(walk *w, spiral_memo *m, uint32_t t)
+{
+    const spiral_token *tk = &w->tok[t];
+    const unsigned char *p = w->norm + tk->norm_start;
+    size_t len = tk->norm_end - tk->norm_start, i;
+    uint32_t h = 2166136261u;
+    int32_t node[MEMO_OUT];
+    uint8_t wild[MEMO_OUT];
+    spiral_memo *slot;
+    int n;
+
+    if (m == NULL || len == 0 || len > MEMO_KEY) {
+        walk_token(w, 0, t, 0);
+        return;
+    }
+    for (i = 0; i < len; i++)
+        h = (h ^ p[i]) * 16777619u;
+    slot = &m[h & (MEMO_SLOTS - 1)];
+    if (slot->len == len && slot->hash == h && memcmp(slot->key, p, len) == 0) {
+        for (n = 0; n < slot->nout; n++)
+            after_token(w, slot->node[n], t, slot->wild[n]);
+        return;
+    }
+    if ((n = first_token_calls(w->trie, p, len, node, wild)) < 0) {
+        walk_token(w, 0, t, 0);
+        return;
+    }
+    slot->hash = h;
+    slot->len = (uint8_t)len;
+    slot->nout = (uint8_t)n;
+    memcpy(slot->key, p, len);
+    memcpy(slot->node, node, sizeof node);
+    memcpy(slot->wild, wild, sizeof wild);
+    for (i = 0; i < (size_t)n; i++)
+        after_token(w, node[i], t, wild[i]);
+}
+
+/* The memo of trie k (0 lexicon, 1 actors), allocated on first use; NULL
+ * when that fails (the walks then go without). */
+static spiral_memo *memo_of(spiral_doc *d, int k)
+{
+    if (d->memo[k] == NULL)
+        d->memo[k] = spiral_calloc(MEMO_SLOTS, sizeof *d->memo[k]);
+    return d->memo[k];
 }
 
 static int add_cand(spiral_doc *d, uint32_t first, uint32_t n, int32_t entry, uint32_t wilds,
@@ -500,6 +595,7 @@ static int emit_hit(spiral_doc *d, const spiral_lexicon *lex, const spiral_cand 
 int spiral_match_doc(spiral_doc *d, const spiral_lexicon *lex)
 {
     size_t si;
+    spiral_memo *memo;
 
     d->nhits = d->nmods = 0;
     d->regex_limit_hits = 0;
@@ -507,6 +603,7 @@ int spiral_match_doc(spiral_doc *d, const spiral_lexicon *lex)
         return SPIRAL_OK;
     if (lex->nregex && regex_matches(d, lex) < 0)
         return SPIRAL_ENOMEM;
+    memo = memo_of(d, 0);
     for (si = 0; si < d->tk.nsent; si++) {
         const spiral_sentence *s = &d->tk.sent[si];
         uint32_t t, end = s->first_token + s->ntokens;
@@ -524,7 +621,7 @@ int spiral_match_doc(spiral_doc *d, const spiral_lexicon *lex)
             w.skip = 0;
             w.actors = NULL;
             memset(&w.best, 0, sizeof w.best);
-            walk_token(&w, 0, t, 0);
+            walk_start(&w, memo, t);
             if (w.best.n > 0 &&
                 add_cand(d, w.best.first, w.best.n, w.best.entry, w.best.wilds, 0) < 0)
                 return SPIRAL_ENOMEM;
@@ -555,10 +652,12 @@ int spiral_match_doc(spiral_doc *d, const spiral_lexicon *lex)
 int spiral_match_actors(spiral_doc *d, const spiral_lexicon *lex, int32_t date)
 {
     size_t si, c;
+    spiral_memo *memo;
 
     d->nments = 0;
     if (lex == NULL || lex->nactors == 0)
         return SPIRAL_OK;
+    memo = memo_of(d, 1);
     for (si = 0; si < d->tk.nsent; si++) {
         const spiral_sentence *s = &d->tk.sent[si];
         uint32_t t, end = s->first_token + s->ntokens;
@@ -577,7 +676,7 @@ int spiral_match_actors(spiral_doc *d, const spiral_lexicon *lex, int32_t date)
             w.date = date;
             w.orig = d->text;
             memset(&w.best, 0, sizeof w.best);
-            walk_token(&w, 0, t, 0);
+            walk_start(&w, memo, t);
             if (w.best.n > 0 &&
                 add_cand(d, w.best.first, w.best.n, w.best.entry, w.best.wilds, 0) < 0)
                 return SPIRAL_ENOMEM;

@@ -32,6 +32,7 @@ struct spiral_doc {
     const spiral_lexicon *lex;
     spiral_hit *hits, *mods;
     size_t nhits, hitcap, nmods, modcap;
+    struct spiral_memo *memo[2]; /* first-token walks of the lexicon and actor tries */
     spiral_cand *cand;
     size_t ncand, candcap;
     spiral_cand *rx;    /* regex matches of the document (skip = sentence) */

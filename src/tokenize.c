@@ -104,6 +104,14 @@ static enum cls cls_at(const scan *sc, size_t i, int32_t *cp, int *k)
             *k = 0;
         return C_SPACE;
     }
+    if (sc->s[i] < 0x80) {
+        /* ASCII: no decoding. */
+        if (cp)
+            *cp = sc->s[i];
+        if (k)
+            *k = 1;
+        return classify(sc->s[i]);
+    }
     n = spiral_utf8_decode(sc->s + i, sc->len - i, &c);
     if (n < 0) {
         n = 1;
