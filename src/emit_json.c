@@ -36,19 +36,8 @@ static inline int room(spiral_buf *b, size_t n)
     return spiral_buf_reserve(b, n);
 }
 
-static inline int put(spiral_buf *b, const char *s, size_t n)
-{
-    if (room(b, n) < 0)
-        return SPIRAL_ENOMEM;
-    if (n)
-        memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-    return SPIRAL_OK;
-}
-
 /* A string literal, its length known at compile time. */
-#define PUT_LIT(b, lit) put((b), (lit), sizeof(lit) - 1)
+#define PUT_LIT(b, lit) spiral_buf_append((b), (lit), sizeof(lit) - 1)
 
 static int put_uint(spiral_buf *b, unsigned long long v)
 {
@@ -58,7 +47,7 @@ static int put_uint(spiral_buf *b, unsigned long long v)
         *--p = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    return put(b, p, (size_t)(tmp + sizeof tmp - p));
+    return spiral_buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 /* Bytes copied as they are inside a JSON string: everything but control
@@ -305,7 +294,7 @@ int spiral_emit_record_tail(spiral_buf *b, const spiral_record *rec)
     }
     if (rec && rec->meta_json) {
         rc |= PUT_LIT(b, ",\"meta\":");
-        rc |= put(b, rec->meta_json, strlen(rec->meta_json));
+        rc |= spiral_buf_append(b, rec->meta_json, strlen(rec->meta_json));
     }
     rc |= PUT_LIT(b, "}\n");
     return rc < 0 ? SPIRAL_ENOMEM : SPIRAL_OK;
@@ -336,7 +325,7 @@ static int put_kind_tail(spiral_buf *b, uint32_t kind)
     /* spiral_token_kind_name() names every other kind */
     if (PUT_LIT(b, ",\"kind\":\"") < 0)
         return SPIRAL_ENOMEM;
-    if (put(b, spiral_token_kind_name(kind), strlen(spiral_token_kind_name(kind))) < 0)
+    if (spiral_buf_append(b, spiral_token_kind_name(kind), strlen(spiral_token_kind_name(kind))) < 0)
         return SPIRAL_ENOMEM;
     return PUT_LIT(b, "\"}");
 }
@@ -414,7 +403,7 @@ static int emit_rules(spiral_buf *b, unsigned rules)
             continue;
         name = spiral_rule_name(bit);
         rc |= first ? PUT_LIT(b, "\"") : PUT_LIT(b, ",\"");
-        rc |= put(b, name, strlen(name));
+        rc |= spiral_buf_append(b, name, strlen(name));
         rc |= PUT_LIT(b, "\"");
         first = 0;
     }
