@@ -145,6 +145,10 @@ int spiral_ingest_jsonl_record(spiral_reader *r, unsigned long line, spiral_erro
             return nomem(r, line, err);
         r->rec.meta_json = r->meta;
     }
-    return spiral_ingest_set_text(r, json_string_value(text), json_string_length(text),
-                                  line, err);
+    /* No second UTF-8 check of the text: the whole line was checked (or
+     * repaired) above, and jansson decodes escapes to valid UTF-8 only (a
+     * lone surrogate is a syntax error; \u0000 is a NUL byte, valid here). */
+    r->rec.text = json_string_value(text);
+    r->rec.text_len = json_string_length(text);
+    return 1;
 }
