@@ -140,15 +140,17 @@ START_TEST(invalid_utf8_rejected_or_replaced)
 }
 END_TEST
 
-/* The text of a JSON Lines record is not checked a second time after
- * jansson: its escapes must come out as valid UTF-8, a lone surrogate must
- * be refused, and a repaired line must keep its count. */
+/* A JSON Lines record's UTF-8 is left to jansson unless parsing fails: its
+ * escapes must come out as valid UTF-8, a lone surrogate must be refused,
+ * a repaired line must keep its count, and a bad byte must be named before
+ * a syntax error. */
 START_TEST(jsonl_escaped_text_is_valid_utf8)
 {
     const char *in =
         "{\"text\":\"smile \\ud83d\\ude00 \\u4e2d\\u00e9 nul\\u0000.\"}\n"
         "{\"text\":\"lone \\ud800 surrogate\"}\n"
-        "{\"text\":\"caf\xE9 \\u00e9\"}\n";
+        "{\"text\":\"caf\xE9 \\u00e9\"}\n"
+        "{\"text\":\"caf\xE9\", oops\n";
     spiral_read_opts o = SPIRAL_READ_OPTS_INIT;
     const char want[] = "smile \xF0\x9F\x98\x80 \xE4\xB8\xAD\xC3\xA9 nul\0.";
     spiral_reader *r;
@@ -168,6 +170,23 @@ START_TEST(jsonl_escaped_text_is_valid_utf8)
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), 1);
     ck_assert_str_eq(rec->text, "caf\xEF\xBF\xBD \xC3\xA9");
     ck_assert_uint_eq(rec->replaced, 1);
+    /* repaired, then still not JSON */
+    ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EPARSE);
+    ck_assert_uint_eq(err.line, 4);
+    ck_assert_int_eq(spiral_reader_next(r, &rec, &err), 0);
+    spiral_reader_free(r);
+
+    /* Rejecting, invalid UTF-8 is named before a syntax error after it. */
+    r = open_str(in, strlen(in), ".jsonl", SPIRAL_FORMAT_AUTO);
+    ck_assert_int_eq(spiral_reader_next(r, &rec, &err), 1);
+    ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EPARSE);
+    ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EENCODING);
+    ck_assert_uint_eq(err.line, 3);
+    ck_assert_uint_eq(err.column, 13);
+    ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EENCODING);
+    ck_assert_uint_eq(err.line, 4);
+    ck_assert_uint_eq(err.column, 13);
+    ck_assert_uint_eq(err.offset, 12);
     ck_assert_int_eq(spiral_reader_next(r, &rec, &err), 0);
     spiral_reader_free(r);
 }
