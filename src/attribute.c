@@ -30,33 +30,37 @@
 
 static const char UNRESOLVED[] = "UNRESOLVED";
 
-static int tok_is(const spiral_doc *d, uint32_t t, const char *s)
-{
-    const spiral_token *k = &d->tk.tok[t];
-    size_t n = strlen(s);
+/* A word with its length, known at compile time. */
+typedef struct marker_word {
+    const char *s;
+    size_t n;
+} marker_word;
 
-    return k->norm_end - k->norm_start == n && memcmp(d->nt.text.data + k->norm_start, s, n) == 0;
-}
+#define MARKER(lit) { lit, sizeof(lit) - 1 }
 
 /* Whether the word before mention m marks it as an object or partner. */
 static int object_marked(const spiral_doc *d, const spiral_mention *m)
 {
-    static const char *const markers[] = {
-        "同", "与", "和", "跟", "对", "向", "给", "针对", "对于", "替", "为",
-        "with", "to", "toward", "towards", "against", "on", "at", "by", "from", NULL
+    static const marker_word markers[] = {
+        MARKER("同"), MARKER("与"), MARKER("和"), MARKER("跟"), MARKER("对"), MARKER("向"),
+        MARKER("给"), MARKER("针对"), MARKER("对于"), MARKER("替"), MARKER("为"),
+        MARKER("with"), MARKER("to"), MARKER("toward"), MARKER("towards"), MARKER("against"),
+        MARKER("on"), MARKER("at"), MARKER("by"), MARKER("from")
     };
     static const char *const zh_tails[] = { "同", "与", "和", "对", "向", NULL };
     const spiral_token *prev;
+    const char *norm;
     size_t i, n;
 
     if (m->first_token == 0 || m->first_token == d->tk.sent[m->sentence].first_token)
         return 0;
-    for (i = 0; markers[i]; i++)
-        if (tok_is(d, m->first_token - 1, markers[i]))
+    prev = &d->tk.tok[m->first_token - 1];
+    norm = d->nt.text.data + prev->norm_start;
+    n = prev->norm_end - prev->norm_start;
+    for (i = 0; i < sizeof markers / sizeof markers[0]; i++)
+        if (markers[i].n == n && memcmp(norm, markers[i].s, n) == 0)
             return 1;
     /* A Chinese word ending in one of them: 愿同, 并与, 将对 ... */
-    prev = &d->tk.tok[m->first_token - 1];
-    n = prev->norm_end - prev->norm_start;
     for (i = 0; prev->kind == SPIRAL_TOK_HAN && zh_tails[i]; i++)
         if (n > 3 && memcmp(d->nt.text.data + prev->norm_end - 3, zh_tails[i], 3) == 0)
             return 1;
@@ -83,7 +87,7 @@ static int is_unresolved(const spiral_mention *m)
  * in the clause first (愿同美方对话), then the nearest in the clause, then
  * in the sentence.  NULL if none. */
 static const spiral_mention *other_actor(const spiral_doc *d, const spiral_hit *h, uint32_t clause,
-                                         uint32_t clause_end)
+                                         uint32_t clause_end, size_t lo, size_t hi)
 {
     const spiral_mention *best = NULL;
     long bestd = 0;
@@ -91,7 +95,7 @@ static const spiral_mention *other_actor(const spiral_doc *d, const spiral_hit *
     size_t i;
 
     for (pass = 0; pass < 3 && best == NULL; pass++) {
-        for (i = 0; i < d->nments; i++) {
+        for (i = lo; i < hi; i++) {
             const spiral_mention *m = &d->ments[i];
             long dist;
 
@@ -113,14 +117,46 @@ static const spiral_mention *other_actor(const spiral_doc *d, const spiral_hit *
     return best;
 }
 
-static int unresolved_in_sentence(const spiral_doc *d, uint32_t sentence)
+static int unresolved_in_sentence(const spiral_doc *d, uint32_t sentence, size_t lo, size_t hi)
 {
     size_t i;
 
-    for (i = 0; i < d->nments; i++)
+    for (i = lo; i < hi; i++)
         if (d->ments[i].sentence == sentence && is_unresolved(&d->ments[i]))
             return 1;
     return 0;
+}
+
+/* The first mention at or after sentence s, by binary search. */
+static size_t first_mention_from(const spiral_doc *d, uint32_t s)
+{
+    size_t lo = 0, hi = d->nments;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (d->ments[mid].sentence < s)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The mentions that can be in sentence s: [*lo, *hi).  match.c adds them
+ * sentence by sentence, so the range is found by binary search and every
+ * rule below looks at one sentence's mentions, not at the whole statement's
+ * for every hit; if they ever come out of order, the whole list. */
+static void sentence_mentions(const spiral_doc *d, int in_order, uint32_t s, size_t *lo,
+                              size_t *hi)
+{
+    if (!in_order) {
+        *lo = 0;
+        *hi = d->nments;
+        return;
+    }
+    *lo = first_mention_from(d, s);
+    *hi = first_mention_from(d, s + 1);
 }
 
 static int share(spiral_doc *d, const spiral_hit *h)
@@ -153,9 +189,13 @@ static int share_order(const void *a, const void *b)
 
 int spiral_attribute_doc(spiral_doc *d, const spiral_context *ctx)
 {
-    size_t i, k;
+    size_t i, k, lo, hi;
+    int in_order = 1;
 
     d->ntargets = 0;
+    for (i = 1; i < d->nments; i++)
+        if (d->ments[i].sentence < d->ments[i - 1].sentence)
+            in_order = 0;
     /* First-person mentions stand for the speaker. */
     for (i = 0; i < d->nments; i++)
         if (strcmp(d->ments[i].alias_code, "SELF") == 0 && d->speaker)
@@ -172,8 +212,9 @@ int spiral_attribute_doc(spiral_doc *d, const spiral_context *ctx)
             continue;
         while (clause_end < s->first_token + s->ntokens && d->clause[clause_end] == clause)
             clause_end++;
+        sentence_mentions(d, in_order, h->sentence, &lo, &hi);
         /* The subject: the nearest unmarked mention before the hit. */
-        for (k = d->nments; k-- > 0;) {
+        for (k = hi; k-- > lo;) {
             const spiral_mention *m = &d->ments[k];
 
             if (m->sentence != h->sentence || m->first_token + m->ntokens > h->first_token)
@@ -195,9 +236,9 @@ int spiral_attribute_doc(spiral_doc *d, const spiral_context *ctx)
             else
                 h->portrayal = h->family == SPIRAL_REASSURANCE ? SPIRAL_PORTRAY_SELF
                                                                : SPIRAL_PORTRAY_OTHER;
-            if ((other = other_actor(d, h, clause, clause_end)) != NULL)
+            if ((other = other_actor(d, h, clause, clause_end, lo, hi)) != NULL)
                 h->target = other->code;
-            else if (unresolved_in_sentence(d, h->sentence))
+            else if (unresolved_in_sentence(d, h->sentence, lo, hi))
                 h->target = UNRESOLVED;
             else if (ctx && ctx->target && ctx->target[0] && d->lex)
                 h->target = ctx->target;

@@ -9,7 +9,7 @@
 #include "alloc.h"
 #include "spiral.h"
 
-int spiral_grow(void *p, size_t *cap, size_t need, size_t size)
+int spiral_grow_to(void *p, size_t *cap, size_t need, size_t size)
 {
     void **pp = p;
     size_t ncap;
@@ -37,7 +37,7 @@ int spiral_buf_reserve(spiral_buf *b, size_t extra)
     return spiral_grow(&b->data, &b->cap, b->len + extra + 1, 1);
 }
 
-int spiral_buf_append(spiral_buf *b, const void *p, size_t n)
+int spiral_buf_append_grow(spiral_buf *b, const void *p, size_t n)
 {
     if (spiral_buf_reserve(b, n) < 0)
         return SPIRAL_ENOMEM;
@@ -46,18 +46,6 @@ int spiral_buf_append(spiral_buf *b, const void *p, size_t n)
     b->len += n;
     b->data[b->len] = '\0';
     return SPIRAL_OK;
-}
-
-int spiral_buf_puts(spiral_buf *b, const char *s)
-{
-    return spiral_buf_append(b, s, strlen(s));
-}
-
-int spiral_buf_putc(spiral_buf *b, int c)
-{
-    char ch = (char)c;
-
-    return spiral_buf_append(b, &ch, 1);
 }
 
 int spiral_buf_printf(spiral_buf *b, const char *fmt, ...)

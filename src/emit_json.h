@@ -19,4 +19,13 @@ int spiral_json_key(spiral_buf *b, const char *key, int first);
  * dropped, never NaN or Inf (written as null). */
 int spiral_json_num(spiral_buf *b, double v);
 
+/* Room spiral_json_num_format() needs: "%.4f" of the largest double. */
+#define SPIRAL_JSON_NUM_MAX 320
+
+/* The text spiral_json_num() writes for v, into out (at least
+ * SPIRAL_JSON_NUM_MAX bytes, not NUL-terminated).  The same bytes as
+ * snprintf "%.4f" with trailing zeros and point dropped, without printf
+ * for |v| < 1e15.  Returns the length.  Thread-safe. */
+size_t spiral_json_num_format(char *out, double v);
+
 #endif

@@ -69,9 +69,15 @@ int spiral_ingest_jsonl_record(spiral_reader *r, unsigned long line, spiral_erro
     unsigned long failures;
     int rc;
 
-    /* Check UTF-8 first: jansson's message for it has no useful position. */
-    bad = spiral_utf8_check(r->line.data, r->line.len);
-    if (bad != r->line.len) {
+    /* jansson refuses invalid UTF-8 anywhere in its input (it checks every
+     * byte it reads, and reads to the end), so a line it parses is valid
+     * UTF-8 and needs no check of its own.  Only when parsing fails is the
+     * line checked: invalid UTF-8 is then named with its position (jansson's
+     * message for it has none), or repaired and parsed again. */
+    spiral_alloc_install_jansson();
+    failures = spiral_alloc_failures();
+    r->json = json_loadb(r->line.data, r->line.len, JSON_ALLOW_NUL, &je);
+    if (r->json == NULL && (bad = spiral_utf8_check(r->line.data, r->line.len)) != r->line.len) {
         size_t replaced = 0;
 
         if (r->o.invalid_utf8 == SPIRAL_UTF8_REJECT) {
@@ -89,10 +95,9 @@ int spiral_ingest_jsonl_record(spiral_reader *r, unsigned long line, spiral_erro
         if (spiral_buf_append(&r->line, r->fixed.data, r->fixed.len) < 0)
             return nomem(r, line, err);
         r->rec.replaced = replaced;
+        failures = spiral_alloc_failures();
+        r->json = json_loadb(r->line.data, r->line.len, JSON_ALLOW_NUL, &je);
     }
-    spiral_alloc_install_jansson();
-    failures = spiral_alloc_failures();
-    r->json = json_loadb(r->line.data, r->line.len, JSON_ALLOW_NUL, &je);
     /* jansson may call running out of memory a syntax error, say nothing,
      * or even drop a byte of a string and go on (its lexer ignores a failed
      * append): whenever an allocation failed, the parse is not trusted. */
@@ -145,6 +150,10 @@ int spiral_ingest_jsonl_record(spiral_reader *r, unsigned long line, spiral_erro
             return nomem(r, line, err);
         r->rec.meta_json = r->meta;
     }
-    return spiral_ingest_set_text(r, json_string_value(text), json_string_length(text),
-                                  line, err);
+    /* No UTF-8 check of the text: the line was valid (or repaired) and
+     * jansson decodes escapes to valid UTF-8 only (a lone surrogate is a
+     * syntax error; \u0000 is a NUL byte, valid here). */
+    r->rec.text = json_string_value(text);
+    r->rec.text_len = json_string_length(text);
+    return 1;
 }

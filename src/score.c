@@ -59,27 +59,32 @@ const char *spiral_rule_name(unsigned rule)
     }
 }
 
-static int tok_is(const spiral_doc *d, uint32_t t, const char *s)
-{
-    const spiral_token *k = &d->tk.tok[t];
-    size_t n = strlen(s);
-
-    return k->norm_end - k->norm_start == n && memcmp(d->nt.text.data + k->norm_start, s, n) == 0;
-}
-
-/* Whether token t ends a clause. */
+/* Whether token t ends a clause: ",", ";", ":", "but", "however", "yet",
+ * "whereas", "although", "though", 但, 但是, 然而, 可是, 不过, 而是.  Called
+ * for every token of every statement, so the token's length picks the few
+ * words to compare, with memcmp of constant sizes (inlined). */
 static int clause_break(const spiral_doc *d, uint32_t t)
 {
-    static const char *const words[] = {
-        ",", ";", ":", "but", "however", "yet", "whereas", "although", "though",
-        "但", "但是", "然而", "可是", "不过", "而是", NULL
-    };
-    size_t i;
+    const spiral_token *k = &d->tk.tok[t];
+    const char *norm = d->nt.text.data + k->norm_start;
+    size_t n = k->norm_end - k->norm_start;
 
-    for (i = 0; words[i]; i++)
-        if (tok_is(d, t, words[i]))
-            return 1;
-    return 0;
+#define IS(lit) (sizeof(lit) - 1 == n && memcmp(norm, lit, sizeof(lit) - 1) == 0)
+    switch (n) {
+    case 1:
+        return norm[0] == ',' || norm[0] == ';' || norm[0] == ':';
+    case 3:
+        return IS("but") || IS("yet") || IS("但");
+    case 6:
+        return IS("though") || IS("但是") || IS("然而") || IS("可是") || IS("不过") || IS("而是");
+    case 7:
+        return IS("however") || IS("whereas");
+    case 8:
+        return IS("although");
+    default:
+        return 0;
+    }
+#undef IS
 }
 
 /* Per token, the first token of its clause. */

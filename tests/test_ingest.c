@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "utf8.h"
 #include "suites.h"
 
 static spiral_reader *open_str(const char *s, size_t len, const char *suffix,
@@ -139,6 +140,58 @@ START_TEST(invalid_utf8_rejected_or_replaced)
 }
 END_TEST
 
+/* A JSON Lines record's UTF-8 is left to jansson unless parsing fails: its
+ * escapes must come out as valid UTF-8, a lone surrogate must be refused,
+ * a repaired line must keep its count, and a bad byte must be named before
+ * a syntax error. */
+START_TEST(jsonl_escaped_text_is_valid_utf8)
+{
+    const char *in =
+        "{\"text\":\"smile \\ud83d\\ude00 \\u4e2d\\u00e9 nul\\u0000.\"}\n"
+        "{\"text\":\"lone \\ud800 surrogate\"}\n"
+        "{\"text\":\"caf\xE9 \\u00e9\"}\n"
+        "{\"text\":\"caf\xE9\", oops\n";
+    spiral_read_opts o = SPIRAL_READ_OPTS_INIT;
+    const char want[] = "smile \xF0\x9F\x98\x80 \xE4\xB8\xAD\xC3\xA9 nul\0.";
+    spiral_reader *r;
+    const spiral_record *rec;
+    spiral_error err;
+
+    o.invalid_utf8 = SPIRAL_UTF8_REPLACE;
+    ck_assert_int_eq(spiral_reader_open(&r, test_tmpfile(in, strlen(in), ".jsonl", 0), &o, &err),
+                     0);
+    ck_assert_int_eq(spiral_reader_next(r, &rec, &err), 1);
+    ck_assert_uint_eq(rec->text_len, sizeof want - 1);
+    ck_assert_int_eq(memcmp(rec->text, want, sizeof want - 1), 0);
+    ck_assert_uint_eq(spiral_utf8_check(rec->text, rec->text_len), rec->text_len);
+    ck_assert_uint_eq(rec->replaced, 0);
+    ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EPARSE);
+    ck_assert_uint_eq(err.line, 2);
+    ck_assert_int_eq(spiral_reader_next(r, &rec, &err), 1);
+    ck_assert_str_eq(rec->text, "caf\xEF\xBF\xBD \xC3\xA9");
+    ck_assert_uint_eq(rec->replaced, 1);
+    /* repaired, then still not JSON */
+    ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EPARSE);
+    ck_assert_uint_eq(err.line, 4);
+    ck_assert_int_eq(spiral_reader_next(r, &rec, &err), 0);
+    spiral_reader_free(r);
+
+    /* Rejecting, invalid UTF-8 is named before a syntax error after it. */
+    r = open_str(in, strlen(in), ".jsonl", SPIRAL_FORMAT_AUTO);
+    ck_assert_int_eq(spiral_reader_next(r, &rec, &err), 1);
+    ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EPARSE);
+    ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EENCODING);
+    ck_assert_uint_eq(err.line, 3);
+    ck_assert_uint_eq(err.column, 13);
+    ck_assert_int_eq(spiral_reader_next(r, &rec, &err), SPIRAL_EENCODING);
+    ck_assert_uint_eq(err.line, 4);
+    ck_assert_uint_eq(err.column, 13);
+    ck_assert_uint_eq(err.offset, 12);
+    ck_assert_int_eq(spiral_reader_next(r, &rec, &err), 0);
+    spiral_reader_free(r);
+}
+END_TEST
+
 START_TEST(empty_binary_and_missing_files)
 {
     spiral_reader *r;
@@ -238,6 +291,7 @@ Suite *ingest_suite(void)
     tcase_add_test(tc, bom_crlf_and_blank_lines);
     tcase_add_test(tc, truncated_and_wrong_types_name_their_line);
     tcase_add_test(tc, invalid_utf8_rejected_or_replaced);
+    tcase_add_test(tc, jsonl_escaped_text_is_valid_utf8);
     tcase_add_test(tc, empty_binary_and_missing_files);
     tcase_add_test(tc, ten_megabyte_line_and_limit);
     tcase_add_test(tc, format_detection);

@@ -1,0 +1,190 @@
+/*
+ * test_emit_json.c - the JSON writer's numbers and strings.
+ *
+ * spiral_json_num_format() formats most numbers without printf; these tests
+ * hold it to the text snprintf "%.4f" gives (trailing zeros and point
+ * dropped), which is what the output format has always been, over edge
+ * cases and a large deterministic sample.
+ */
+#include <check.h>
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "emit_json.h"
+#include "suites.h"
+
+/* The reference: the number format as snprintf writes it. */
+static size_t reference(char *out, size_t size, double v)
+{
+    size_t n;
+
+    if (!isfinite(v)) {
+        snprintf(out, size, "null");
+        return 4;
+    }
+    if (fabs(v) < 0.00005)
+        v = 0.0;
+    n = (size_t)snprintf(out, size, "%.4f", v);
+    ck_assert_uint_lt(n, size);
+    while (n > 0 && out[n - 1] == '0')
+        n--;
+    if (n > 0 && out[n - 1] == '.')
+        n--;
+    out[n] = '\0';
+    return n;
+}
+
+static void assert_same(double v)
+{
+    char want[SPIRAL_JSON_NUM_MAX + 1], got[SPIRAL_JSON_NUM_MAX + 1];
+    size_t nw = reference(want, sizeof want, v);
+    size_t ng = spiral_json_num_format(got, v);
+
+    ck_assert_uint_le(ng, SPIRAL_JSON_NUM_MAX);
+    got[ng] = '\0';
+    ck_assert_msg(nw == ng && strcmp(want, got) == 0, "%.17g: want \"%s\", got \"%s\"", v,
+                  want, got);
+}
+
+/* A deterministic 64-bit generator (splitmix64). */
+static uint64_t next_random(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+START_TEST(num_edge_cases_match_printf)
+{
+    static const double cases[] = {
+        0.0, 1.0, -1.0, 0.5, -0.5, 2.5, 10.0, 100.0, 1e6, 0.1, 0.2, 0.3, 1.1, 2.675,
+        0.00005, -0.00005, 0.000049999, 0.00004999999999999999, 0.0000500000001,
+        0.00015, 0.00025, 0.00035, 0.99995, 9.99995, 99.99995, 0.99994999, 1.00005,
+        0.03125, 0.09375, 0.15625, -0.03125, 1.03125, 0.0625, 0.1875, 0.5625, 0.4375,
+        0.123456789, -0.123456789, 3.3333333333333335, -3.3333333333333335,
+        6.666666666666667, -9.523809523809524, 1.0 / 3.0, 2.0 / 3.0, -2.0 / 3.0,
+        1e-300, -1e-300, DBL_MIN, -DBL_MIN, 5e-324, -5e-324,
+        123456789.12345, 999999999999.99995, 1e14, 1e14 + 0.5, 999999999999999.9,
+        1e15, -1e15, 1e15 + 1, 1e16, 1e20, 1e22, 1e100, 1e300, DBL_MAX, -DBL_MAX,
+        4503599627370495.5, 9007199254740993.0, 0.7 * 0.75 * 0.5, 1.5 * 1.2 * 0.75
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        assert_same(cases[i]);
+        assert_same(-cases[i]);
+        assert_same(nextafter(cases[i], 0.0));
+        assert_same(nextafter(cases[i], HUGE_VAL));
+    }
+    assert_same(-0.0);
+    assert_same(NAN);
+    assert_same(HUGE_VAL);
+    assert_same(-HUGE_VAL);
+}
+END_TEST
+
+/* Exact ties at the fifth decimal: k/2^5 and the like are exact in binary,
+ * and printf rounds them half to even. */
+START_TEST(num_ties_match_printf)
+{
+    int k, p;
+
+    for (p = 1; p <= 12; p++)
+        for (k = -4000; k <= 4000; k++)
+            assert_same(ldexp((double)k, -p));
+    for (k = 0; k < 200000; k++) {
+        double v = (k + 0.5) / 10000.0;
+
+        assert_same(v);
+        assert_same(-v);
+        assert_same(nextafter(v, 0.0));
+        assert_same(nextafter(v, HUGE_VAL));
+    }
+}
+END_TEST
+
+START_TEST(num_random_values_match_printf)
+{
+    uint64_t state = 20240601;
+    int i;
+
+    for (i = 0; i < 300000; i++) {
+        uint64_t r = next_random(&state);
+        double v;
+
+        switch (i % 4) {
+        case 0: /* any bit pattern */
+            memcpy(&v, &r, sizeof v);
+            break;
+        case 1: /* the magnitudes scores have */
+            v = ((double)(r >> 11) / 9007199254740992.0 - 0.5) * 40.0;
+            break;
+        case 2: /* from tiny to huge */
+            v = ldexp((double)(r >> 11), (int)(r % 120) - 120);
+            break;
+        default: /* weights times factors, as the rules make them */
+            v = (double)(r % 40000) / 1000.0 * ((r >> 20) % 2 ? 0.75 : 0.5) *
+                ((double)((r >> 24) % 300) / 100.0);
+        }
+        assert_same(v);
+    }
+}
+END_TEST
+
+START_TEST(str_escapes_as_before)
+{
+    spiral_buf b = SPIRAL_BUF_INIT;
+    const char in[] = "a\"b\\c\nd\re\tf\bg\fh\x01i\x1Fj\x7Fk 中文 l";
+
+    ck_assert_int_eq(spiral_json_str(&b, in, sizeof in - 1), 0);
+    ck_assert_str_eq(b.data, "\"a\\\"b\\\\c\\nd\\re\\tf\\bg\\fh\\u0001i\\u001fj\\u007fk 中文 l\"");
+    ck_assert_uint_eq(b.len, strlen(b.data));
+    spiral_buf_reset(&b);
+    ck_assert_int_eq(spiral_json_str(&b, "", 0), 0);
+    ck_assert_str_eq(b.data, "\"\"");
+    spiral_buf_reset(&b);
+    ck_assert_int_eq(spiral_json_cstr(&b, NULL), 0);
+    ck_assert_int_eq(spiral_json_key(&b, "k", 0), 0);
+    ck_assert_int_eq(spiral_json_num(&b, -2.50004), 0);
+    ck_assert_str_eq(b.data, "null,\"k\":-2.5");
+    spiral_buf_free(&b);
+}
+END_TEST
+
+/* A string of nothing but escapes grows the buffer six-fold as it goes. */
+START_TEST(str_all_escapes_grow_buffer)
+{
+    spiral_buf b = SPIRAL_BUF_INIT;
+    char in[1000];
+    size_t i;
+
+    memset(in, '\x01', sizeof in);
+    ck_assert_int_eq(spiral_json_str(&b, in, sizeof in), 0);
+    ck_assert_uint_eq(b.len, 2 + 6 * sizeof in);
+    ck_assert_uint_eq(strlen(b.data), b.len);
+    for (i = 0; i < sizeof in; i++)
+        ck_assert_int_eq(memcmp(b.data + 1 + 6 * i, "\\u0001", 6), 0);
+    spiral_buf_free(&b);
+}
+END_TEST
+
+Suite *emit_json_suite(void)
+{
+    Suite *s = suite_create("emit_json");
+    TCase *tc = tcase_create("core");
+
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, num_edge_cases_match_printf);
+    tcase_add_test(tc, num_ties_match_printf);
+    tcase_add_test(tc, num_random_values_match_printf);
+    tcase_add_test(tc, str_escapes_as_before);
+    tcase_add_test(tc, str_all_escapes_grow_buffer);
+    suite_add_tcase(s, tc);
+    return s;
+}
