@@ -337,9 +337,11 @@ typedef struct spiral_session_opts {
     uint32_t regex_match_limit;  /* PCRE2 match limit (per starting point) */
     uint32_t regex_depth_limit;  /* PCRE2 depth (backtracking memory) limit */
     uint32_t regex_time_limit;   /* milliseconds per regex entry and statement; 0: none */
+    int tokens_only;             /* normalise, segment and split sentences only: no
+                                    hits, scores or targets (what `spiral tokens` needs) */
 } spiral_session_opts;
 
-#define SPIRAL_SESSION_OPTS_INIT { (size_t)4 << 20, 1000000u, 10000u, 1000u }
+#define SPIRAL_SESSION_OPTS_INIT { (size_t)4 << 20, 1000000u, 10000u, 1000u, 0 }
 
 typedef struct spiral_session spiral_session;
 typedef struct spiral_doc spiral_doc;

@@ -49,6 +49,21 @@ for lang in en zh; do
     time_one "spiral score $lang (defaults)" "$bytes" "$bin" score -q "$f"
 done
 
+# Scaling: all cores against one thread, same command.
+echo
+awk -v cores="$cores" '
+function mbs_of(line,   m, w, n) { m = line; sub(/ MB\/s.*/, "", m); n = split(m, w, " "); return w[n] }
+$0 ~ /^spiral (tokens|score) (en|zh) -j / {
+    split($0, a, " "); key = a[2] " " a[3]
+    if (a[5] == "1") one[key] = mbs_of($0); else if (a[5] == cores) all[key] = mbs_of($0)
+}
+END {
+    for (k in one)
+        if (all[k] > 0 && one[k] > 0)
+            printf "%-34s %8.2fx (%d threads vs 1)\n", "spiral " k " scaling", all[k] / one[k], cores
+}' "$results" | sort | tee -a "$results.scaling"
+echo
+
 # Start-up: 10 lines, both languages loaded (the dictionary and every lexicon).
 head -n 5 "$corpus/en.jsonl" >"$results.in"
 head -n 5 "$corpus/zh.jsonl" >>"$results.in"

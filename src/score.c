@@ -271,6 +271,15 @@ int spiral_score_doc(spiral_doc *d)
     memset(&d->scores, 0, sizeof d->scores);
     if (spiral_grow(&d->sscores, &d->sscap, d->tk.nsent + 1, sizeof *d->sscores) < 0)
         return SPIRAL_ENOMEM;
+    if (d->nhits == 0) {
+        /* Nothing to score (modifiers alone change nothing): no clauses. */
+        for (si = 0; si < d->tk.nsent; si++) {
+            memset(&d->sscores[si], 0, sizeof *d->sscores);
+            finish(&d->sscores[si]);
+        }
+        finish(&d->scores);
+        return SPIRAL_OK;
+    }
     if (clauses(d) < 0)
         return SPIRAL_ENOMEM;
     i = 0;

@@ -215,6 +215,7 @@ int spiral_session_analyze_ctx(spiral_session *s, const char *text, size_t len,
     spiral_doc *d = &s->doc;
     const char *lang = ctx ? ctx->lang : NULL;
     int32_t date = ctx ? spiral_date_int(ctx->date) : 0;
+    const spiral_lexicon *lex;
     int rc;
 
     *out = NULL;
@@ -241,8 +242,11 @@ int spiral_session_analyze_ctx(spiral_session *s, const char *text, size_t len,
     } else if (ctx && ctx->actor && ctx->actor[0] && s->lex) {
         d->speaker = resolve_actor(s, ctx->actor, date);
     }
-    if (spiral_match_doc(d, s->lex) < 0 || spiral_score_doc(d) < 0 ||
-        spiral_match_actors(d, s->lex, date) < 0 || spiral_attribute_doc(d, ctx) < 0)
+    /* Tokens only: the stages run with no lexicon, so the document reads
+     * as one with no hits, mentions or targets. */
+    lex = s->o.tokens_only ? NULL : s->lex;
+    if (spiral_match_doc(d, lex) < 0 || spiral_score_doc(d) < 0 ||
+        spiral_match_actors(d, lex, date) < 0 || spiral_attribute_doc(d, ctx) < 0)
         return spiral_error_nomem(err, NULL);
     *out = d;
     return SPIRAL_OK;

@@ -187,6 +187,48 @@ START_TEST(regex_matches_stay_within_sentences)
 }
 END_TEST
 
+/* A tokens-only session (what `spiral tokens` uses) segments exactly as a
+ * scoring one, lexicon words kept whole included, and reports no hits and
+ * neutral zero scores. */
+START_TEST(tokens_only_session_segments_the_same)
+{
+    spiral_lexicon *lex = lexicon_with("");
+    spiral_session_opts o = SPIRAL_SESSION_OPTS_INIT;
+    static const char text[] = "The United States firmly opposes the sanctions and warns of "
+                               "consequences. 中方坚决反对美方的单边制裁,敦促美方停止挑衅。";
+    spiral_session *full, *only;
+    const spiral_doc *a, *b;
+    const spiral_token *ta, *tb;
+    size_t na, nb, nh, i;
+    spiral_scores sc;
+
+    a = analyse(&full, lex, NULL, text);
+    o.tokens_only = 1;
+    b = analyse(&only, lex, &o, text);
+    ta = spiral_doc_tokens(a, &na);
+    tb = spiral_doc_tokens(b, &nb);
+    ck_assert_uint_gt(na, 20);
+    ck_assert_uint_eq(na, nb);
+    for (i = 0; i < na; i++) {
+        ck_assert_uint_eq(ta[i].start, tb[i].start);
+        ck_assert_uint_eq(ta[i].end, tb[i].end);
+    }
+    spiral_doc_sentences(a, &na);
+    spiral_doc_sentences(b, &nb);
+    ck_assert_uint_eq(na, nb);
+    spiral_doc_hits(a, &nh);
+    ck_assert_uint_gt(nh, 2);
+    spiral_doc_hits(b, &nh);
+    ck_assert_uint_eq(nh, 0);
+    spiral_doc_scores(b, &sc);
+    ck_assert_double_eq(sc.threat, 0);
+    ck_assert_str_eq(sc.label, "neutral");
+    spiral_session_free(full);
+    spiral_session_free(only);
+    spiral_lexicon_free(lex);
+}
+END_TEST
+
 START_TEST(max_tokens_is_a_clear_error)
 {
     spiral_session_opts o = SPIRAL_SESSION_OPTS_INIT;
@@ -244,6 +286,7 @@ Suite *limits_suite(void)
     tcase_add_test(tc, empty_regex_match_in_multibyte_text_is_not_a_limit);
     tcase_add_test(tc, regex_matching_every_character_ends);
     tcase_add_test(tc, regex_matches_stay_within_sentences);
+    tcase_add_test(tc, tokens_only_session_segments_the_same);
     tcase_add_test(tc, max_tokens_is_a_clear_error);
     tcase_add_test(tc, max_record_bytes_skips_the_record_and_goes_on);
     suite_add_tcase(s, tc);

@@ -49,6 +49,7 @@ int cmd_tokens(int argc, char **argv)
     int c, rc, jobs = cli_default_jobs();
 
     cli_opts_init(&o);
+    o.session.tokens_only = 1; /* no matching or scoring: tokens are all it writes */
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:o:qhj:", longopts, NULL)) != -1) {
         if (c == 'j') {
