@@ -385,6 +385,7 @@ void spiral_prefilter_free(spiral_prefilter *pf)
 void spiral_acm_free(spiral_acm *m)
 {
     spiral_free(m->delta);
+    spiral_free(m->delta16);
     spiral_free(m->out_first);
     spiral_free(m->out_n);
     spiral_free(m->out);
@@ -484,8 +485,17 @@ int spiral_acm_build(spiral_acm *m, const char *const *lit, const size_t *len,
     }
     if (m->out == NULL && (m->out = spiral_malloc(sizeof *m->out)) == NULL)
         goto nomem;
-    if ((tmp = spiral_reallocarray(m->delta, m->nstates * m->ncls, sizeof *m->delta)) != NULL)
+    if (m->nstates <= UINT16_MAX) {
+        if ((m->delta16 = spiral_malloc(m->nstates * m->ncls * sizeof *m->delta16)) == NULL)
+            goto nomem;
+        for (i = 0; i < m->nstates * m->ncls; i++)
+            m->delta16[i] = (uint16_t)m->delta[i];
+        spiral_free(m->delta);
+        m->delta = NULL;
+    } else if ((tmp = spiral_reallocarray(m->delta, m->nstates * m->ncls,
+                                          sizeof *m->delta)) != NULL) {
         m->delta = tmp;
+    }
     spiral_free(fail);
     spiral_free(queue);
     spiral_free(own);

@@ -38,6 +38,7 @@ typedef struct spiral_acm {
     uint8_t cls[256];
     uint32_t ncls;
     uint32_t *delta;       /* nstates * ncls: the next state */
+    uint16_t *delta16;     /* the same, when every state fits (half the cache) */
     uint32_t *out_first;   /* per state: its payloads out[first..first+n) */
     uint32_t *out_n;       /* (the literals ending there, suffixes included) */
     uint32_t *out;
@@ -52,7 +53,9 @@ int spiral_acm_build(spiral_acm *m, const char *const *lit, const size_t *len,
 /* One step: the state after byte b. */
 static inline uint32_t spiral_acm_step(const spiral_acm *m, uint32_t state, unsigned char b)
 {
-    return m->delta[(size_t)state * m->ncls + m->cls[b]];
+    size_t i = (size_t)state * m->ncls + m->cls[b];
+
+    return m->delta16 ? m->delta16[i] : m->delta[i];
 }
 
 void spiral_acm_free(spiral_acm *m);

@@ -129,6 +129,44 @@ START_TEST(automaton_finds_every_literal)
 }
 END_TEST
 
+/* More states than 16 bits can number: the wide table gives the same
+ * answers. */
+START_TEST(automaton_with_many_states)
+{
+    enum { N = 40000 };
+    static char buf[N][12];
+    static const char *lit[N];
+    static size_t len[N];
+    static uint32_t pay[N];
+    char text[64];
+    uint32_t state = 0, found = 0;
+    size_t i;
+    spiral_acm m;
+
+    for (i = 0; i < N; i++) {
+        snprintf(buf[i], sizeof buf[i], "%08x", (unsigned)((uint32_t)i * 2654435761u));
+        lit[i] = buf[i];
+        len[i] = 8;
+        pay[i] = (uint32_t)(i % 32);
+    }
+    ck_assert_int_eq(spiral_acm_build(&m, lit, len, pay, N), 0);
+    ck_assert_uint_gt(m.nstates, 65535);
+    ck_assert_ptr_null(m.delta16);
+    /* literals 12345 (payload 25) and 39999 (31) inside other text, and one
+     * cut short */
+    snprintf(text, sizeof text, "zz%s-%sq %.7s", buf[12345], buf[39999], buf[7]);
+    for (i = 0; text[i]; i++) {
+        uint32_t k;
+
+        state = spiral_acm_step(&m, state, (unsigned char)text[i]);
+        for (k = 0; k < m.out_n[state]; k++)
+            found |= 1u << m.out[m.out_first[state] + k];
+    }
+    ck_assert_uint_eq(found, (1u << 25) | (1u << 31));
+    spiral_acm_free(&m);
+}
+END_TEST
+
 Suite *prefilter_suite(void)
 {
     Suite *s = suite_create("prefilter");
@@ -138,6 +176,7 @@ Suite *prefilter_suite(void)
     tcase_add_test(tc, gives_up_when_in_doubt);
     tcase_add_test(tc, may_match);
     tcase_add_test(tc, automaton_finds_every_literal);
+    tcase_add_test(tc, automaton_with_many_states);
     suite_add_tcase(s, tc);
     return s;
 }
