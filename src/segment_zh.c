@@ -388,6 +388,9 @@ static int cn_edges(const zh_ctx *c, uint32_t k, zh_edges *out)
     uint32_t e;
     int rc;
 
+    /* Every rule below starts with 第, a digit or a unit (百 is one). */
+    if (cp[k] != CH_DI && cn_digit(cp[k]) < 0 && cn_unit(cp[k]) == 0)
+        return SPIRAL_OK;
     if (cp[k] == CH_DI && k + 1 < c->n) {
         r = cn_read(c, k + 1);
         if (r.valid && (!r.digitform || r.end - (k + 1) == 1))
