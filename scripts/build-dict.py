@@ -23,8 +23,9 @@ What is changed on the way, and why:
     Words such as 一些, 一起, 一定, 十分 are kept: their second part is not a
     classifier; so is 一个, used as an indefinite article.
 
-The output format ("SPZHDICT" version 1) is described in src/zhdict.c; it is
-a hash table laid out so that the C loader only reads and checks it.
+The output format ("SPZHDICT" version 2) is described in src/zhdict.c; it is
+a trie over code points, laid out breadth first so that the C loader only
+maps and checks it.
 """
 
 import math
@@ -35,7 +36,7 @@ import sys
 import unicodedata
 
 MAGIC = b"SPZHDICT"
-VERSION = 1
+VERSION = 2
 BOM = 0x01020304
 HEADER_SIZE = 128
 FLAG_WORD = 1
@@ -175,51 +176,45 @@ def read_hmm(src):
     return start_v, trans_v, sorted(chars.items())
 
 
-def fnv1a(data):
-    h = 0x811C9DC5
-    for b in data:
-        h = ((h ^ b) * 0x01000193) & 0xFFFFFFFF
-    return h
-
-
 def build(freq, hmm):
     total = sum(freq.values())
     if total <= 0:
         die("empty dictionary")
     logtotal = math.log(total)
-    flags = {}
+    # The children of every node, a node being the text from the root to it.
+    children = {}
     for w in freq:
-        flags[w] = flags.get(w, 0) | FLAG_WORD
-        for i in range(1, len(w)):
-            p = w[:i]
-            flags[p] = flags.get(p, 0) | FLAG_PREFIX
-    keys = sorted(flags, key=lambda k: k.encode("utf-8"))
-    nslots = 1
-    while nslots < 2 * len(keys):
-        nslots *= 2
-    slots = [0] * nslots
-    entries = bytearray()
-    strings = bytearray()
-    mask = nslots - 1
-    for idx, k in enumerate(keys):
-        b = k.encode("utf-8")
-        if len(b) >= 1 << 20:
-            die("word too long: %r" % k)
-        h = fnv1a(b) & mask
-        while slots[h]:
-            h = (h + 1) & mask
-        slots[h] = idx + 1
-        logp = math.log(freq[k]) - logtotal if k in freq else 0.0
-        entries += struct.pack("<IIf", len(strings), (len(b) << 2) | flags[k], logp)
-        strings += b
+        if len(w.encode("utf-8")) >= 1 << 20:
+            die("word too long: %r" % w)
+        for i in range(len(w)):
+            children.setdefault(w[:i], set()).add(w[i])
+    # Breadth first: the root's children are nodes 0 .. nroot-1, and each
+    # node's children follow one another, sorted by code point.
+    nodes = [ch for ch in sorted(children.get("", ()))]
+    nroot = len(nodes)
+    labels = bytearray()
+    records = bytearray()
+    i = 0
+    while i < len(nodes):
+        text = nodes[i]
+        kids = sorted(children.get(text, ()))
+        first = len(nodes) if kids else 0
+        nodes.extend(text + ch for ch in kids)
+        flags = (FLAG_WORD if text in freq else 0) | (FLAG_PREFIX if kids else 0)
+        logp = math.log(freq[text]) - logtotal if text in freq else 0.0
+        labels += struct.pack("<I", ord(text[-1]))
+        records += struct.pack("<IIf", first, (len(kids) << 2) | flags, logp)
+        i += 1
+    if len(nodes) >= 1 << 30:
+        die("too many trie nodes")
     start_v, trans_v, emit = hmm
     emit_b = bytearray()
     for cp, row in emit:
         emit_b += struct.pack("<I4f", cp, *row)
     header = bytearray()
     header += MAGIC
-    header += struct.pack("<IIIIII", VERSION, BOM, len(keys), nslots,
-                          len(strings), len(emit))
+    header += struct.pack("<IIIIII", VERSION, BOM, len(nodes), nroot, 0,
+                          len(emit))
     header += struct.pack("<d", logtotal)
     header += struct.pack("<4f", *start_v)
     header += struct.pack("<16f", *trans_v)
@@ -227,10 +222,9 @@ def build(freq, hmm):
     header += b"\0" * (HEADER_SIZE - len(header))
     assert len(header) == HEADER_SIZE
     out = bytearray(header)
-    out += struct.pack("<%dI" % nslots, *slots)
-    out += entries
+    out += labels
+    out += records
     out += emit_b
-    out += strings
     return bytes(out)
 
 

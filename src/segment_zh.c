@@ -388,6 +388,9 @@ static int cn_edges(const zh_ctx *c, uint32_t k, zh_edges *out)
     uint32_t e;
     int rc;
 
+    /* Every rule below starts with 第, a digit or a unit (百 is one). */
+    if (cp[k] != CH_DI && cn_digit(cp[k]) < 0 && cn_unit(cp[k]) == 0)
+        return SPIRAL_OK;
     if (cp[k] == CH_DI && k + 1 < c->n) {
         r = cn_read(c, k + 1);
         if (r.valid && (!r.digitform || r.end - (k + 1) == 1))
@@ -478,25 +481,36 @@ static int can_cut(const zh_ctx *c, uint32_t e)
 
 /*
  * Add to out the dictionary words of d starting at k and ending at a
- * position where a word may end, no later than limit.
+ * position where a word may end, no later than limit: one walk through the
+ * dictionary from k.  If single is not NULL and the character at k is a word
+ * of d, *single becomes its value (whether or not the word may end there).
  *
  * Returns: SPIRAL_OK or SPIRAL_ENOMEM.
  */
 static int dict_edges(const zh_ctx *c, const spiral_dict *d, int kind, uint32_t k, uint32_t limit,
-                      zh_edges *out)
+                      zh_edges *out, float *single)
 {
-    const uint32_t *off = c->z->off;
+    const uint32_t *off = c->z->off, *cp = c->z->cp;
+    spiral_dict_cursor cur;
     uint32_t e;
     unsigned f;
     float v = 0;
     int rc;
 
+    spiral_dict_walk_start(&cur, d);
     for (e = k + 1; e <= limit; e++) {
-        f = spiral_dict_find(d, c->s + off[k], off[e] - off[k], &v);
-        if ((f & SPIRAL_DICT_WORD) != 0 && can_cut(c, e)
-            && (rc = edges_push(out, e, kind,
-                                (double)v + (e - k == 1 ? SINGLE_BONUS : WORD_BONUS))) < 0)
-            return rc;
+        /* An invalid byte (U+FFFD of length 1) is in no dictionary word. */
+        if (cp[e - 1] == 0xFFFD && off[e] - off[e - 1] == 1)
+            break;
+        f = spiral_dict_walk(&cur, d, cp[e - 1], &v);
+        if ((f & SPIRAL_DICT_WORD) != 0) {
+            if (e == k + 1 && single != NULL)
+                *single = v;
+            if (can_cut(c, e)
+                && (rc = edges_push(out, e, kind,
+                                    (double)v + (e - k == 1 ? SINGLE_BONUS : WORD_BONUS))) < 0)
+                return rc;
+        }
         if ((f & SPIRAL_DICT_PREFIX) == 0)
             break;
     }
@@ -523,12 +537,11 @@ static int main_edges(const zh_ctx *c, uint32_t k, uint32_t limit, zh_edges *out
             return edges_push(out, e, K_NUMBER, NUMBER_LOGP + WORD_BONUS);
         if (j <= limit && (rc = edges_push(out, j, K_ASCII, c->unknown + WORD_BONUS)) < 0)
             return rc;
-        return c->dict != NULL ? dict_edges(c, c->dict, K_DICT, k, limit, out) : SPIRAL_OK;
+        return c->dict != NULL ? dict_edges(c, c->dict, K_DICT, k, limit, out, NULL) : SPIRAL_OK;
     }
     v = (float)c->unknown;
     if (c->dict != NULL) {
-        spiral_dict_find(c->dict, c->s + z->off[k], z->off[k + 1] - z->off[k], &v);
-        if ((rc = dict_edges(c, c->dict, K_DICT, k, limit, out)) < 0)
+        if ((rc = dict_edges(c, c->dict, K_DICT, k, limit, out, &v)) < 0)
             return rc;
         if (z->cls[k] == C_HAN && (rc = cn_edges(c, k, out)) < 0)
             return rc;
@@ -587,7 +600,7 @@ static int user_edges(const zh_ctx *c, uint32_t k, zh_edges *out)
     size_t first = out->n, i;
     int rc;
 
-    if ((rc = dict_edges(c, c->user, K_USER, k, c->n, out)) < 0)
+    if ((rc = dict_edges(c, c->user, K_USER, k, c->n, out, NULL)) < 0)
         return rc;
     for (i = first; i < out->n; i++) {
         double bonus = out->v[i].end - k == 1 ? SINGLE_BONUS : WORD_BONUS;

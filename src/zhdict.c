@@ -1,45 +1,63 @@
 /*
  * zhdict.c - the Chinese segmentation dictionary.
  *
- * The segmenter (segment_zh.c) asks two questions of it for every stretch of
- * Han text: "is this a word, and how likely is it?" and "does any word start
- * with this?".  Both are answered by one open-addressing hash table holding
- * every word and every proper prefix of a word, keyed by UTF-8 bytes (FNV-1a,
- * linear probing).  Read-only after it is built, so lookups are safe from any
+ * The segmenter (segment_zh.c) asks one question of it for every position of
+ * a stretch of Han text: "which words start here, and how likely is each?".
+ * The words are kept in a trie over code points, so one walk from a position
+ * answers it: each step follows one character and says whether the text so
+ * far is a word (and its value) and whether a longer word goes on from it;
+ * the walk ends at the first character no word continues with.  A node's
+ * children lie side by side, sorted by code point, and a step is a binary
+ * search among them.  Read-only after it is built, so walks are safe from any
  * number of threads.
  *
  * A dictionary comes from one of three places:
  *
  *   - a compiled file written by scripts/build-dict.py (jieba's dictionary
  *     plus lexicons/zh/dict-extra.tsv, and jieba's HMM for unknown words).
- *     The file *is* the table: loading maps it read-only (or, where mmap is
+ *     The file *is* the trie: loading maps it read-only (or, where mmap is
  *     missing, reads it into one buffer), checks the header and sizes, and
- *     points into it; lookups check each slot and offset they follow, so a
- *     damaged file gives wrong answers at worst, never a read out of bounds.
- *     Start-up is then independent of the dictionary's size (~0.1 ms);
+ *     points into it; a walk checks each child range it follows, so a
+ *     damaged file gives wrong answers at worst, never a read out of bounds
+ *     or a walk longer than its text.  Start-up is then independent of the
+ *     dictionary's size (~0.1 ms);
  *   - a text file in jieba's "word freq [tag]" format, parsed line by line
- *     (slower; for tests and small custom dictionaries; no HMM);
- *   - spiral_dict_new() + spiral_dict_add(), for user words.
+ *     into a trie in memory (slower; for tests and small custom
+ *     dictionaries; no HMM);
+ *   - spiral_dict_new() + spiral_dict_add(), for user words (in memory too).
  *
- * Compiled format "SPZHDICT" version 1, little-endian, all sections 4-byte
+ * Compiled format "SPZHDICT" version 2, little-endian, all sections 4-byte
  * aligned:
  *
  *   0   char[8]  magic "SPZHDICT"
- *   8   u32      version (1)
+ *   8   u32      version (2; version 1 was a hash table of words and
+ *                prefixes, and is refused)
  *   12  u32      0x01020304, to detect a file from another byte order
- *   16  u32      nentries: words and prefixes
- *   20  u32      nslots: hash slots, a power of two > nentries
- *   24  u32      nstrings: bytes of key text
+ *   16  u32      nnodes: trie nodes, the root excluded
+ *   20  u32      nroot: children of the root, nodes 0 .. nroot-1
+ *   24  u32      0
  *   28  u32      nemit: HMM emission rows
  *   32  f64      log of the total word frequency
  *   40  f32[4]   HMM start log probabilities (B, M, E, S)
  *   56  f32[16]  HMM transitions, from-major
  *   120 u32      flags: 1 = the HMM tables are present
  *   124 u32      nwords
- *   128 u32[nslots]              slot -> entry index + 1, 0 = empty
- *       {u32 off, u32 len<<2|flags, f32 logp}[nentries]
+ *   128 u32[nnodes]  labels: the code point of each node
+ *       {u32 first, u32 nchildren<<2|flags, f32 logp}[nnodes]
  *       {u32 cp, f32 logp[4]}[nemit], sorted by cp
- *       char[nstrings]           keys, not NUL-terminated
+ *
+ * Node i is the character labels[i] after its parent's text; its children
+ * are nodes first .. first+nchildren-1, sorted by label; flags are
+ * SPIRAL_DICT_WORD (logp is then the word's log probability, else 0) and
+ * SPIRAL_DICT_PREFIX (nchildren > 0; walks go by nchildren).  The build
+ * script lays the nodes out breadth first.  The labels are apart from the
+ * rest so that a binary search among siblings reads few cache lines.
+ *
+ * At load, the root's children are indexed by code point (a bit set of the
+ * first characters, and for a big root where each one is), since every walk
+ * starts there.  Text and user dictionaries use the same arrays, grown as
+ * words are added: a node's children are kept in a block of a power of two
+ * nodes, moved to the end (with twice the room) when it is full.
  */
 #if !defined(_POSIX_C_SOURCE) || _POSIX_C_SOURCE < 200809L
 #undef _POSIX_C_SOURCE
@@ -55,6 +73,7 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "utf8.h"
 
 #if defined(__unix__) || defined(__APPLE__)
 #include <sys/mman.h>
@@ -66,36 +85,42 @@
 #endif
 
 #define DICT_MAGIC "SPZHDICT"
-#define DICT_VERSION 1u
+#define DICT_VERSION 2u
 #define DICT_BOM 0x01020304u
 #define DICT_HEADER 128u
 #define DICT_HAS_HMM 1u
 #define DICT_MAX_KEY ((size_t)1 << 20)
+/* Most nodes a trie may have: child counts are kept in 30 bits. */
+#define DICT_MAX_NODES (((size_t)1 << 30) - 1)
+/* A cursor's first while it is at the root (no node has that index). */
+#define DICT_AT_ROOT UINT32_MAX
 
-typedef struct dict_entry {
-    uint32_t off;      /* into strings */
-    uint32_t lenflags; /* key length << 2 | SPIRAL_DICT_* flags */
-    float value;       /* log probability or user frequency; 0 for prefixes */
-} dict_entry;
+/* A node of the trie; its character is in the parallel array of labels, so
+ * that a binary search among siblings reads few cache lines. */
+typedef struct dict_node {
+    uint32_t first; /* index of the first child */
+    uint32_t kids;  /* number of children << 2 | SPIRAL_DICT_* flags */
+    float value;    /* log probability or user frequency; 0 for prefixes */
+} dict_node;
 
 typedef struct dict_emit {
     uint32_t cp;
     float logp[4];
 } dict_emit;
 
-_Static_assert(sizeof(dict_entry) == 12, "dict_entry must match the file layout");
+_Static_assert(sizeof(dict_node) == 12, "dict_node must match the file layout");
 _Static_assert(sizeof(dict_emit) == 20, "dict_emit must match the file layout");
 
 struct spiral_dict {
     unsigned char *blob; /* a compiled file read into memory, or NULL */
     void *map;           /* a compiled file mapped into memory, or NULL */
     size_t maplen;
-    uint32_t *slots;
-    size_t nslots;
-    dict_entry *entries;
-    size_t nentries, entries_cap;
-    char *strings;
-    size_t nstrings, strings_cap;
+    uint32_t *labels;    /* the character of each node; into the file or owned */
+    dict_node *nodes;    /* into the file, or owned (text and user) */
+    size_t nnodes, nodes_cap;
+    dict_node root;      /* first and kids only */
+    uint32_t *rootidx;   /* owned, or NULL: BMP code point -> root child + 1 */
+    uint64_t roots[0x10000 / 64]; /* bit cp: a word starts with BMP cp */
     size_t nwords;
     double logtotal;
     int user;
@@ -107,187 +132,188 @@ struct spiral_dict {
 };
 
 /* ------------------------------------------------------------------ */
-/* Hash table                                                          */
+/* The trie                                                            */
 /* ------------------------------------------------------------------ */
 
-static uint32_t dict_hash(const char *s, size_t len)
+/* Decode the UTF-8 character at s (n > 0 bytes) into *cp.  Returns its
+ * length, or 0 if it is invalid or NUL. */
+static size_t utf8_next(const char *s, size_t n, uint32_t *cp)
 {
-    uint32_t h = 0x811C9DC5u;
-    size_t i;
+    int32_t c;
+    int len = spiral_utf8_decode((const unsigned char *)s, n, &c);
 
-    for (i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 0x01000193u;
-    }
-    return h;
+    if (len <= 0 || c == 0)
+        return 0;
+    *cp = (uint32_t)c;
+    return (size_t)len;
 }
 
 /*
- * Find the entry for key s[0..len).
+ * Find where cp belongs among the count sorted labels at v.
  *
- * Returns: its index, or -1 if absent.
+ * Returns: the index of the first label not below cp (count if none).
  */
-static long dict_lookup(const spiral_dict *d, const char *s, size_t len)
+static size_t lower_bound(const uint32_t *v, size_t count, uint32_t cp)
 {
-    size_t mask, i, probes;
-    uint32_t slot;
+    size_t lo = 0, n = count;
 
-    if (d == NULL || d->nslots == 0 || len == 0)
-        return -1;
-    mask = d->nslots - 1;
-    i = dict_hash(s, len) & mask;
-    /* At most nslots probes: a damaged file may have no empty slot. */
-    for (probes = 0; probes < d->nslots && (slot = d->slots[i]) != 0 && slot <= d->nentries;
-         probes++) {
-        const dict_entry *e = &d->entries[slot - 1];
-        if ((e->lenflags >> 2) == len && e->off <= d->nstrings && len <= d->nstrings - e->off
-            && memcmp(d->strings + e->off, s, len) == 0)
-            return (long)(slot - 1);
-        i = (i + 1) & mask;
+    while (n > 0) {
+        size_t half = n / 2;
+        if (v[lo + half] < cp) {
+            lo += half + 1;
+            n -= half + 1;
+        } else {
+            n = half;
+        }
     }
-    return -1;
+    return lo;
 }
 
-/* Put entry idx into slots (which must have a free slot). */
-static void dict_slot_put(uint32_t *slots, size_t nslots, const spiral_dict *d, size_t idx)
+/* Is a child block of count nodes full?  Blocks of the in-memory trie hold
+ * a power of two nodes, so it is when count is 0 or a power of two. */
+static int block_full(size_t count)
 {
-    const dict_entry *e = &d->entries[idx];
-    size_t mask = nslots - 1;
-    size_t i = dict_hash(d->strings + e->off, e->lenflags >> 2) & mask;
-
-    while (slots[i] != 0)
-        i = (i + 1) & mask;
-    slots[i] = (uint32_t)(idx + 1);
+    return (count & (count - 1)) == 0;
 }
 
 /*
- * Make room for one more entry: grow the entry array and, to keep the table
- * at most half full, double the slots and rehash.
+ * The child of parent labelled cp, created if missing.  The caller has made
+ * room for the nodes this may need (dict_put_word()).  A full child block is
+ * copied to the end of the arrays with twice the room; the old one is left
+ * behind, marked dead (kids 0).
  *
- * Returns: SPIRAL_OK or SPIRAL_ENOMEM (d unchanged).
+ * Returns: the child.
  */
-static int dict_reserve(spiral_dict *d, size_t keylen)
+static dict_node *dict_child_make(spiral_dict *d, dict_node *parent, uint32_t cp)
 {
-    if (d->nentries + 1 > UINT32_MAX - 1 || d->nstrings + keylen > UINT32_MAX)
-        return SPIRAL_ENOMEM;
-    if (d->nentries == d->entries_cap) {
-        size_t cap = d->entries_cap ? d->entries_cap * 2 : 256;
-        dict_entry *e = spiral_reallocarray(d->entries, cap, sizeof *e);
-        if (e == NULL)
-            return SPIRAL_ENOMEM;
-        d->entries = e;
-        d->entries_cap = cap;
-    }
-    if (d->nstrings + keylen > d->strings_cap) {
-        size_t cap = d->strings_cap ? d->strings_cap : 4096;
-        char *s;
-        while (cap < d->nstrings + keylen)
-            cap *= 2;
-        if ((s = spiral_realloc(d->strings, cap)) == NULL)
-            return SPIRAL_ENOMEM;
-        d->strings = s;
-        d->strings_cap = cap;
-    }
-    if ((d->nentries + 1) * 2 > d->nslots) {
-        size_t n = d->nslots ? d->nslots * 2 : 512;
-        size_t i;
-        uint32_t *slots = spiral_calloc(n, sizeof *slots);
-        if (slots == NULL)
-            return SPIRAL_ENOMEM;
-        for (i = 0; i < d->nentries; i++)
-            dict_slot_put(slots, n, d, i);
-        spiral_free(d->slots);
-        d->slots = slots;
-        d->nslots = n;
-    }
-    return SPIRAL_OK;
-}
+    size_t count = parent->kids >> 2, first = parent->first;
+    size_t pos = count > 0 ? lower_bound(d->labels + first, count, cp) : 0;
+    uint32_t *lab;
+    dict_node *v;
 
-/*
- * Add flags to key s[0..len), creating the entry if needed.  With
- * SPIRAL_DICT_WORD in flags the word's value becomes value.
- *
- * Returns: SPIRAL_OK or SPIRAL_ENOMEM.
- */
-static int dict_put(spiral_dict *d, const char *s, size_t len, unsigned flags, float value)
-{
-    long idx = dict_lookup(d, s, len);
-    dict_entry *e;
-    int rc;
-
-    if (idx < 0) {
-        if ((rc = dict_reserve(d, len)) < 0)
-            return rc;
-        e = &d->entries[d->nentries];
-        e->off = (uint32_t)d->nstrings;
-        e->lenflags = (uint32_t)len << 2;
-        e->value = 0;
-        memcpy(d->strings + d->nstrings, s, len);
-        d->nstrings += len;
-        dict_slot_put(d->slots, d->nslots, d, d->nentries);
-        d->nentries++;
+    if (pos < count && d->labels[first + pos] == cp)
+        return &d->nodes[first + pos];
+    if (block_full(count)) {
+        size_t cap = count > 0 ? 2 * count : 1, i;
+        lab = d->labels + d->nnodes;
+        v = d->nodes + d->nnodes;
+        memset(lab, 0, cap * sizeof *lab);
+        memset(v, 0, cap * sizeof *v);
+        if (count > 0) {
+            memcpy(lab, d->labels + first, pos * sizeof *lab);
+            memcpy(lab + pos + 1, d->labels + first + pos, (count - pos) * sizeof *lab);
+            memcpy(v, d->nodes + first, pos * sizeof *v);
+            memcpy(v + pos + 1, d->nodes + first + pos, (count - pos) * sizeof *v);
+            for (i = 0; i < count; i++)
+                d->nodes[first + i].kids = 0;
+        }
+        parent->first = (uint32_t)d->nnodes;
+        d->nnodes += cap;
     } else {
-        e = &d->entries[idx];
+        lab = d->labels + first;
+        v = d->nodes + first;
+        memmove(lab + pos + 1, lab + pos, (count - pos) * sizeof *lab);
+        memmove(v + pos + 1, v + pos, (count - pos) * sizeof *v);
     }
-    if ((flags & SPIRAL_DICT_WORD) != 0) {
-        if ((e->lenflags & SPIRAL_DICT_WORD) == 0)
-            d->nwords++;
-        e->value = value;
-    }
-    e->lenflags |= flags;
-    return SPIRAL_OK;
-}
-
-/* Length of the UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t utf8_seqlen(const unsigned char *s, size_t n)
-{
-    uint32_t cp;
-    size_t len, i;
-
-    if (s[0] < 0x80)
-        return s[0] != 0;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF)
-        len = 2, cp = s[0] & 0x1Fu;
-    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-        len = 3, cp = s[0] & 0x0Fu;
-    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-        len = 4, cp = s[0] & 0x07u;
-    else
-        return 0;
-    if (len > n)
-        return 0;
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3Fu);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))
-        || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return len;
+    lab[pos] = cp;
+    v[pos].first = 0;
+    v[pos].kids = 0;
+    v[pos].value = 0;
+    parent->kids = (uint32_t)(count + 1) << 2 | (parent->kids & SPIRAL_DICT_WORD) | SPIRAL_DICT_PREFIX;
+    return &v[pos];
 }
 
 /*
- * Add word w[0..len) (already lower-cased) and all its proper prefixes.
+ * Add word w[0..len) (already lower-cased) with the given value, or set the
+ * value if it is a word already.  The room for every node it needs is made
+ * first, so that on failure d is unchanged.
  *
  * Returns: SPIRAL_OK, SPIRAL_ENOMEM, or SPIRAL_EINVAL for invalid UTF-8.
  */
 static int dict_put_word(spiral_dict *d, const char *w, size_t len, float value)
 {
-    size_t i = 0, n;
-    int rc;
+    const dict_node *at = &d->root;
+    dict_node *node;
+    size_t i, n, need = 0, count, pos;
+    uint32_t cp;
+    int missing = 0;
 
-    while (i < len) {
-        if ((n = utf8_seqlen((const unsigned char *)w + i, len - i)) == 0)
-            return SPIRAL_EINVAL;
-        i += n;
-    }
+    /* Count the nodes to make: a bigger block for the first missing
+     * character if its parent's block is full, and a block of one for each
+     * character after it. */
     for (i = 0; i < len; i += n) {
-        n = utf8_seqlen((const unsigned char *)w + i, len - i);
-        if (i + n < len && (rc = dict_put(d, w, i + n, SPIRAL_DICT_PREFIX, 0)) < 0)
-            return rc;
+        if ((n = utf8_next(w + i, len - i, &cp)) == 0)
+            return SPIRAL_EINVAL;
+        if (missing) {
+            need++;
+            continue;
+        }
+        count = at->kids >> 2;
+        pos = count > 0 ? lower_bound(d->labels + at->first, count, cp) : 0;
+        if (pos < count && d->labels[at->first + pos] == cp) {
+            at = &d->nodes[at->first + pos];
+            continue;
+        }
+        missing = 1;
+        if (block_full(count))
+            need += count > 0 ? 2 * count : 1;
     }
-    return dict_put(d, w, len, SPIRAL_DICT_WORD, value);
+    if (need > DICT_MAX_NODES - d->nnodes)
+        return SPIRAL_ENOMEM;
+    if (d->nnodes + need > d->nodes_cap) {
+        size_t cap = d->nodes_cap ? d->nodes_cap : 256;
+        uint32_t *lab;
+        dict_node *v;
+        while (cap < d->nnodes + need)
+            cap *= 2;
+        /* Grown one after the other: if the second fails, the first is
+         * only bigger than it needs to be. */
+        if ((lab = spiral_reallocarray(d->labels, cap, sizeof *lab)) == NULL)
+            return SPIRAL_ENOMEM;
+        d->labels = lab;
+        if ((v = spiral_reallocarray(d->nodes, cap, sizeof *v)) == NULL)
+            return SPIRAL_ENOMEM;
+        d->nodes = v;
+        d->nodes_cap = cap;
+    }
+    node = &d->root;
+    for (i = 0; i < len; i += n) {
+        n = utf8_next(w + i, len - i, &cp);
+        if (i == 0 && cp < 0x10000)
+            d->roots[cp / 64] |= (uint64_t)1 << (cp % 64);
+        node = dict_child_make(d, node, cp);
+    }
+    if ((node->kids & SPIRAL_DICT_WORD) == 0) {
+        node->kids |= SPIRAL_DICT_WORD;
+        d->nwords++;
+    }
+    node->value = value;
+    return SPIRAL_OK;
+}
+
+/*
+ * Index the root's children by code point, for dictionaries that will not
+ * change any more (every walk starts with a step from the root): the set of
+ * first characters (which dict_put_word() keeps up to date as it goes) and,
+ * if the root has many children, where each one is.  Without memory for the
+ * latter the dictionary just goes without.
+ */
+static void dict_index_root(spiral_dict *d)
+{
+    size_t count = d->root.kids >> 2, i;
+
+    for (i = 0; i < count; i++) {
+        uint32_t cp = d->labels[d->root.first + i];
+        if (cp < 0x10000)
+            d->roots[cp / 64] |= (uint64_t)1 << (cp % 64);
+    }
+    if (count < 64 || (d->rootidx = spiral_calloc(0x10000, sizeof *d->rootidx)) == NULL)
+        return;
+    for (i = 0; i < count; i++) {
+        uint32_t cp = d->labels[d->root.first + i];
+        if (cp < 0x10000)
+            d->rootidx[cp] = (uint32_t)(d->root.first + i + 1);
+    }
 }
 
 /* ------------------------------------------------------------------ */
@@ -328,17 +354,77 @@ int spiral_dict_add(spiral_dict *d, const char *word, size_t len, double freq)
     return rc;
 }
 
+void spiral_dict_walk_start(spiral_dict_cursor *out, const spiral_dict *d)
+{
+    out->first = DICT_AT_ROOT;
+    out->count = d != NULL ? d->root.kids >> 2 : 0;
+}
+
+unsigned spiral_dict_walk(spiral_dict_cursor *cur, const spiral_dict *d, uint32_t cp, float *value)
+{
+    const uint32_t *lab;
+    const dict_node *node;
+    size_t n = cur->count, i;
+    uint32_t first, kids;
+
+    if (n == 0)
+        return 0;
+    if (cur->first == DICT_AT_ROOT && cp < 0x10000
+        && (d->roots[cp / 64] & (uint64_t)1 << (cp % 64)) == 0) {
+        cur->count = 0;
+        return 0;
+    }
+    if (cur->first == DICT_AT_ROOT && d->rootidx != NULL && cp < 0x10000) {
+        if ((i = d->rootidx[cp]) == 0) {
+            cur->count = 0;
+            return 0;
+        }
+        i--;
+    } else {
+        /* The last label not above cp: they are sorted, so it is cp if any
+         * is. */
+        first = cur->first == DICT_AT_ROOT ? d->root.first : cur->first;
+        lab = d->labels + first;
+        while (n > 1) {
+            size_t half = n / 2;
+            lab = lab[half] <= cp ? lab + half : lab;
+            n -= half;
+        }
+        if (*lab != cp) {
+            cur->count = 0;
+            return 0;
+        }
+        i = (size_t)(lab - d->labels);
+    }
+    node = &d->nodes[i];
+    first = node->first;
+    kids = node->kids >> 2;
+    if (first > d->nnodes || kids > d->nnodes - first)
+        kids = 0; /* a damaged file */
+    cur->first = first;
+    cur->count = kids;
+    if (value != NULL && (node->kids & SPIRAL_DICT_WORD) != 0)
+        *value = node->value;
+    return (node->kids & SPIRAL_DICT_WORD) | (kids > 0 ? SPIRAL_DICT_PREFIX : 0);
+}
+
 unsigned spiral_dict_find(const spiral_dict *d, const char *s, size_t len, float *value)
 {
-    long idx = dict_lookup(d, s, len);
-    const dict_entry *e;
+    spiral_dict_cursor cur;
+    size_t i, n;
+    uint32_t cp;
+    unsigned f = 0;
+    float v = 0;
 
-    if (idx < 0)
+    if (d == NULL || len == 0)
         return 0;
-    e = &d->entries[idx];
-    if (value != NULL && (e->lenflags & SPIRAL_DICT_WORD) != 0)
-        *value = e->value;
-    return e->lenflags & 3u;
+    spiral_dict_walk_start(&cur, d);
+    for (i = 0; i < len; i += n)
+        if ((n = utf8_next(s + i, len - i, &cp)) == 0 || (f = spiral_dict_walk(&cur, d, cp, &v)) == 0)
+            return 0;
+    if (value != NULL && (f & SPIRAL_DICT_WORD) != 0)
+        *value = v;
+    return f;
 }
 
 int spiral_dict_is_user(const spiral_dict *d)
@@ -405,10 +491,10 @@ void spiral_dict_free(spiral_dict *dict)
     } else if (dict->blob != NULL) {
         spiral_free(dict->blob);
     } else {
-        spiral_free(dict->slots);
-        spiral_free(dict->entries);
-        spiral_free(dict->strings);
+        spiral_free(dict->labels);
+        spiral_free(dict->nodes);
     }
+    spiral_free(dict->rootidx);
     spiral_free(dict);
 }
 
@@ -485,17 +571,17 @@ static int corrupt(spiral_error *err, const char *path, size_t offset, const cha
 
 /*
  * Point d's tables into blob (len bytes of a compiled dictionary) after
- * checking its header and that the sections add up to its size.  Slots and
- * entries are checked as lookups follow them (dict_lookup()), so that a
- * mapped file is not read in full at start-up.  d does not own blob yet.
+ * checking its header and that the sections add up to its size.  Nodes are
+ * checked as walks follow them (spiral_dict_walk()), so that a mapped file
+ * is not read in full at start-up.  d does not own blob yet.
  *
  * Returns: SPIRAL_OK or SPIRAL_EPARSE (err says what is wrong).
  */
 static int load_compiled(spiral_dict *d, unsigned char *blob, size_t len, const char *path,
                          spiral_error *err)
 {
-    uint32_t nentries, nslots, nstrings, nemit, flags, nwords, version;
-    size_t need, o_slots, o_entries, o_emit, o_strings;
+    uint32_t nnodes, nroot, nemit, flags, nwords, version;
+    size_t need, o_labels, o_nodes, o_emit;
 
     if (len < DICT_HEADER)
         return corrupt(err, path, len, "truncated header");
@@ -503,35 +589,35 @@ static int load_compiled(spiral_dict *d, unsigned char *blob, size_t len, const 
     if (get_u32(blob + 12) != DICT_BOM)
         return corrupt(err, path, 12, "built for another byte order; rebuild it");
     if (version != DICT_VERSION)
-        return corrupt(err, path, 8, "unsupported version; rebuild it");
-    nentries = get_u32(blob + 16);
-    nslots = get_u32(blob + 20);
-    nstrings = get_u32(blob + 24);
+        return corrupt(err, path, 8,
+                       version < DICT_VERSION ? "old format version (before the trie); rebuild it"
+                                              : "unsupported version; rebuild it");
+    nnodes = get_u32(blob + 16);
+    nroot = get_u32(blob + 20);
     nemit = get_u32(blob + 28);
     flags = get_u32(blob + 120);
     nwords = get_u32(blob + 124);
-    if (nslots == 0 || (nslots & (nslots - 1)) != 0 || nslots <= nentries || nwords > nentries)
+    if (nnodes > DICT_MAX_NODES || nroot > nnodes || nwords > nnodes)
         return corrupt(err, path, 16, "bad table size");
-    o_slots = DICT_HEADER;
-    o_entries = o_slots + (size_t)nslots * 4;
-    o_emit = o_entries + (size_t)nentries * sizeof(dict_entry);
-    o_strings = o_emit + (size_t)nemit * sizeof(dict_emit);
-    need = o_strings + nstrings;
+    o_labels = DICT_HEADER;
+    o_nodes = o_labels + (size_t)nnodes * sizeof(uint32_t);
+    o_emit = o_nodes + (size_t)nnodes * sizeof(dict_node);
+    need = o_emit + (size_t)nemit * sizeof(dict_emit);
     if (need != len)
         return corrupt(err, path, len < need ? len : need, "size does not match its header");
-    d->slots = (uint32_t *)(void *)(blob + o_slots);
-    d->entries = (dict_entry *)(void *)(blob + o_entries);
+    d->labels = nnodes > 0 ? (uint32_t *)(void *)(blob + o_labels) : NULL;
+    d->nodes = nnodes > 0 ? (dict_node *)(void *)(blob + o_nodes) : NULL;
     d->emit = (const dict_emit *)(const void *)(blob + o_emit);
-    d->strings = (char *)(blob + o_strings);
     memcpy(&d->logtotal, blob + 32, sizeof d->logtotal);
     memcpy(d->start, blob + 40, sizeof d->start);
     memcpy(d->trans, blob + 56, sizeof d->trans);
-    d->nslots = nslots;
-    d->nentries = d->entries_cap = nentries;
-    d->nstrings = d->strings_cap = nstrings;
+    d->nnodes = d->nodes_cap = nnodes;
+    d->root.first = 0;
+    d->root.kids = nroot << 2 | (nroot > 0 ? SPIRAL_DICT_PREFIX : 0);
     d->nwords = nwords;
     d->nemit = nemit;
     d->has_hmm = (flags & DICT_HAS_HMM) != 0 && nemit > 0;
+    dict_index_root(d);
     return SPIRAL_OK;
 }
 
@@ -595,7 +681,7 @@ static int load_text(spiral_dict *d, const char *text, size_t len, const char *p
         const char *q, *word, *num;
         size_t wlen;
         double freq = 0;
-        long prev;
+        float prev;
 
         if (eol == NULL)
             eol = end;
@@ -644,9 +730,8 @@ static int load_text(spiral_dict *d, const char *text, size_t len, const char *p
         }
         for (i = 0; i < wlen; i++)
             w[i] = (word[i] >= 'A' && word[i] <= 'Z') ? (char)(word[i] - 'A' + 'a') : word[i];
-        if ((prev = dict_lookup(d, w, wlen)) >= 0
-            && (d->entries[prev].lenflags & SPIRAL_DICT_WORD) != 0)
-            total -= d->entries[prev].value;
+        if ((spiral_dict_find(d, w, wlen, &prev) & SPIRAL_DICT_WORD) != 0)
+            total -= prev;
         if ((rc = dict_put_word(d, w, wlen, (float)freq)) < 0) {
             if (rc == SPIRAL_ENOMEM)
                 spiral_error_nomem(err, path);
@@ -661,9 +746,11 @@ next:
         p = eol + 1;
     }
     d->logtotal = total > 0 ? log(total) : 0;
-    for (i = 0; i < d->nentries; i++)
-        if ((d->entries[i].lenflags & SPIRAL_DICT_WORD) != 0)
-            d->entries[i].value = (float)(log(d->entries[i].value) - d->logtotal);
+    /* Dead nodes (kids 0) and unused ones (zeroed) are not words. */
+    for (i = 0; i < d->nnodes; i++)
+        if ((d->nodes[i].kids & SPIRAL_DICT_WORD) != 0)
+            d->nodes[i].value = (float)(log(d->nodes[i].value) - d->logtotal);
+    dict_index_root(d);
 out:
     spiral_free(w);
     return rc;

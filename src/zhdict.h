@@ -3,7 +3,9 @@
  *
  * A spiral_dict maps words (UTF-8 bytes of normalised, Simplified text) to a
  * value and also knows every proper prefix of its words, which is what the
- * segmenter needs to build its word graph.  There are two kinds:
+ * segmenter needs to build its word graph: it walks the dictionary character
+ * by character from each position (spiral_dict_walk()) and so meets every
+ * word starting there in one pass.  There are two kinds:
  *
  *   loaded   spiral_dict_load(): a compiled file from scripts/build-dict.py or
  *            a jieba-style text file.  Values are natural-log probabilities;
@@ -12,8 +14,9 @@
  *            kept whole (lexicon patterns, actor aliases).  Values are the
  *            frequencies given to spiral_dict_add().
  *
- * Both are read-only once built: lookups mutate nothing, so one dictionary may
- * be shared by any number of threads as long as nobody adds to it any more.
+ * Both are read-only once built: lookups and walks mutate nothing (a walk's
+ * state is the caller's cursor), so one dictionary may be shared by any number
+ * of threads as long as nobody adds to it any more.
  */
 #ifndef SPIRAL_ZHDICT_H
 #define SPIRAL_ZHDICT_H
@@ -51,6 +54,24 @@ int spiral_dict_add(spiral_dict *d, const char *word, size_t len, double freq);
  * value is not NULL, *value is its log probability (loaded dictionary) or its
  * frequency (user dictionary).  d may be NULL (returns 0). */
 unsigned spiral_dict_find(const spiral_dict *d, const char *s, size_t len, float *value);
+
+/* Where a walk through a dictionary is: the children of the text read so
+ * far.  Owned by the caller; valid while the dictionary is not changed. */
+typedef struct spiral_dict_cursor {
+    uint32_t first, count;
+} spiral_dict_cursor;
+
+/* Start a walk at the empty text.  d may be NULL (every step then fails). */
+void spiral_dict_walk_start(spiral_dict_cursor *out, const spiral_dict *d);
+
+/* Extend the text of walk cur through d (the dictionary it was started on)
+ * by code point cp.  Returns what spiral_dict_find() would return for the
+ * longer text, and fills *value the same way; 0 ends the walk (later steps
+ * return 0 too).  So the words that start at some point of a text are found
+ * by stepping through its characters until a step returns a value without
+ * SPIRAL_DICT_PREFIX.  cp must be a character that the text really holds:
+ * never step with a stand-in for an invalid byte. */
+unsigned spiral_dict_walk(spiral_dict_cursor *cur, const spiral_dict *d, uint32_t cp, float *value);
 
 /* 1 if d was made by spiral_dict_new() (values are frequencies), else 0. */
 int spiral_dict_is_user(const spiral_dict *d);

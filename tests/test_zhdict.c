@@ -29,6 +29,16 @@ static void write_file(const char *path, const char *text, size_t len)
     ck_assert_int_eq(fclose(f), 0);
 }
 
+/* Read the first n bytes of the built dictionary into buf. */
+static void read_head(void *buf, size_t n)
+{
+    FILE *f = fopen(ZH_DICT, "rb");
+
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fread(buf, 1, n, f), n);
+    fclose(f);
+}
+
 static unsigned find(const spiral_dict *d, const char *word, float *value)
 {
     return spiral_dict_find(d, word, strlen(word), value);
@@ -91,11 +101,8 @@ START_TEST(compiled_truncated_is_parse_error)
     spiral_dict *d = (spiral_dict *)&d;
     spiral_error err;
     char head[200];
-    FILE *f = fopen(ZH_DICT, "rb");
 
-    ck_assert_ptr_nonnull(f);
-    ck_assert_uint_eq(fread(head, 1, sizeof head, f), sizeof head);
-    fclose(f);
+    read_head(head, sizeof head);
     write_file("build/test-zhdict-truncated.dict", head, sizeof head);
     ck_assert_int_eq(spiral_dict_load(&d, "build/test-zhdict-truncated.dict", &err),
                      SPIRAL_EPARSE);
@@ -116,11 +123,8 @@ START_TEST(compiled_bad_version_is_parse_error)
     spiral_dict *d;
     spiral_error err;
     char head[128];
-    FILE *f = fopen(ZH_DICT, "rb");
 
-    ck_assert_ptr_nonnull(f);
-    ck_assert_uint_eq(fread(head, 1, sizeof head, f), sizeof head);
-    fclose(f);
+    read_head(head, sizeof head);
     head[8] = 99;
     write_file("build/test-zhdict-version.dict", head, sizeof head);
     ck_assert_int_eq(spiral_dict_load(&d, "build/test-zhdict-version.dict", &err), SPIRAL_EPARSE);
@@ -129,38 +133,94 @@ START_TEST(compiled_bad_version_is_parse_error)
 }
 END_TEST
 
-/* A damaged table with no empty slot: a lookup of an absent word ends
- * (it once probed for ever) and a present one is still found. */
-START_TEST(compiled_full_table_lookup_ends)
+/* A file in the hash-table format of version 1 is refused by name. */
+START_TEST(compiled_old_version_is_parse_error)
 {
-    unsigned char blob[128 + 2 * 4 + 12 + 1];
+    spiral_dict *d = (spiral_dict *)&d;
+    spiral_error err;
+    char head[128];
+
+    read_head(head, sizeof head);
+    head[8] = 1;
+    write_file("build/test-zhdict-v1.dict", head, sizeof head);
+    ck_assert_int_eq(spiral_dict_load(&d, "build/test-zhdict-v1.dict", &err), SPIRAL_EPARSE);
+    ck_assert_ptr_null(d);
+    ck_assert(strstr(err.message, "version") != NULL);
+    ck_assert(strstr(err.message, "rebuild") != NULL);
+    remove("build/test-zhdict-v1.dict");
+}
+END_TEST
+
+/* A damaged trie: node 0 ("x") is its own child, node 1 ("y") claims
+ * children far past the end.  Walks stay in bounds and end with the text. */
+START_TEST(compiled_damaged_trie_walks_end)
+{
+    unsigned char blob[128 + 2 * 4 + 2 * 12];
     uint32_t v;
     float zero = 0;
     spiral_dict *d;
+    spiral_dict_cursor cur;
     spiral_error err;
-    FILE *f = fopen(ZH_DICT, "rb");
+    int i;
 
-    ck_assert_ptr_nonnull(f);
-    ck_assert_uint_eq(fread(blob, 1, 128, f), 128);
-    fclose(f);
-    v = 1; memcpy(blob + 16, &v, 4);     /* nentries */
-    v = 2; memcpy(blob + 20, &v, 4);     /* nslots */
-    v = 1; memcpy(blob + 24, &v, 4);     /* nstrings */
+    read_head(blob, 128);
+    v = 2; memcpy(blob + 16, &v, 4);     /* nnodes */
+    v = 2; memcpy(blob + 20, &v, 4);     /* nroot */
     v = 0; memcpy(blob + 28, &v, 4);     /* nemit */
     v = 0; memcpy(blob + 120, &v, 4);    /* flags: no HMM */
-    v = 1; memcpy(blob + 124, &v, 4);    /* nwords */
-    v = 1; memcpy(blob + 128, &v, 4);    /* both slots point at entry 0 */
-    memcpy(blob + 132, &v, 4);
-    v = 0; memcpy(blob + 136, &v, 4);    /* entry 0: offset 0 */
-    v = 1u << 2 | SPIRAL_DICT_WORD; memcpy(blob + 140, &v, 4);
+    v = 2; memcpy(blob + 124, &v, 4);    /* nwords */
+    v = 'x'; memcpy(blob + 128, &v, 4);  /* labels */
+    v = 'y'; memcpy(blob + 132, &v, 4);
+    v = 0; memcpy(blob + 136, &v, 4);    /* node 0: children [0, 1) */
+    v = 1u << 2 | SPIRAL_DICT_WORD | SPIRAL_DICT_PREFIX; memcpy(blob + 140, &v, 4);
     memcpy(blob + 144, &zero, 4);
-    blob[148] = 'x';
-    write_file("build/test-zhdict-full.dict", (const char *)blob, sizeof blob);
-    ck_assert_int_eq(spiral_dict_load(&d, "build/test-zhdict-full.dict", &err), SPIRAL_OK);
-    ck_assert_uint_eq(find(d, "y", NULL), 0);
-    ck_assert_uint_eq(find(d, "x", NULL), SPIRAL_DICT_WORD);
+    v = 1000; memcpy(blob + 148, &v, 4); /* node 1: children [1000, 1005) */
+    v = 5u << 2 | SPIRAL_DICT_WORD | SPIRAL_DICT_PREFIX; memcpy(blob + 152, &v, 4);
+    memcpy(blob + 156, &zero, 4);
+    write_file("build/test-zhdict-damaged.dict", (const char *)blob, sizeof blob);
+    ck_assert_int_eq(spiral_dict_load(&d, "build/test-zhdict-damaged.dict", &err), SPIRAL_OK);
+    ck_assert_uint_eq(find(d, "x", NULL), SPIRAL_DICT_WORD | SPIRAL_DICT_PREFIX);
+    ck_assert_uint_eq(find(d, "xxxxxxxxxxxx", NULL), SPIRAL_DICT_WORD | SPIRAL_DICT_PREFIX);
+    ck_assert_uint_eq(find(d, "xy", NULL), 0);
+    ck_assert_uint_eq(find(d, "y", NULL), SPIRAL_DICT_WORD);
+    ck_assert_uint_eq(find(d, "yy", NULL), 0);
+    ck_assert_uint_eq(find(d, "z", NULL), 0);
+    spiral_dict_walk_start(&cur, d);
+    for (i = 0; i < 100; i++)
+        ck_assert_uint_eq(spiral_dict_walk(&cur, d, 'x', NULL), SPIRAL_DICT_WORD | SPIRAL_DICT_PREFIX);
     spiral_dict_free(d);
-    remove("build/test-zhdict-full.dict");
+    remove("build/test-zhdict-damaged.dict");
+}
+END_TEST
+
+/* A walk says, step by step, what spiral_dict_find() says of each prefix. */
+START_TEST(compiled_walk_agrees_with_find)
+{
+    static const char text[] = "印度尼西亚共和国";
+    spiral_dict *d;
+    spiral_dict_cursor cur;
+    size_t i = 0;
+    unsigned f;
+    float v, w;
+
+    ck_assert_int_eq(spiral_dict_load(&d, ZH_DICT, NULL), SPIRAL_OK);
+    spiral_dict_walk_start(&cur, d);
+    while (i < sizeof text - 1) {
+        uint32_t cp = ((uint32_t)(text[i] & 0x0F) << 12) | ((uint32_t)(text[i + 1] & 0x3F) << 6)
+                      | (uint32_t)(text[i + 2] & 0x3F);
+        v = w = 1;
+        f = spiral_dict_walk(&cur, d, cp, &v);
+        i += 3;
+        ck_assert_uint_eq(f, spiral_dict_find(d, text, i, &w));
+        ck_assert(v == w);
+    }
+    /* No word goes on with U+0001; the walk is over then. */
+    ck_assert_uint_eq(spiral_dict_walk(&cur, d, 1, NULL), 0);
+    ck_assert_uint_eq(spiral_dict_walk(&cur, d, 0x4E2D, NULL), 0);
+    /* A walk from NULL goes nowhere. */
+    spiral_dict_walk_start(&cur, NULL);
+    ck_assert_uint_eq(spiral_dict_walk(&cur, NULL, 0x5370, NULL), 0);
+    spiral_dict_free(d);
 }
 END_TEST
 
@@ -201,6 +261,51 @@ START_TEST(text_dictionary_loads_jieba_format)
     ck_assert_ptr_null(spiral_dict_hmm_start(d));
     spiral_dict_free(d);
     remove("build/test-zhdict-ok.txt");
+}
+END_TEST
+
+/* Enough first characters for the root to be indexed by code point, and
+ * words beyond the BMP, which the index does not cover. */
+START_TEST(text_dictionary_many_first_characters)
+{
+    char text[8192], w[16];
+    size_t len = 0;
+    spiral_dict *d;
+    spiral_dict_cursor cur;
+    float v;
+    int i;
+
+    for (i = 0; i < 300; i++) {
+        uint32_t cp = 0x4E00 + 7u * (uint32_t)i;
+        w[0] = (char)(0xE0 | cp >> 12);
+        w[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        w[2] = (char)(0x80 | (cp & 0x3F));
+        memcpy(w + 3, "\xE5\x9B\xBD", 3); /* 国 */
+        w[6] = '\0';
+        len += (size_t)snprintf(text + len, sizeof text - len, "%s %d\n", w, i + 1);
+    }
+    len += (size_t)snprintf(text + len, sizeof text - len,
+                            "\xF0\xA0\x80\x80\xE5\x9B\xBD 5\n\xF0\xA0\x80\x80 3\n");
+    ck_assert_uint_lt(len, sizeof text);
+    write_file("build/test-zhdict-many.txt", text, len);
+    ck_assert_int_eq(spiral_dict_load(&d, "build/test-zhdict-many.txt", NULL), SPIRAL_OK);
+    ck_assert_uint_eq(spiral_dict_size(d), 302);
+    ck_assert_uint_eq(find(d, "\xE4\xB8\x80\xE5\x9B\xBD", NULL), SPIRAL_DICT_WORD); /* 一国 */
+    ck_assert_uint_eq(find(d, "\xE4\xB8\x80", NULL), SPIRAL_DICT_PREFIX);
+    ck_assert_uint_eq(find(d, "\xE4\xB8\x81", NULL), 0);
+    ck_assert_uint_eq(find(d, "\xF0\xA0\x80\x80", &v), SPIRAL_DICT_WORD | SPIRAL_DICT_PREFIX);
+    ck_assert_uint_eq(find(d, "\xF0\xA0\x80\x80\xE5\x9B\xBD", NULL), SPIRAL_DICT_WORD);
+    spiral_dict_walk_start(&cur, d);
+    ck_assert_uint_eq(spiral_dict_walk(&cur, d, 0x20000, NULL), SPIRAL_DICT_WORD | SPIRAL_DICT_PREFIX);
+    ck_assert_uint_eq(spiral_dict_walk(&cur, d, 0x56FD, NULL), SPIRAL_DICT_WORD);
+    spiral_dict_walk_start(&cur, d);
+    ck_assert_uint_eq(spiral_dict_walk(&cur, d, 0x20001, NULL), 0);
+    spiral_dict_walk_start(&cur, d);
+    ck_assert_uint_eq(spiral_dict_walk(&cur, d, 0x4E00 + 7 * 299, NULL), SPIRAL_DICT_PREFIX);
+    ck_assert_uint_eq(spiral_dict_walk(&cur, d, 0x56FD, &v), SPIRAL_DICT_WORD);
+    ck_assert_double_eq_tol(v, log(300.0) - spiral_dict_logtotal(d), 1e-5);
+    spiral_dict_free(d);
+    remove("build/test-zhdict-many.txt");
 }
 END_TEST
 
@@ -317,6 +422,37 @@ START_TEST(user_dictionary_grows)
 }
 END_TEST
 
+/* Words added in any order are all found, with their prefixes, whether
+ * their first character is in the BMP or not. */
+START_TEST(user_dictionary_any_order)
+{
+    static const char *const words[] = { "\xF0\xA0\x80\x80", "b", "abc", "ab", "\xF0\xA0\x80\x81z",
+                                         "a", "zz", "\xE4\xB8\xAD", "c", "ba", NULL };
+    spiral_dict *u;
+    spiral_dict_cursor cur;
+    float v;
+    int i;
+
+    ck_assert_int_eq(spiral_dict_new(&u), SPIRAL_OK);
+    for (i = 0; words[i] != NULL; i++)
+        ck_assert_int_eq(spiral_dict_add(u, words[i], strlen(words[i]), i + 1), SPIRAL_OK);
+    for (i = 0; words[i] != NULL; i++) {
+        ck_assert_uint_eq(find(u, words[i], &v) & SPIRAL_DICT_WORD, SPIRAL_DICT_WORD);
+        ck_assert(v == (float)(i + 1));
+    }
+    ck_assert_uint_eq(find(u, "a", NULL), SPIRAL_DICT_WORD | SPIRAL_DICT_PREFIX);
+    ck_assert_uint_eq(find(u, "z", NULL), SPIRAL_DICT_PREFIX);
+    ck_assert_uint_eq(find(u, "\xF0\xA0\x80\x81", NULL), SPIRAL_DICT_PREFIX);
+    ck_assert_uint_eq(find(u, "abcd", NULL), 0);
+    ck_assert_uint_eq(find(u, "d", NULL), 0);
+    spiral_dict_walk_start(&cur, u);
+    ck_assert_uint_eq(spiral_dict_walk(&cur, u, 0x20001, NULL), SPIRAL_DICT_PREFIX);
+    ck_assert_uint_eq(spiral_dict_walk(&cur, u, 'z', &v), SPIRAL_DICT_WORD);
+    ck_assert(v == 5);
+    spiral_dict_free(u);
+}
+END_TEST
+
 START_TEST(free_accepts_null)
 {
     spiral_dict_free(NULL);
@@ -396,12 +532,15 @@ Suite *zhdict_suite(void)
     tcase_add_test(tc, compiled_words_are_normalised);
     tcase_add_test(tc, compiled_truncated_is_parse_error);
     tcase_add_test(tc, compiled_bad_version_is_parse_error);
-    tcase_add_test(tc, compiled_full_table_lookup_ends);
+    tcase_add_test(tc, compiled_old_version_is_parse_error);
+    tcase_add_test(tc, compiled_damaged_trie_walks_end);
+    tcase_add_test(tc, compiled_walk_agrees_with_find);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("text");
     tcase_add_test(tc, missing_file_is_io_error_with_path);
     tcase_add_test(tc, text_dictionary_loads_jieba_format);
+    tcase_add_test(tc, text_dictionary_many_first_characters);
     tcase_add_test(tc, text_dictionary_bad_line_is_parse_error_with_line);
     tcase_add_test(tc, text_dictionary_word_without_freq_is_parse_error);
     tcase_add_test(tc, text_dictionary_invalid_utf8_is_parse_error);
@@ -411,6 +550,7 @@ Suite *zhdict_suite(void)
     tcase_add_test(tc, user_dictionary_add_and_find);
     tcase_add_test(tc, user_dictionary_rejects_bad_words);
     tcase_add_test(tc, user_dictionary_grows);
+    tcase_add_test(tc, user_dictionary_any_order);
     tcase_add_test(tc, free_accepts_null);
     suite_add_tcase(s, tc);
 
