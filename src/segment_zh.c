@@ -84,7 +84,21 @@ struct spiral_zhseg {
     double *vit;        /* Viterbi scores, 4 per character */
     unsigned char *back; /* Viterbi back-pointers, 4 per character */
     zh_edges edges, iedges;
+    /* The main dictionary's walk after two characters, by character pair
+     * (most pairs recur, and the second step is the dearest: a search
+     * among the first character's children).  Filled for pair_dict only. */
+    struct zh_pair *pairs;
+    const spiral_dict *pair_dict;
 };
+
+#define PAIR_SLOTS 8192
+
+typedef struct zh_pair {
+    uint64_t key;       /* cp1 << 21 | cp2, plus 1; 0: empty */
+    spiral_dict_cursor cur;
+    float value;
+    unsigned flags;
+} zh_pair;
 
 /* The context of one spiral_zhseg_chunk() call. */
 typedef struct zh_ctx {
@@ -121,6 +135,7 @@ void spiral_zhseg_free(spiral_zhseg *z)
     spiral_free(z->ibest);
     spiral_free(z->vit);
     spiral_free(z->back);
+    spiral_free(z->pairs);
     spiral_free(z->edges.v);
     spiral_free(z->iedges.v);
     spiral_free(z);
@@ -487,6 +502,29 @@ static int can_cut(const zh_ctx *c, uint32_t e)
  *
  * Returns: SPIRAL_OK or SPIRAL_ENOMEM.
  */
+/* The second step of a walk of the main dictionary (cur after a), through
+ * the pair cache. */
+static unsigned pair_walk(spiral_zhseg *z, spiral_dict_cursor *cur, const spiral_dict *d,
+                          uint32_t a, uint32_t b, float *value)
+{
+    uint64_t key = ((uint64_t)a << 21 | b) + 1;
+    zh_pair *p = &z->pairs[(key * 0x9E3779B97F4A7C15ULL) >> 51];
+    unsigned f;
+
+    if (p->key == key) {
+        *cur = p->cur;
+        if (p->flags & SPIRAL_DICT_WORD)
+            *value = p->value;
+        return p->flags;
+    }
+    f = spiral_dict_walk(cur, d, b, value);
+    p->key = key;
+    p->cur = *cur;
+    p->value = (f & SPIRAL_DICT_WORD) ? *value : 0;
+    p->flags = f;
+    return f;
+}
+
 static int dict_edges(const zh_ctx *c, const spiral_dict *d, int kind, uint32_t k, uint32_t limit,
                       zh_edges *out, float *single)
 {
@@ -502,7 +540,11 @@ static int dict_edges(const zh_ctx *c, const spiral_dict *d, int kind, uint32_t 
         /* An invalid byte (U+FFFD of length 1) is in no dictionary word. */
         if (cp[e - 1] == 0xFFFD && off[e] - off[e - 1] == 1)
             break;
-        f = spiral_dict_walk(&cur, d, cp[e - 1], &v);
+        if (e == k + 2 && d == c->z->pair_dict) {
+            f = pair_walk(c->z, &cur, d, cp[k], cp[k + 1], &v);
+        } else {
+            f = spiral_dict_walk(&cur, d, cp[e - 1], &v);
+        }
         if ((f & SPIRAL_DICT_WORD) != 0) {
             if (e == k + 1 && single != NULL)
                 *single = v;
@@ -820,6 +862,16 @@ int spiral_zhseg_chunk(spiral_zhseg *z, const spiral_dict *dict, const spiral_di
     c.z = z;
     c.dict = dict;
     c.user = user;
+    /* The pair cache holds one main dictionary's walks (allocated once;
+     * without it, walks go the long way). */
+    if (dict != NULL && z->pair_dict != dict) {
+        if (z->pairs == NULL)
+            z->pairs = spiral_malloc(PAIR_SLOTS * sizeof *z->pairs);
+        if (z->pairs != NULL) {
+            memset(z->pairs, 0, PAIR_SLOTS * sizeof *z->pairs);
+            z->pair_dict = dict;
+        }
+    }
     c.s = s;
     c.logtotal = dict != NULL ? spiral_dict_logtotal(dict) : DEFAULT_LOGTOTAL;
     c.unknown = -c.logtotal; /* a frequency of 1, as in jieba */

@@ -318,6 +318,60 @@ START_TEST(chunks_append_and_scratch_is_reused)
 }
 END_TEST
 
+/* Segment text with z (kept between calls) and return the words as seg()
+ * writes them. */
+static const char *seg_with(spiral_zhseg *z, const spiral_dict *dict, const char *text,
+                            char *out, size_t outsize)
+{
+    uint32_t *ends = NULL;
+    size_t n = 0, cap = 0, i, o = 0;
+    uint32_t prev = 0;
+
+    ck_assert_int_eq(spiral_zhseg_chunk(z, dict, NULL, text, strlen(text), &ends, &n, &cap),
+                     SPIRAL_OK);
+    for (i = 0, out[0] = '\0'; i < n; prev = ends[i++]) {
+        ck_assert_uint_lt(o + ends[i] - prev + 2, outsize);
+        o += (size_t)snprintf(out + o, outsize - o, "%s%.*s", i ? "/" : "",
+                              (int)(ends[i] - prev), text + prev);
+    }
+    spiral_free(ends);
+    return out;
+}
+
+/* One segmenter kept across statements and dictionaries (what a session
+ * does; it remembers the dictionary's walks by character pair) segments
+ * exactly as a fresh one each time. */
+START_TEST(reused_segmenter_matches_a_fresh_one)
+{
+    static const char *texts[] = {
+        "中方坚决反对美方对中国企业实施单边制裁，敦促美方立即停止挑衅。",
+        "双方同意加强对话协商，妥善管控分歧，推动两国关系改善发展。",
+        "中方坚决反对美方对中国企业实施单边制裁，敦促美方立即停止挑衅。",
+    };
+    spiral_dict *d = load_dict(), *small;
+    spiral_zhseg *z;
+    char got[1024], want[1024];
+    size_t i, round;
+
+    ck_assert_int_eq(spiral_dict_new(&small), SPIRAL_OK);
+    ck_assert_int_eq(spiral_dict_add(small, "中方坚决", strlen("中方坚决"), 100), SPIRAL_OK);
+    ck_assert_int_eq(spiral_dict_add(small, "中方", strlen("中方"), 50), SPIRAL_OK);
+    ck_assert_int_eq(spiral_zhseg_new(&z), SPIRAL_OK);
+    for (round = 0; round < 3; round++) {
+        const spiral_dict *dict = round == 1 ? small : d;
+
+        for (i = 0; i < sizeof texts / sizeof *texts; i++) {
+            seg(dict, NULL, texts[i], want, sizeof want);
+            ck_assert_str_eq(seg_with(z, dict, texts[i], got, sizeof got), want);
+        }
+    }
+    CHECK_SEG(d, NULL, texts[0], "中方/坚决/反对/美方/对/中国/企业/实施/单边制裁/，/敦促/美方/立即/停止/挑衅/。");
+    spiral_zhseg_free(z);
+    spiral_dict_free(small);
+    spiral_dict_free(d);
+}
+END_TEST
+
 START_TEST(allocation_failures_leave_output_unchanged)
 {
     spiral_dict *d = load_dict();
@@ -388,6 +442,7 @@ Suite *segment_zh_suite(void)
     tcase_add_test(tc, empty_input_adds_nothing);
     tcase_add_test(tc, chunks_append_and_scratch_is_reused);
     tcase_add_test(tc, allocation_failures_leave_output_unchanged);
+    tcase_add_test(tc, reused_segmenter_matches_a_fresh_one);
     suite_add_tcase(s, tc);
     return s;
 }
