@@ -1054,6 +1054,7 @@ int spiral_lexicon_seal(spiral_lexicon *lex, spiral_error *err)
             return spiral_error_nomem(err, e->file);
         lex->rx_always[i] = e->pf.n == 0;
     }
+    spiral_dict_freeze(lex->user);
     if (trie_freeze(&lex->trie) < 0 || trie_freeze(&lex->atrie) < 0 ||
         (lex->nregex && build_literals(lex) < 0))
         return spiral_error_nomem(err, NULL);

@@ -91,7 +91,8 @@ struct spiral_zhseg {
     const spiral_dict *pair_dict;
 };
 
-#define PAIR_SLOTS 8192
+#define PAIR_BITS 15
+#define PAIR_SLOTS ((size_t)1 << PAIR_BITS)
 
 typedef struct zh_pair {
     uint64_t key;       /* cp1 << 21 | cp2, plus 1; 0: empty */
@@ -508,7 +509,7 @@ static unsigned pair_walk(spiral_zhseg *z, spiral_dict_cursor *cur, const spiral
                           uint32_t a, uint32_t b, float *value)
 {
     uint64_t key = ((uint64_t)a << 21 | b) + 1;
-    zh_pair *p = &z->pairs[(key * 0x9E3779B97F4A7C15ULL) >> 51];
+    zh_pair *p = &z->pairs[(key * 0x9E3779B97F4A7C15ULL) >> (64 - PAIR_BITS)];
     unsigned f;
 
     if (p->key == key) {

@@ -346,12 +346,22 @@ int spiral_dict_add(spiral_dict *d, const char *word, size_t len, double freq)
         return SPIRAL_EINVAL;
     if (len > sizeof small && (w = spiral_malloc(len)) == NULL)
         return SPIRAL_ENOMEM;
+    /* The root's index (spiral_dict_freeze()) would go stale. */
+    spiral_free(d->rootidx);
+    d->rootidx = NULL;
     for (i = 0; i < len; i++)
         w[i] = (word[i] >= 'A' && word[i] <= 'Z') ? (char)(word[i] - 'A' + 'a') : word[i];
     rc = dict_put_word(d, w, len, (float)freq);
     if (w != small)
         spiral_free(w);
     return rc;
+}
+
+void spiral_dict_freeze(spiral_dict *d)
+{
+    if (d == NULL || !d->user || d->rootidx != NULL)
+        return;
+    dict_index_root(d);
 }
 
 void spiral_dict_walk_start(spiral_dict_cursor *out, const spiral_dict *d)

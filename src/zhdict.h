@@ -61,6 +61,12 @@ typedef struct spiral_dict_cursor {
     uint32_t first, count;
 } spiral_dict_cursor;
 
+/* A user dictionary is complete: index its first characters, as a loaded
+ * dictionary's are, so walks start with one table look-up (skipped without
+ * memory; a later spiral_dict_add() drops the index).  Not while other
+ * threads read d. */
+void spiral_dict_freeze(spiral_dict *d);
+
 /* Start a walk at the empty text.  d may be NULL (every step then fails). */
 void spiral_dict_walk_start(spiral_dict_cursor *out, const spiral_dict *d);
 

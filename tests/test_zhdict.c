@@ -453,6 +453,42 @@ START_TEST(user_dictionary_any_order)
 }
 END_TEST
 
+/* A frozen user dictionary (its first characters indexed, as a sealed
+ * lexicon's is) finds the same words, and one more added afterwards too. */
+START_TEST(user_dictionary_frozen_finds_the_same)
+{
+    spiral_dict *u;
+    char w[32];
+    float v;
+    int i;
+
+    ck_assert_int_eq(spiral_dict_new(&u), SPIRAL_OK);
+    for (i = 0; i < 300; i++) {
+        /* 300 different first characters: enough for the index */
+        snprintf(w, sizeof w, "%s", "\xE4\xB8\x80制裁");
+        w[2] = (char)(0x80 + i % 64);
+        w[1] = (char)(0xB8 + i / 64);
+        ck_assert_int_eq(spiral_dict_add(u, w, strlen(w), (double)(i + 1)), SPIRAL_OK);
+    }
+    spiral_dict_freeze(u);
+    for (i = 0; i < 300; i++) {
+        snprintf(w, sizeof w, "%s", "\xE4\xB8\x80制裁");
+        w[2] = (char)(0x80 + i % 64);
+        w[1] = (char)(0xB8 + i / 64);
+        ck_assert_uint_eq(find(u, w, &v), SPIRAL_DICT_WORD);
+        ck_assert(v == (float)(i + 1));
+        w[3] = '\0';
+        ck_assert_uint_eq(find(u, w, NULL), SPIRAL_DICT_PREFIX);
+    }
+    ck_assert_uint_eq(find(u, "单边", NULL), 0);
+    ck_assert_int_eq(spiral_dict_add(u, "单边制裁", strlen("单边制裁"), 7), SPIRAL_OK);
+    ck_assert_uint_eq(find(u, "单边制裁", &v), SPIRAL_DICT_WORD);
+    ck_assert(v == 7);
+    ck_assert_uint_eq(find(u, "单边", NULL), SPIRAL_DICT_PREFIX);
+    spiral_dict_free(u);
+}
+END_TEST
+
 START_TEST(free_accepts_null)
 {
     spiral_dict_free(NULL);
@@ -552,6 +588,7 @@ Suite *zhdict_suite(void)
     tcase_add_test(tc, user_dictionary_grows);
     tcase_add_test(tc, user_dictionary_any_order);
     tcase_add_test(tc, free_accepts_null);
+    tcase_add_test(tc, user_dictionary_frozen_finds_the_same);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("alloc");
