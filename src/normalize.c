@@ -75,6 +75,7 @@ static void normtext_reset(spiral_normtext *nt)
 {
     spiral_buf_reset(&nt->text);
     nt->has_han = 0;
+    nt->may_t2s = 0;
     nt->han_chars = 0;
     nt->latin_chars = 0;
 }
@@ -156,6 +157,7 @@ static int emit_cluster(spiral_normtext *nt, const char *src, size_t len, uint32
         if (spiral_is_han(cp)) {
             nt->has_han = 1;
             nt->han_chars++;
+            nt->may_t2s |= spiral_t2s_may_change(cp);
         } else if (cp < 0x250 && ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z')) {
             nt->latin_chars++;
         } else if (cp >= 0xC0 && cp < 0x250) {
@@ -166,6 +168,13 @@ static int emit_cluster(spiral_normtext *nt, const char *src, size_t len, uint32
     if (dec != buf)
         spiral_free(dec);
     return n < 0 ? SPIRAL_EENCODING : rc;
+}
+
+/* CJK unified ideographs and CJK punctuation but the ideographic space:
+ * NFKC and case folding leave them as they are. */
+static int cjk_fast(int32_t cp)
+{
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp > 0x3000 && cp <= 0x303F);
 }
 
 /* Pass 1: NFKC + case fold with the offset map. */
@@ -209,21 +218,45 @@ static int nfkc_pass(const char *src, size_t len, spiral_normtext *nt, spiral_er
         /* Fast path: CJK unified ideographs and CJK punctuation (not the
          * ideographic space) are unchanged by NFKC and case folding; when
          * the next character is ASCII or another such character no mark
-         * can combine with them. */
-        if (k == 3 && ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp > 0x3000 && cp <= 0x303F))) {
-            size_t n = i + 3;
+         * can combine with them.  A run of them is copied at once, each
+         * byte mapped to its character's first. */
+        if (k == 3 && cjk_fast(cp)) {
+            size_t e = i + 3, at, b;
+            size_t han = cp >= 0x4E00;
+            int may = cp >= 0x4E00 && spiral_t2s_may_change(cp);
             int32_t nx;
 
-            if (n == len || u[n] < 0x80 ||
-                (spiral_utf8_decode(u + n, len - n, &nx) == 3 &&
-                 ((nx >= 0x4E00 && nx <= 0x9FFF) || (nx > 0x3000 && nx <= 0x303F)))) {
-                if (cp >= 0x4E00) {
-                    nt->has_han = 1;
-                    nt->han_chars++;
+            while (e < len && u[e] >= 0x80 && spiral_utf8_decode(u + e, len - e, &nx) == 3 &&
+                   cjk_fast(nx)) {
+                han += nx >= 0x4E00;
+                may |= nx >= 0x4E00 && spiral_t2s_may_change(nx);
+                e += 3;
+            }
+            if (e < len && u[e] >= 0x80) {
+                /* The last one is followed by something else: it takes the
+                 * long way (a mark may combine with it). */
+                e -= 3;
+                if (e > i) {
+                    int32_t last;
+
+                    spiral_utf8_decode(u + e, 3, &last);
+                    han -= last >= 0x4E00;
                 }
-                if ((rc = emit(nt, src + i, 3, (uint32_t)i)) < 0)
+            }
+            if (e > i) {
+                if (room(nt, e - i) < 0)
                     return spiral_error_nomem(err, NULL);
-                i = n;
+                at = nt->text.len;
+                memcpy(nt->text.data + at, src + i, e - i);
+                for (b = 0; b < e - i; b++)
+                    nt->map[at + b] = (uint32_t)(i + b - b % 3);
+                nt->text.len += e - i;
+                if (han) {
+                    nt->has_han = 1;
+                    nt->han_chars += han;
+                }
+                nt->may_t2s |= may;
+                i = e;
                 continue;
             }
         }
@@ -315,30 +348,6 @@ static int run_is_stable(const char *s, size_t len)
     return 1;
 }
 
-/* Whether some Han character of the text may change (the conversion pass
- * is needed at all). */
-static int text_is_stable(const spiral_normtext *nt)
-{
-    const unsigned char *u = (const unsigned char *)nt->text.data;
-    size_t len = nt->text.len, i = 0;
-    int32_t cp;
-    int k;
-
-    while (i < len) {
-        if (u[i] < 0x80) {
-            i++;
-            continue;
-        }
-        k = spiral_utf8_decode(u + i, len - i, &cp);
-        if (k < 0)
-            return 0;
-        if (spiral_is_han(cp) && spiral_t2s_may_change(cp))
-            return 0;
-        i += (size_t)k;
-    }
-    return 1;
-}
-
 /* Pass 2: Traditional to Simplified over the Han runs of `in`, writing `out`
  * with the map composed through in->map. */
 static int t2s_pass(spiral_normalizer *n, const spiral_normtext *in, spiral_normtext *out)
@@ -417,7 +426,7 @@ int spiral_normalize(spiral_normalizer *n, const char *src, size_t len,
     normtext_reset(nt);
     if ((rc = nfkc_pass(src, len, nt, err)) < 0)
         return rc;
-    if (nt->has_han && n != NULL && !text_is_stable(nt)) {
+    if (nt->may_t2s && n != NULL) {
         /* Convert from the first-pass result, kept in n->tmp. */
         swap = n->tmp;
         n->tmp = *nt;

@@ -27,6 +27,7 @@ typedef struct spiral_normtext {
                          map[text.len] is the original length */
     size_t mapcap;
     int has_han;      /* any Han character seen */
+    int may_t2s;      /* a Han character Traditional-to-Simplified may change */
     size_t han_chars; /* counts for language detection */
     size_t latin_chars;
 } spiral_normtext;

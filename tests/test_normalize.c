@@ -95,6 +95,33 @@ START_TEST(offset_map_points_into_original)
 }
 END_TEST
 
+/* A run of Chinese copied at once keeps every byte mapped to its own
+ * character; a character followed by a combining mark still composes with
+ * it (the mark is dropped by no rule, so it stays, mapped to the base). */
+START_TEST(chinese_runs_map_each_character)
+{
+    size_t i;
+
+    norm("中方坚决反对。Ok");
+    ck_assert_str_eq(nt.text.data, "中方坚决反对。ok");
+    ck_assert(nt.has_han);
+    ck_assert_uint_eq(nt.han_chars, 6);
+    for (i = 0; i < 21; i++)
+        ck_assert_uint_eq(nt.map[i], i - i % 3);
+    ck_assert_uint_eq(nt.map[21], 21);
+    ck_assert_int_eq(nt.may_t2s, 0);
+    /* 中 then U+0301 COMBINING ACUTE: the pair is one cluster */
+    norm("中方\xCC\x81中");
+    ck_assert_uint_eq(nt.map[3], 3);
+    ck_assert_uint_eq(nt.map[6], 3); /* the mark maps to its base */
+    ck_assert_uint_eq(nt.map[8], 8);
+    ck_assert_uint_eq(nt.han_chars, 3);
+    /* A Traditional character anywhere in a run is noticed. */
+    norm("中方堅決反對");
+    ck_assert_str_eq(nt.text.data, "中方坚决反对");
+}
+END_TEST
+
 START_TEST(invalid_utf8_is_reported_with_offset)
 {
     spiral_error err;
@@ -124,6 +151,7 @@ Suite *normalize_suite(void)
     tcase_add_test(tc, t2s_table_marks_traditional_characters);
     tcase_add_test(tc, offset_map_points_into_original);
     tcase_add_test(tc, invalid_utf8_is_reported_with_offset);
+    tcase_add_test(tc, chinese_runs_map_each_character);
     tcase_add_test(tc, empty_text);
     suite_add_tcase(s, tc);
     return s;
