@@ -157,11 +157,16 @@ typedef struct spiral_read_opts {
      * file, line and column, on the reader's thread.  NULL: not reported. */
     spiral_error_fn warn;
     void *warn_payload;
+    /* JSON Lines only: give each record's line unparsed (the record's text
+     * is the line, `deferred` is set, id and the other fields are NULL), to
+     * be parsed by spiral_parser_parse(), for instance on another thread.
+     * Line limits, blank lines and the binary-file test still apply. */
+    int defer_jsonl;
 } spiral_read_opts;
 
 #define SPIRAL_READ_OPTS_INIT \
     { SPIRAL_FORMAT_AUTO, SPIRAL_UTF8_REJECT, (size_t)64 << 20, (size_t)64 << 20, \
-      NULL, NULL, NULL, NULL, 0, NULL, NULL }
+      NULL, NULL, NULL, NULL, 0, NULL, NULL, 0 }
 
 /* One statement.  Strings are NUL-terminated UTF-8 and NULL when the field
  * was absent; all are borrowed from the reader and valid until the next
@@ -181,6 +186,7 @@ typedef struct spiral_record {
      * many times the statement's normalised text occurred; the writers
      * emit "copies" when it is above 1. */
     unsigned long copies;
+    int deferred;          /* an unparsed JSON Lines line (spiral_read_opts.defer_jsonl) */
 } spiral_record;
 
 typedef struct spiral_reader spiral_reader;
@@ -224,6 +230,21 @@ int spiral_text_fingerprint(uint64_t *out, const char *text, size_t len);
 /* Close the input (not standard input) and free the reader and every record
  * it gave out.  NULL: no-op. */
 void spiral_reader_free(spiral_reader *r);
+
+typedef struct spiral_parser spiral_parser;
+
+/* Parsing deferred JSON Lines records (spiral_read_opts.defer_jsonl): a
+ * parser per thread turns a deferred record (or a copy of it with its text,
+ * file and line) into the record the reader would have given, or into the
+ * error it would have reported (same message, file, line and column).
+ * parse returns 1 and sets *out, or a negative spiral_status with err
+ * filled; *out is borrowed from p until its next call.  new copies opts
+ * (NULL: defaults; only invalid_utf8 matters).  SPIRAL_EINVAL for a record
+ * that is not deferred. */
+int spiral_parser_new(spiral_parser **out, const spiral_read_opts *opts, spiral_error *err);
+int spiral_parser_parse(spiral_parser *p, const spiral_record *raw, const spiral_record **out,
+                        spiral_error *err);
+void spiral_parser_free(spiral_parser *p);
 
 /* ------------------------------------------------------------------ */
 /* Shared resources                                                    */

@@ -551,7 +551,12 @@ int spiral_reader_next(spiral_reader *r, const spiral_record **out, spiral_error
         }
         break;
     }
-    if (r->fmt == SPIRAL_FORMAT_JSONL)
+    if (r->fmt == SPIRAL_FORMAT_JSONL && r->o.defer_jsonl) {
+        r->rec.text = r->line.data;
+        r->rec.text_len = r->line.len;
+        r->rec.deferred = 1;
+        rc = 1;
+    } else if (r->fmt == SPIRAL_FORMAT_JSONL)
         rc = spiral_ingest_jsonl_record(r, r->lineno, err);
     else if ((rc = spiral_ingest_default_id(r, r->lineno)) < 0)
         rc = spiral_error_set(err, SPIRAL_ENOMEM, r->path, r->lineno, 0,
@@ -561,4 +566,72 @@ int spiral_reader_next(spiral_reader *r, const spiral_record **out, spiral_error
     if (rc == 1)
         *out = &r->rec;
     return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Deferred JSON Lines records                                         */
+/* ------------------------------------------------------------------ */
+
+/* A parser is a reader without input: the JSONL module works on its line. */
+struct spiral_parser {
+    spiral_reader r;
+};
+
+int spiral_parser_new(spiral_parser **out, const spiral_read_opts *opts, spiral_error *err)
+{
+    spiral_read_opts def = SPIRAL_READ_OPTS_INIT;
+    spiral_parser *p;
+
+    *out = NULL;
+    if ((p = spiral_calloc(1, sizeof *p)) == NULL)
+        return spiral_error_set(err, SPIRAL_ENOMEM, NULL, 0, 0, "out of memory");
+    p->r.o = opts ? *opts : def;
+    p->r.o.defer_jsonl = 0;
+    p->r.fmt = SPIRAL_FORMAT_JSONL;
+    *out = p;
+    return SPIRAL_OK;
+}
+
+int spiral_parser_parse(spiral_parser *p, const spiral_record *raw, const spiral_record **out,
+                        spiral_error *err)
+{
+    spiral_reader *r = &p->r;
+    const char *file = raw && raw->file ? raw->file : "";
+    int rc;
+
+    *out = NULL;
+    if (raw == NULL || !raw->deferred)
+        return spiral_error_set(err, SPIRAL_EINVAL, NULL, 0, 0, "not a deferred record");
+    if (r->path == NULL || strcmp(r->path, file) != 0) {
+        spiral_free(r->path);
+        if ((r->path = spiral_strdup(file)) == NULL)
+            return spiral_error_set(err, SPIRAL_ENOMEM, file, raw->line, 0,
+                                    "out of memory; record skipped");
+    }
+    reset_record(r);
+    r->rec.line = r->lineno = raw->line;
+    spiral_buf_reset(&r->line);
+    if (spiral_buf_append(&r->line, raw->text, raw->text_len) < 0)
+        return spiral_error_set(err, SPIRAL_ENOMEM, r->path, raw->line, 0,
+                                "out of memory; record skipped");
+    if ((rc = spiral_ingest_jsonl_record(r, raw->line, err)) == 1)
+        *out = &r->rec;
+    return rc;
+}
+
+void spiral_parser_free(spiral_parser *p)
+{
+    spiral_reader *r;
+
+    if (p == NULL)
+        return;
+    r = &p->r;
+    spiral_free(r->path);
+    spiral_buf_free(&r->line);
+    spiral_buf_free(&r->fixed);
+    spiral_buf_free(&r->id);
+    if (r->json)
+        json_decref(r->json);
+    free(r->meta); /* from jansson's json_dumps */
+    spiral_free(p);
 }

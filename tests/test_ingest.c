@@ -281,6 +281,107 @@ START_TEST(format_detection)
 }
 END_TEST
 
+/* Deferred JSON Lines (what `-j N` uses): the reader gives each line
+ * unparsed, and a parser turns it into the very record or error the reader
+ * would have given: fields, meta, default ids, repaired UTF-8, and error
+ * messages with line and column. */
+START_TEST(deferred_jsonl_parses_as_the_reader_does)
+{
+    static const char data[] =
+        "{\"id\": \"a\", \"text\": \"China opposes the sanctions.\", \"date\": \"2020-03-01\", "
+        "\"extra\": [1, 2]}\n"
+        "\n"
+        "{\"text\": \"no id: \\u4e2d\\u65b9\"}\n"
+        "{\"id\": \"b\", \"text\": \"broken\n"
+        "[1, 2]\n"
+        "{\"id\": 7, \"text\": \"bad \xff byte\"}\n"
+        "{\"id\": \"c\", \"lang\": 3, \"text\": \"x\"}\n";
+    int pass;
+
+    for (pass = 0; pass < 2; pass++) {
+        spiral_read_opts o = SPIRAL_READ_OPTS_INIT, d = SPIRAL_READ_OPTS_INIT;
+        const char *path;
+        spiral_reader *plain, *deferred;
+        spiral_parser *p;
+        spiral_error e1, e2;
+        int n1, n2, records = 0, errors = 0;
+
+        o.invalid_utf8 = d.invalid_utf8 = pass ? SPIRAL_UTF8_REPLACE : SPIRAL_UTF8_REJECT;
+        d.defer_jsonl = 1;
+        path = test_tmpfile(data, sizeof data - 1, ".jsonl", 0);
+        ck_assert_int_eq(spiral_reader_open(&plain, path, &o, &e1), SPIRAL_OK);
+        ck_assert_int_eq(spiral_reader_open(&deferred, path, &d, &e2), SPIRAL_OK);
+        ck_assert_int_eq(spiral_parser_new(&p, &d, &e2), SPIRAL_OK);
+        for (;;) {
+            const spiral_record *a, *raw, *b;
+
+            n1 = spiral_reader_next(plain, &a, &e1);
+            n2 = spiral_reader_next(deferred, &raw, &e2);
+            if (n1 == 0) {
+                ck_assert_int_eq(n2, 0);
+                break;
+            }
+            ck_assert_int_eq(n2, 1); /* splitting lines never fails here */
+            ck_assert(raw->deferred);
+            ck_assert_ptr_null(raw->id);
+            n2 = spiral_parser_parse(p, raw, &b, &e2);
+            ck_assert_int_eq(n2, n1);
+            if (n1 < 0) {
+                errors++;
+                ck_assert_str_eq(e2.message, e1.message);
+                ck_assert_str_eq(e2.file, e1.file);
+                ck_assert_uint_eq(e2.line, e1.line);
+                ck_assert_uint_eq(e2.column, e1.column);
+                continue;
+            }
+            records++;
+            ck_assert_str_eq(b->id, a->id);
+            ck_assert_uint_eq(b->text_len, a->text_len);
+            ck_assert(memcmp(b->text, a->text, a->text_len) == 0);
+            ck_assert_uint_eq(b->line, a->line);
+            ck_assert_uint_eq(b->replaced, a->replaced);
+            ck_assert_str_eq(b->file, a->file);
+            ck_assert(!b->deferred);
+            if (a->date)
+                ck_assert_str_eq(b->date, a->date);
+            if (a->meta_json)
+                ck_assert_str_eq(b->meta_json, a->meta_json);
+            else
+                ck_assert_ptr_null(b->meta_json);
+        }
+        ck_assert_int_eq(records, pass ? 3 : 2);
+        ck_assert_int_eq(errors, pass ? 3 : 4);
+        ck_assert_uint_eq(spiral_reader_blank_lines(deferred), 1);
+        spiral_parser_free(p);
+        spiral_reader_free(plain);
+        spiral_reader_free(deferred);
+    }
+}
+END_TEST
+
+START_TEST(parser_refuses_a_parsed_record)
+{
+    spiral_parser *p;
+    spiral_record rec;
+    const spiral_record *out;
+    spiral_error err;
+
+    memset(&rec, 0, sizeof rec);
+    rec.text = "{\"text\": \"x\"}";
+    rec.text_len = strlen(rec.text);
+    ck_assert_int_eq(spiral_parser_new(&p, NULL, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_parser_parse(p, &rec, &out, &err), SPIRAL_EINVAL);
+    ck_assert_ptr_null(out);
+    rec.deferred = 1;
+    rec.file = "given.jsonl";
+    rec.line = 12;
+    ck_assert_int_eq(spiral_parser_parse(p, &rec, &out, &err), 1);
+    ck_assert_str_eq(out->id, "given.jsonl:12");
+    spiral_parser_free(p);
+    spiral_parser_free(NULL);
+}
+END_TEST
+
 Suite *ingest_suite(void)
 {
     Suite *s = suite_create("ingest");
@@ -295,6 +396,8 @@ Suite *ingest_suite(void)
     tcase_add_test(tc, empty_binary_and_missing_files);
     tcase_add_test(tc, ten_megabyte_line_and_limit);
     tcase_add_test(tc, format_detection);
+    tcase_add_test(tc, deferred_jsonl_parses_as_the_reader_does);
+    tcase_add_test(tc, parser_refuses_a_parsed_record);
     suite_add_tcase(s, tc);
     return s;
 }

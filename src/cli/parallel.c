@@ -8,7 +8,10 @@
  * messages in input order.  Two batches are in flight at most, each of at
  * most BATCH_RECORDS records or BATCH_BYTES bytes of text, so memory does
  * not grow with the input.  Each worker has its own session; the
- * dictionary and lexicon are shared read-only.
+ * dictionary and lexicon are shared read-only.  When duplicates are kept,
+ * JSON Lines records are parsed by the workers (each with its own parser),
+ * not by the reading thread, which would otherwise be the bottleneck: it
+ * only splits lines.  (Merging duplicates needs each text as it is read.)
  */
 #define _GNU_SOURCE 1 /* open_memstream */
 #include <pthread.h>
@@ -45,6 +48,7 @@ typedef struct pool {
     int nthreads;
     pthread_t *threads;
     spiral_session **sessions;
+    spiral_parser **parsers; /* per worker, for deferred JSON Lines records */
     pthread_mutex_t mu;
     pthread_cond_t work, done;
     batch *current;        /* the batch being analysed */
@@ -172,20 +176,25 @@ static void queue_warning(const spiral_error *w, void *payload)
     j->kind = -2;
 }
 
-static void run_job(pool *p, spiral_session *s, job *j)
+static void run_job(pool *p, spiral_session *s, spiral_parser *parser, job *j)
 {
+    const spiral_record *rec = &j->rec;
     const spiral_doc *doc;
     spiral_context ctx = SPIRAL_CONTEXT_INIT;
     FILE *f;
 
     if (j->kind != 1)
         return;
-    ctx.lang = p->env->o->lang ? p->env->o->lang : j->rec.lang;
-    ctx.date = j->rec.date;
-    ctx.actor = j->rec.actor;
+    if (j->rec.deferred && spiral_parser_parse(parser, &j->rec, &rec, &j->err) < 0) {
+        j->failed = 1; /* the error the reader would have reported */
+        return;
+    }
+    ctx.lang = p->env->o->lang ? p->env->o->lang : rec->lang;
+    ctx.date = rec->date;
+    ctx.actor = rec->actor;
     ctx.speaker = p->env->o->speaker;
-    ctx.target = j->rec.target;
-    if (spiral_session_analyze_ctx(s, j->rec.text, j->rec.text_len, &ctx, &doc, &j->err) < 0) {
+    ctx.target = rec->target;
+    if (spiral_session_analyze_ctx(s, rec->text, rec->text_len, &ctx, &doc, &j->err) < 0) {
         snprintf(j->err.file, sizeof j->err.file, "%s", j->rec.file ? j->rec.file : "");
         j->err.line = j->rec.line;
         j->failed = 1;
@@ -196,7 +205,7 @@ static void run_job(pool *p, spiral_session *s, job *j)
         j->failed = 2;
         return;
     }
-    if (p->emit(f, &j->rec, doc, p->payload) < 0)
+    if (p->emit(f, rec, doc, p->payload) < 0)
         j->failed = 2;
     if (fclose(f) != 0)
         j->failed = 2;
@@ -206,6 +215,7 @@ static void *worker(void *arg)
 {
     pool *p = arg;
     spiral_session *s;
+    spiral_parser *parser;
     unsigned long seen = 0;
     int me;
 
@@ -213,6 +223,7 @@ static void *worker(void *arg)
     for (me = 0; p->threads[me] != pthread_self(); me++)
         ;
     s = p->sessions[me];
+    parser = p->parsers[me];
     for (;;) {
         size_t i;
 
@@ -229,7 +240,7 @@ static void *worker(void *arg)
             p->next = b;
             pthread_mutex_unlock(&p->mu);
             for (i = a; i < b; i++)
-                run_job(p, s, &cur->jobs[i]);
+                run_job(p, s, parser, &cur->jobs[i]);
             pthread_mutex_lock(&p->mu);
             p->finished += b - a;
             if (p->finished == p->current->n)
@@ -327,6 +338,7 @@ int cli_run_parallel(cli_env *env, int nfiles, char **files, int nthreads, cli_e
     files = inputs;
     nfiles = ninputs;
     cli_read_opts(env, &ro);
+    ro.defer_jsonl = env->dups == NULL;
     sink.env = env;
     sink.fill = &fill;
     ro.warn = queue_warning;
@@ -342,13 +354,15 @@ int cli_run_parallel(cli_env *env, int nfiles, char **files, int nthreads, cli_e
     pthread_cond_init(&p.done, NULL);
     p.threads = calloc((size_t)nthreads, sizeof *p.threads);
     p.sessions = calloc((size_t)nthreads, sizeof *p.sessions);
-    if (p.threads == NULL || p.sessions == NULL) {
+    p.parsers = calloc((size_t)nthreads, sizeof *p.parsers);
+    if (p.threads == NULL || p.sessions == NULL || p.parsers == NULL) {
         fprintf(stderr, "spiral: out of memory\n");
         rc = -1;
         goto out;
     }
     for (t = 0; t < nthreads; t++) {
-        if (spiral_session_new(&p.sessions[t], env->dict, env->lex, &env->o->session, &err) < 0) {
+        if (spiral_session_new(&p.sessions[t], env->dict, env->lex, &env->o->session, &err) < 0 ||
+            spiral_parser_new(&p.parsers[t], &ro, &err) < 0) {
             cli_report(&err, "error");
             rc = -1;
             goto out;
@@ -464,7 +478,10 @@ out:
     }
     for (t = 0; p.sessions && t < nthreads; t++)
         spiral_session_free(p.sessions[t]);
+    for (t = 0; p.parsers && t < nthreads; t++)
+        spiral_parser_free(p.parsers[t]);
     free(p.sessions);
+    free(p.parsers);
     free(p.threads);
     free(bufs[0].jobs);
     free(bufs[1].jobs);
