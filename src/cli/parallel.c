@@ -435,16 +435,13 @@ int cli_run_parallel(cli_env *env, int nfiles, char **files, int nthreads, cli_e
                 fill->bytes += rec->text_len;
             }
             if (fill->n >= BATCH_RECORDS || fill->bytes >= BATCH_BYTES) {
-                /* The next batch starts before the finished one is
-                 * written, so the workers never wait for the writing. */
-                if (busy)
-                    wait_batch(&p, busy);
-                dispatch(&p, fill);
                 if (busy) {
+                    wait_batch(&p, busy);
                     if (flush(&p, busy) < 0)
                         rc = -1;
                     batch_clear(busy);
                 }
+                dispatch(&p, fill);
                 busy = fill;
                 fill = fill == &bufs[0] ? &bufs[1] : &bufs[0];
                 if (rc < 0)
