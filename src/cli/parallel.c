@@ -232,9 +232,12 @@ static void *worker(void *arg)
         if (p->stop)
             break;
         seen = p->generation;
-        /* Take jobs one small slice at a time. */
+        /* Take jobs one small slice at a time, smaller towards the end of
+         * the batch so that the workers finish it together. */
         while (p->next < p->current->n) {
-            size_t a = p->next, b = a + 8 < p->current->n ? a + 8 : p->current->n;
+            size_t left = p->current->n - p->next;
+            size_t k = left / (2 * (size_t)p->nthreads);
+            size_t a = p->next, b = a + (k < 1 ? 1 : k > 8 ? 8 : k);
             batch *cur = p->current;
 
             p->next = b;
