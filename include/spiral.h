@@ -506,6 +506,14 @@ int spiral_write_tokens_json(FILE *f, const spiral_record *rec, const spiral_doc
 int spiral_write_score_json(FILE *f, const spiral_record *rec, const spiral_doc *doc,
                             unsigned flags);
 
+/* The same lines without writing them: *out (len bytes, newline included)
+ * is in the session's buffer, valid until its next analysis or output.
+ * SPIRAL_OK or SPIRAL_ENOMEM. */
+int spiral_tokens_json(const spiral_record *rec, const spiral_doc *doc, const char **out,
+                       size_t *len);
+int spiral_score_json(const spiral_record *rec, const spiral_doc *doc, unsigned flags,
+                      const char **out, size_t *len);
+
 /* ------------------------------------------------------------------ */
 /* Actors (speaker, targets, self versus other)                        */
 /* ------------------------------------------------------------------ */

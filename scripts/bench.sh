@@ -4,13 +4,15 @@
 # figures and never fails on them.
 #
 # Usage: scripts/bench.sh BINARY [SHARED] [RUNS]
-# MB/s is input bytes / median wall seconds of RUNS runs of the whole process;
+# MB/s is input bytes / median wall seconds of RUNS runs (default 5; the
+# peers, slow, run 3 times unless RUNS is given) of the whole process;
 # peak RSS is the largest of the runs (/usr/bin/time); start-up is the median
 # wall time of 21 runs on a 10-line input with both languages' data loaded.
 set -uo pipefail
 bin=$(realpath "${1:?usage: bench.sh BINARY [SHARED] [RUNS]}")
 shared=${2:-../shared}
-runs=${3:-3}
+runs=${3:-5}
+peer_runs=${3:-3}
 corpus=$shared/bench/corpus
 if [ ! -d "$corpus" ]; then
     echo "bench: $corpus not found; skipped"
@@ -21,21 +23,51 @@ cores=$(nproc)
 results=$(mktemp)
 trap 'rm -f "$results" "$results".*' EXIT
 
+# Print one result line: name bytes "wall wall ..." max-rss-kB.
+report() {
+    local med
+    med=$(printf '%s\n' $3 | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+    awk -v n="$1" -v b="$2" -v w="$med" -v r="$4" 'BEGIN {
+        printf "%-34s %8.1f MB/s  %6.1f MiB peak  (median %.2f s)\n", n, b/1e6/w, r/1024, w }' |
+        tee -a "$results"
+}
+
+# One run of a command: sets WALL and RSS (kB).
+run_once() {
+    /usr/bin/time -o "$results.time" -f '%e %M' "$@" >/dev/null 2>/dev/null
+    local out
+    out=$(tail -n 1 "$results.time")
+    WALL=${out% *}
+    RSS=${out#* }
+}
+
 # name bytes command...: median seconds and max RSS over $runs runs
 time_one() {
     local name=$1 bytes=$2; shift 2
-    local walls=() rss=0 out
+    local walls="" rss=0
     for _ in $(seq "$runs"); do
-        /usr/bin/time -o "$results.time" -f '%e %M' "$@" >/dev/null 2>/dev/null
-        out=$(tail -n 1 "$results.time")
-        walls+=("${out% *}")
-        [ "${out#* }" -gt "$rss" ] && rss=${out#* }
+        run_once "$@"
+        walls="$walls $WALL"
+        [ "$RSS" -gt "$rss" ] && rss=$RSS
     done
-    local med
-    med=$(printf '%s\n' "${walls[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
-    awk -v n="$name" -v b="$bytes" -v w="$med" -v r="$rss" 'BEGIN {
-        printf "%-34s %8.1f MB/s  %6.1f MiB peak  (median %.2f s)\n", n, b/1e6/w, r/1024, w }' |
-        tee -a "$results"
+    report "$name" "$bytes" "$walls" "$rss"
+}
+
+# cmd lang file bytes: -j 1 and -j all cores, runs alternating so that both
+# see the same machine (a shared machine's speed drifts over minutes).
+time_pair() {
+    local cmd=$1 lang=$2 f=$3 bytes=$4
+    local w1="" wn="" r1=0 rn=0
+    for _ in $(seq "$runs"); do
+        run_once "$bin" "$cmd" -q -j 1 --keep-duplicates "$f"
+        w1="$w1 $WALL"
+        [ "$RSS" -gt "$r1" ] && r1=$RSS
+        run_once "$bin" "$cmd" -q -j "$cores" --keep-duplicates "$f"
+        wn="$wn $WALL"
+        [ "$RSS" -gt "$rn" ] && rn=$RSS
+    done
+    report "spiral $cmd $lang -j 1" "$bytes" "$w1" "$r1"
+    report "spiral $cmd $lang -j $cores" "$bytes" "$wn" "$rn"
 }
 
 echo "== spiral $("$bin" --version | cut -d' ' -f2) on $(nproc) cores, $runs runs each"
@@ -43,8 +75,7 @@ for lang in en zh; do
     f=$corpus/$lang.jsonl
     bytes=$(stat -c %s "$f")
     for cmd in tokens score; do
-        time_one "spiral $cmd $lang -j 1" "$bytes" "$bin" $cmd -q -j 1 --keep-duplicates "$f"
-        time_one "spiral $cmd $lang -j $cores" "$bytes" "$bin" $cmd -q -j "$cores" --keep-duplicates "$f"
+        time_pair "$cmd" "$lang" "$f" "$bytes"
     done
     time_one "spiral score $lang (defaults)" "$bytes" "$bin" score -q "$f"
 done
@@ -77,7 +108,7 @@ done | sort -n | awk '{a[NR]=$1} END {printf "%-34s %8.1f ms (median of %d)\n", 
 
 echo
 echo "== peers (../shared/bench/peers/run.sh)"
-if ! bash "$shared/bench/peers/run.sh" -n "$runs" | tee "$results.peers"; then
+if ! bash "$shared/bench/peers/run.sh" -n "$peer_runs" | tee "$results.peers"; then
     echo "bench: the peers could not be run; ratios skipped"
     exit 0
 fi

@@ -300,13 +300,6 @@ int spiral_emit_record_tail(spiral_buf *b, const spiral_record *rec)
     return rc < 0 ? SPIRAL_ENOMEM : SPIRAL_OK;
 }
 
-static int write_out(FILE *f, const spiral_buf *b)
-{
-    if (fwrite(b->data, 1, b->len, f) != b->len)
-        return SPIRAL_EIO;
-    return SPIRAL_OK;
-}
-
 /* ------------------------------------------------------------------ */
 /* tokens                                                              */
 /* ------------------------------------------------------------------ */
@@ -330,7 +323,8 @@ static int put_kind_tail(spiral_buf *b, uint32_t kind)
     return PUT_LIT(b, "\"}");
 }
 
-int spiral_write_tokens_json(FILE *f, const spiral_record *rec, const spiral_doc *doc)
+int spiral_tokens_json(const spiral_record *rec, const spiral_doc *doc, const char **out,
+                       size_t *len)
 {
     spiral_buf *b = spiral_doc_outbuf(doc);
     const spiral_token *tok;
@@ -370,7 +364,20 @@ int spiral_write_tokens_json(FILE *f, const spiral_record *rec, const spiral_doc
     rc |= spiral_emit_record_tail(b, rec);
     if (rc < 0)
         return SPIRAL_ENOMEM;
-    return write_out(f, b);
+    *out = b->data;
+    *len = b->len;
+    return SPIRAL_OK;
+}
+
+int spiral_write_tokens_json(FILE *f, const spiral_record *rec, const spiral_doc *doc)
+{
+    const char *data;
+    size_t len;
+    int rc = spiral_tokens_json(rec, doc, &data, &len);
+
+    if (rc < 0)
+        return rc;
+    return fwrite(data, 1, len, f) == len ? SPIRAL_OK : SPIRAL_EIO;
 }
 
 /* ------------------------------------------------------------------ */
@@ -507,8 +514,8 @@ static int emit_scores(spiral_buf *b, const spiral_scores *s)
     return rc;
 }
 
-int spiral_write_score_json(FILE *f, const spiral_record *rec, const spiral_doc *doc,
-                            unsigned flags)
+int spiral_score_json(const spiral_record *rec, const spiral_doc *doc, unsigned flags,
+                      const char **out, size_t *len)
 {
     spiral_buf *b = spiral_doc_outbuf(doc);
     const spiral_hit *hits;
@@ -584,5 +591,19 @@ int spiral_write_score_json(FILE *f, const spiral_record *rec, const spiral_doc 
     rc |= spiral_emit_record_tail(b, rec);
     if (rc < 0)
         return SPIRAL_ENOMEM;
-    return write_out(f, b);
+    *out = b->data;
+    *len = b->len;
+    return SPIRAL_OK;
+}
+
+int spiral_write_score_json(FILE *f, const spiral_record *rec, const spiral_doc *doc,
+                            unsigned flags)
+{
+    const char *data;
+    size_t len;
+    int rc = spiral_score_json(rec, doc, flags, &data, &len);
+
+    if (rc < 0)
+        return rc;
+    return fwrite(data, 1, len, f) == len ? SPIRAL_OK : SPIRAL_EIO;
 }

@@ -257,13 +257,17 @@ int cli_track_build(cli_track *c, int nfiles, char **files, int write_store,
                     spiral_tracker **out);
 void cli_track_summary(const cli_track *c, const spiral_tracker *t);
 
-/* Parallel runs (-j N, parallel.c): emit writes one statement's output to
- * out; it must not touch shared state.  Output and messages come out in
+/* Parallel runs (-j N, parallel.c): format gives one statement's output as
+ * bytes in the session's buffer (returns SPIRAL_OK, a negative status, or 1
+ * for "write it with emit instead"); emit writes it to out.  Neither may
+ * touch shared state; format may be NULL.  Output and messages come out in
  * input order.  Returns the exit status like cli_run(). */
+typedef int (*cli_format_fn)(const spiral_record *rec, const spiral_doc *doc, void *payload,
+                             const char **data, size_t *len);
 typedef int (*cli_emit_fn)(FILE *out, const spiral_record *rec, const spiral_doc *doc,
                            void *payload);
-int cli_run_parallel(cli_env *env, int nfiles, char **files, int nthreads, cli_emit_fn emit,
-                     void *payload);
+int cli_run_parallel(cli_env *env, int nfiles, char **files, int nthreads,
+                     cli_format_fn format, cli_emit_fn emit, void *payload);
 /* Whether the options allow a parallel run (features that need every
  * statement in order, such as dropping duplicates, run on one thread). */
 int cli_parallel_ok(const cli_opts *o);

@@ -43,6 +43,7 @@ typedef struct batch {
 
 typedef struct pool {
     cli_env *env;
+    cli_format_fn format;
     cli_emit_fn emit;
     void *payload;
     int nthreads;
@@ -181,7 +182,10 @@ static void run_job(pool *p, spiral_session *s, spiral_parser *parser, job *j)
     const spiral_record *rec = &j->rec;
     const spiral_doc *doc;
     spiral_context ctx = SPIRAL_CONTEXT_INIT;
+    const char *data;
+    size_t len;
     FILE *f;
+    int rc;
 
     if (j->kind != 1)
         return;
@@ -201,6 +205,16 @@ static void run_job(pool *p, spiral_session *s, spiral_parser *parser, job *j)
         return;
     }
     j->regex_limited = spiral_doc_regex_limited(doc);
+    if (p->format && (rc = p->format(rec, doc, p->payload, &data, &len)) != 1) {
+        /* The bytes are in the session's buffer: one copy for the writer. */
+        if (rc < 0 || (j->out = malloc(len ? len : 1)) == NULL) {
+            j->failed = 2;
+            return;
+        }
+        memcpy(j->out, data, len);
+        j->outlen = len;
+        return;
+    }
     if ((f = open_memstream(&j->out, &j->outlen)) == NULL) {
         j->failed = 2;
         return;
@@ -313,8 +327,8 @@ static void wait_batch(pool *p, batch *b)
     pthread_mutex_unlock(&p->mu);
 }
 
-int cli_run_parallel(cli_env *env, int nfiles, char **files, int nthreads, cli_emit_fn emit,
-                     void *payload)
+int cli_run_parallel(cli_env *env, int nfiles, char **files, int nthreads,
+                     cli_format_fn format, cli_emit_fn emit, void *payload)
 {
     static char dash[] = "-";
     char *stdin_only[1] = { dash };
@@ -349,6 +363,7 @@ int cli_run_parallel(cli_env *env, int nfiles, char **files, int nthreads, cli_e
     memset(&p, 0, sizeof p);
     memset(bufs, 0, sizeof bufs);
     p.env = env;
+    p.format = format;
     p.emit = emit;
     p.payload = payload;
     p.nthreads = nthreads;

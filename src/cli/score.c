@@ -96,7 +96,18 @@ static int explain(FILE *f, const spiral_record *rec, const spiral_doc *doc, int
     return ferror(f) ? SPIRAL_EIO : SPIRAL_OK;
 }
 
-/* The same for -j N: into the worker's own stream. */
+/* The same for -j N: the JSON line as bytes (1: --explain needs a stream). */
+static int format_score(const spiral_record *rec, const spiral_doc *doc, void *payload,
+                        const char **data, size_t *len)
+{
+    score_opts *so = payload;
+
+    if (so->explain)
+        return 1;
+    return spiral_score_json(rec, doc, so->flags, data, len);
+}
+
+/* ... or into the worker's own stream. */
 static int emit_score(FILE *f, const spiral_record *rec, const spiral_doc *doc, void *payload)
 {
     score_opts *so = payload;
@@ -180,7 +191,8 @@ int cmd_score(int argc, char **argv)
     if (so.color < 0)
         so.color = env.out == stdout && isatty(STDOUT_FILENO);
     if (jobs > 1 && cli_parallel_ok(&o))
-        rc = cli_run_parallel(&env, argc - optind, argv + optind, jobs, emit_score, &so);
+        rc = cli_run_parallel(&env, argc - optind, argv + optind, jobs, format_score, emit_score,
+                              &so);
     else
         rc = cli_run(&env, argc - optind, argv + optind, write_score, &so);
     rc = cli_env_close(&env, rc);

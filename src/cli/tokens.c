@@ -23,6 +23,13 @@ static const char tokens_usage[] =
     CLI_COMMON_HELP
     "  -h, --help            show this help\n";
 
+static int format_tokens(const spiral_record *rec, const spiral_doc *doc, void *payload,
+                         const char **data, size_t *len)
+{
+    (void)payload;
+    return spiral_tokens_json(rec, doc, data, len);
+}
+
 static int emit_tokens(FILE *f, const spiral_record *rec, const spiral_doc *doc, void *payload)
 {
     (void)payload;
@@ -77,7 +84,8 @@ int cmd_tokens(int argc, char **argv)
      * tokens and score segment the same way. */
     if ((rc = cli_env_open(&env, &o, 1)) == CLI_OK) {
         if (jobs > 1 && cli_parallel_ok(&o))
-            rc = cli_run_parallel(&env, argc - optind, argv + optind, jobs, emit_tokens, NULL);
+            rc = cli_run_parallel(&env, argc - optind, argv + optind, jobs, format_tokens,
+                                      emit_tokens, NULL);
         else
             rc = cli_run(&env, argc - optind, argv + optind, write_tokens, NULL);
         rc = cli_env_close(&env, rc);
