@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "emit_json.h"
 #include "suites.h"
+#include "testutil.h"
 
 /* The reference: the number format as snprintf writes it. */
 static size_t reference(char *out, size_t size, double v)
@@ -174,6 +175,55 @@ START_TEST(str_all_escapes_grow_buffer)
 }
 END_TEST
 
+/* What the JSON writers would write, as bytes (the form -j N copies):
+ * the same line, newline included, for a statement with hits, sentences
+ * and a record's fields. */
+static void written(int tokens, const spiral_record *rec, const spiral_doc *doc, char *out,
+                    size_t cap, size_t *len)
+{
+    FILE *f = tmpfile();
+
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(tokens ? spiral_write_tokens_json(f, rec, doc)
+                            : spiral_write_score_json(f, rec, doc,
+                                                      SPIRAL_EMIT_HITS | SPIRAL_EMIT_SENTENCES),
+                     SPIRAL_OK);
+    rewind(f);
+    *len = fread(out, 1, cap, f);
+    fclose(f);
+}
+
+START_TEST(json_bytes_equal_what_is_written)
+{
+    static char want[65536];
+    const spiral_doc *doc;
+    spiral_record rec;
+    const char *got;
+    size_t wlen, glen;
+
+    memset(&rec, 0, sizeof rec);
+    rec.id = "mfa-2020-03-01";
+    rec.date = "2020-03-01";
+    rec.file = "x.jsonl";
+    rec.line = 3;
+    test_hits("The United States must stop its provocations at once. We will not attack first.",
+              "en", &doc);
+    written(0, &rec, doc, want, sizeof want, &wlen);
+    ck_assert_int_eq(spiral_score_json(&rec, doc, SPIRAL_EMIT_HITS | SPIRAL_EMIT_SENTENCES, &got,
+                                       &glen), SPIRAL_OK);
+    ck_assert_uint_gt(glen, 200);
+    ck_assert_uint_eq(glen, wlen);
+    ck_assert(memcmp(got, want, glen) == 0);
+    ck_assert_int_eq(got[glen - 1], '\n');
+    ck_assert_ptr_nonnull(strstr(want, "\"hits\":[{"));
+    written(1, &rec, doc, want, sizeof want, &wlen);
+    ck_assert_int_eq(spiral_tokens_json(&rec, doc, &got, &glen), SPIRAL_OK);
+    ck_assert_uint_eq(glen, wlen);
+    ck_assert(memcmp(got, want, glen) == 0);
+    test_teardown();
+}
+END_TEST
+
 Suite *emit_json_suite(void)
 {
     Suite *s = suite_create("emit_json");
@@ -185,6 +235,7 @@ Suite *emit_json_suite(void)
     tcase_add_test(tc, num_random_values_match_printf);
     tcase_add_test(tc, str_escapes_as_before);
     tcase_add_test(tc, str_all_escapes_grow_buffer);
+    tcase_add_test(tc, json_bytes_equal_what_is_written);
     suite_add_tcase(s, tc);
     return s;
 }
