@@ -327,6 +327,18 @@ int spiral_reader_open(spiral_reader **out, const char *path,
     return SPIRAL_OK;
 }
 
+/* What a reader and a parser (a reader without input) both hold. */
+static void free_record_state(spiral_reader *r)
+{
+    spiral_free(r->path);
+    spiral_buf_free(&r->line);
+    spiral_buf_free(&r->fixed);
+    spiral_buf_free(&r->id);
+    if (r->json)
+        json_decref(r->json);
+    free(r->meta); /* from jansson's json_dumps */
+}
+
 void spiral_reader_free(spiral_reader *r)
 {
     if (r == NULL)
@@ -335,14 +347,8 @@ void spiral_reader_free(spiral_reader *r)
         r->fmt_free(r->fmt_state);
     if (r->own && r->f)
         fclose(r->f);
-    spiral_free(r->path);
     spiral_free(r->in);
-    spiral_buf_free(&r->line);
-    spiral_buf_free(&r->fixed);
-    spiral_buf_free(&r->id);
-    if (r->json)
-        json_decref(r->json);
-    free(r->meta); /* from jansson's json_dumps */
+    free_record_state(r);
     spiral_free(r);
 }
 
@@ -621,17 +627,8 @@ int spiral_parser_parse(spiral_parser *p, const spiral_record *raw, const spiral
 
 void spiral_parser_free(spiral_parser *p)
 {
-    spiral_reader *r;
-
     if (p == NULL)
         return;
-    r = &p->r;
-    spiral_free(r->path);
-    spiral_buf_free(&r->line);
-    spiral_buf_free(&r->fixed);
-    spiral_buf_free(&r->id);
-    if (r->json)
-        json_decref(r->json);
-    free(r->meta); /* from jansson's json_dumps */
+    free_record_state(&p->r);
     spiral_free(p);
 }
