@@ -392,6 +392,21 @@ void spiral_acm_free(spiral_acm *m)
     memset(m, 0, sizeof *m);
 }
 
+/* Append payload p to the state's list out[first..*nout) unless it is
+ * there.  0 or -1 out of memory. */
+static int add_payload(spiral_acm *m, size_t *outcap, size_t *nout, size_t first, uint32_t p)
+{
+    size_t k;
+
+    for (k = first; k < *nout; k++)
+        if (m->out[k] == p)
+            return 0;
+    if (spiral_grow(&m->out, outcap, *nout + 1, sizeof *m->out) < 0)
+        return -1;
+    m->out[(*nout)++] = p;
+    return 0;
+}
+
 int spiral_acm_build(spiral_acm *m, const char *const *lit, const size_t *len,
                      const uint32_t *pay, size_t n)
 {
@@ -452,24 +467,12 @@ int spiral_acm_build(spiral_acm *m, const char *const *lit, const size_t *len,
         uint32_t j;
 
         /* Payloads: own literals, then the failure state's, once each. */
-        for (j = own[s]; j != ACM_NONE; j = own_next[j]) {
-            if (spiral_grow(&m->out, &outcap, nout + 1, sizeof *m->out) < 0)
+        for (j = own[s]; j != ACM_NONE; j = own_next[j])
+            if (add_payload(m, &outcap, &nout, first, pay[j]) < 0)
                 goto nomem;
-            for (k = first; k < nout && m->out[k] != pay[j]; k++)
-                ;
-            if (k == nout)
-                m->out[nout++] = pay[j];
-        }
-        for (x = 0; s != 0 && x < m->out_n[f]; x++) {
-            uint32_t p = m->out[m->out_first[f] + x];
-
-            if (spiral_grow(&m->out, &outcap, nout + 1, sizeof *m->out) < 0)
+        for (x = 0; s != 0 && x < m->out_n[f]; x++)
+            if (add_payload(m, &outcap, &nout, first, m->out[m->out_first[f] + x]) < 0)
                 goto nomem;
-            for (k = first; k < nout && m->out[k] != p; k++)
-                ;
-            if (k == nout)
-                m->out[nout++] = p;
-        }
         m->out_first[s] = first;
         m->out_n[s] = (uint32_t)(nout - first);
         for (c = 0; c < m->ncls; c++) {
