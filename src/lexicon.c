@@ -194,9 +194,9 @@ static void trie_free(spiral_trie *t)
 
 /* Lay the trie out for walking: nodes renumbered breadth first, so the
  * levels every walk starts with are together in memory and each node's
- * children are consecutive, in label order (found without hashing).  The
- * building hash stays, in the old numbering (a frozen trie is only read).
- * SPIRAL_OK or SPIRAL_ENOMEM. */
+ * children are consecutive, in label order (found without hashing).  A
+ * frozen trie is only read, so the building hash and entries (in the old
+ * numbering) are freed.  SPIRAL_OK or SPIRAL_ENOMEM. */
 static int trie_freeze(spiral_trie *t)
 {
     size_t nn = t->nnodes, i, qh = 0, qt = 0;
@@ -259,6 +259,13 @@ static int trie_freeze(spiral_trie *t)
         }
         qh++;
     }
+    spiral_free(t->keys);
+    spiral_free(t->vals);
+    spiral_free(t->entry);
+    t->keys = NULL;
+    t->vals = NULL;
+    t->entry = NULL;
+    t->hcap = t->hused = t->cap = 0;
     rc = SPIRAL_OK;
 done:
     spiral_free(count);

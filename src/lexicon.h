@@ -74,7 +74,8 @@ typedef struct spiral_tnode {
 typedef struct spiral_trie {
     int32_t *entry;        /* per node: entry index, or -1 (while building) */
     size_t nnodes, cap;
-    /* While building: open addressing, (node << 8 | byte) + 1, 0 = empty. */
+    /* While building (freed when frozen): open addressing,
+     * (node << 8 | byte) + 1, 0 = empty. */
     uint64_t *keys;
     int32_t *vals;         /* child node */
     size_t hcap, hused;
