@@ -386,6 +386,12 @@ void spiral_lexicon_free(spiral_lexicon *lex)
     spiral_free(lex->actors);
     spiral_acm_free(&lex->lits);
     spiral_free(lex->rx_always);
+    for (i = 0; lex->rx_rest != NULL && i < lex->nregex; i++)
+        spiral_acm_free(&lex->rx_rest[i]);
+    spiral_free(lex->rx_rest);
+    spiral_free(lex->lit_rx);
+    spiral_free(lex->lit_len);
+    spiral_free(lex->lit_wb);
     trie_free(&lex->trie);
     trie_free(&lex->atrie);
     spiral_dict_free(lex->user);
@@ -1006,8 +1012,8 @@ int spiral_lexicon_add_file(spiral_lexicon *lex, const char *path, spiral_error 
     return rc;
 }
 
-/* The automaton of every regex's prefilter literals.  SPIRAL_OK or
- * SPIRAL_ENOMEM. */
+/* The automaton of the first prefilter set of every regex, and each
+ * regex's automaton of its other sets.  SPIRAL_OK or SPIRAL_ENOMEM. */
 static int build_literals(spiral_lexicon *lex)
 {
     size_t n = 0, i, k, j = 0;
@@ -1021,18 +1027,39 @@ static int build_literals(spiral_lexicon *lex)
     lit = spiral_malloc((n + 1) * sizeof *lit);
     len = spiral_malloc((n + 1) * sizeof *len);
     pay = spiral_malloc((n + 1) * sizeof *pay);
-    if (lit == NULL || len == NULL || pay == NULL)
+    lex->lit_rx = spiral_malloc((n + 1) * sizeof *lex->lit_rx);
+    lex->lit_len = spiral_malloc((n + 1) * sizeof *lex->lit_len);
+    lex->lit_wb = spiral_malloc(n + 1);
+    lex->rx_rest = spiral_calloc(lex->nregex, sizeof *lex->rx_rest);
+    if (lit == NULL || len == NULL || pay == NULL || lex->lit_rx == NULL ||
+        lex->lit_len == NULL || lex->lit_wb == NULL || lex->rx_rest == NULL)
         rc = SPIRAL_ENOMEM;
     for (i = 0; rc == SPIRAL_OK && i < lex->nregex; i++) {
         const spiral_prefilter *pf = &lex->e[lex->regex[i]].pf;
+        size_t m = 0;
 
-        for (k = 0; k < pf->n; k++, j++) {
+        for (k = 0; k < pf->n; k++) {
+            if (pf->set[k] != 0)
+                continue;
             lit[j] = pf->lit[k];
             len[j] = pf->len[k];
-            pay[j] = (uint32_t)i;
+            pay[j] = (uint32_t)j;
+            lex->lit_rx[j] = (uint32_t)i;
+            lex->lit_len[j] = (uint32_t)pf->len[k];
+            lex->lit_wb[j++] = pf->wb[k];
         }
+        /* The other sets' literals go after the first one's. */
+        for (k = 0; k < pf->n; k++)
+            if (pf->set[k] != 0) {
+                lit[n - 1 - m] = pf->lit[k];
+                len[n - 1 - m] = pf->len[k];
+                pay[n - 1 - m++] = (uint32_t)k;
+            }
+        if (m > 0 && spiral_acm_build(&lex->rx_rest[i], lit + n - m, len + n - m,
+                                      pay + n - m, m) < 0)
+            rc = SPIRAL_ENOMEM;
     }
-    if (rc == SPIRAL_OK && spiral_acm_build(&lex->lits, lit, len, pay, n) < 0)
+    if (rc == SPIRAL_OK && spiral_acm_build(&lex->lits, lit, len, pay, j) < 0)
         rc = SPIRAL_ENOMEM;
     spiral_free(lit);
     spiral_free(len);

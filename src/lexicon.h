@@ -136,9 +136,16 @@ struct spiral_lexicon {
     const char **shared;   /* hash set of the repeating ones among them */
     size_t shcap, shused;
     spiral_dict *user;     /* Chinese patterns as segmentation words */
-    /* All regex prefilter literals in one automaton; a literal's payload
-     * is its regex (an index into regex[]). */
+    /* The first (most selective) prefilter set of every regex in one
+     * automaton; a literal's payload is its index in lit_*. */
     spiral_acm lits;
+    uint32_t *lit_rx;      /* per literal: its regex (an index into regex[]) */
+    uint32_t *lit_len;
+    uint8_t *lit_wb;       /* per literal: only at the start of a word */
+    /* Per regex, its other sets in an automaton of their own, run only
+     * over the sentences the first admits (no states: none); a literal's
+     * payload is its index in the entry's prefilter. */
+    spiral_acm *rx_rest;
     uint8_t *rx_always;    /* per regex: no prefilter, always run */
     spiral_actor *actors;  /* aliases; the actor trie's entries head chains */
     size_t nactors, actorcap;

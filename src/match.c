@@ -299,9 +299,9 @@ static size_t sent_end(const spiral_doc *d, size_t si)
 }
 
 /* Which regexes may match, and in which sentences: those without a
- * prefilter anywhere, the others in the sentences where one of their
- * literals occurs (a match lies within one sentence and contains a
- * literal).  One scan of the text through the literals' automaton. */
+ * prefilter anywhere, the others in the sentences where a literal of their
+ * first set occurs (a match lies within one sentence and contains one).
+ * One scan of the text through the literals' automaton. */
 static int regex_possible(spiral_doc *d, const spiral_lexicon *lex)
 {
     const unsigned char *t = (const unsigned char *)d->nt.text.data;
@@ -329,7 +329,12 @@ static int regex_possible(spiral_doc *d, const spiral_lexicon *lex)
         while (i >= end0 && cur + 1 < d->tk.nsent)
             end0 = sent_end(d, ++cur);
         for (k = 0, o = lex->lits.out + lex->lits.out_first[state]; k < n; k++) {
-            r = o[k];
+            uint32_t j = o[k];
+            size_t a = i + 1 - lex->lit_len[j];
+
+            if (lex->lit_wb[j] && a > 0 && spiral_prefilter_word_byte(t[a - 1]))
+                continue; /* inside a word, where \b cannot precede it */
+            r = lex->lit_rx[j];
             d->rx_possible[r] = 1;
             if (d->rx_last[r] == cur + 1)
                 continue;
@@ -352,6 +357,58 @@ static int regex_possible(spiral_doc *d, const spiral_lexicon *lex)
         r = (size_t)(d->rx_pair[i] >> 32);
         d->rx_sent[d->rx_last[r]++] = (uint32_t)d->rx_pair[i];
     }
+    return SPIRAL_OK;
+}
+
+/* Whether sentence si holds a literal of every other set of regex r's
+ * prefilter pf (its first set is known to be there). */
+static int rest_occurs(const spiral_doc *d, const spiral_acm *m, const spiral_prefilter *pf,
+                       size_t si)
+{
+    const unsigned char *t = (const unsigned char *)d->nt.text.data;
+    size_t i = si ? sent_end(d, si - 1) : 0, end = sent_end(d, si);
+    uint32_t state = 0, seen = 1, all = (1u << pf->nset) - 1; /* set 0 is there */
+
+    for (; i < end; i++) {
+        const uint32_t *o;
+        uint32_t k, n;
+
+        state = spiral_acm_step(m, state, t[i]);
+        if ((n = m->out_n[state]) == 0)
+            continue;
+        for (k = 0, o = m->out + m->out_first[state]; k < n; k++) {
+            size_t j = o[k], a = i + 1 - pf->len[j];
+
+            if (pf->wb[j] && a > 0 && spiral_prefilter_word_byte(t[a - 1]))
+                continue;
+            if ((seen |= 1u << pf->set[j]) == all)
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* The sentences where regex r may match, ascending: those holding its
+ * first set's literals, and where it has more sets, those holding them
+ * too.  *out gets them (n of them); SPIRAL_OK or SPIRAL_ENOMEM. */
+static int regex_sentences(spiral_doc *d, const spiral_lexicon *lex, size_t r,
+                           const uint32_t **out, uint32_t *n)
+{
+    const spiral_acm *m = &lex->rx_rest[r];
+    const spiral_prefilter *pf = &lex->e[lex->regex[r]].pf;
+    uint32_t k, kept = 0;
+
+    *out = d->rx_sent + d->rx_first[r];
+    *n = d->rx_nsent[r];
+    if (m->nstates == 0)
+        return SPIRAL_OK;
+    if (spiral_grow(&d->rx_isect, &d->rxicap, *n + 1, sizeof *d->rx_isect) < 0)
+        return SPIRAL_ENOMEM;
+    for (k = 0; k < *n; k++)
+        if (rest_occurs(d, m, pf, (*out)[k]))
+            d->rx_isect[kept++] = (*out)[k];
+    *out = d->rx_isect;
+    *n = kept;
     return SPIRAL_OK;
 }
 
@@ -489,10 +546,12 @@ static int regex_matches(spiral_doc *d, const spiral_lexicon *lex)
         if (lex->rx_always[r]) {
             rc = regex_range(d, e, ei, 0, len + 1, opts, start);
         } else {
-            /* Runs of consecutive sentences holding a literal. */
-            const uint32_t *sv = d->rx_sent + d->rx_first[r];
+            /* Runs of consecutive sentences holding its literals. */
+            const uint32_t *sv;
 
-            for (k = 0, n = d->rx_nsent[r]; k < n && rc == SPIRAL_OK; k++) {
+            if (regex_sentences(d, lex, r, &sv, &n) < 0)
+                return SPIRAL_ENOMEM;
+            for (k = 0; k < n && rc == SPIRAL_OK; k++) {
                 uint32_t a = sv[k];
 
                 while (k + 1 < n && sv[k + 1] == sv[k] + 1)

@@ -11,6 +11,12 @@
  * understand it gives up, and the regex always runs.  So the prefilter can
  * only skip work, never change a result.
  *
+ * A pattern that is one sequence (no | at its top) yields several sets, one
+ * per required item, and a match contains a literal of each: "lift ...
+ * sanctions" needs both a verb and a noun in the sentence.  A literal
+ * right after \b that begins with a word character is marked: it counts
+ * only where it starts a word ("end" in "end the war", not in "spend").
+ *
  * The grammar understood: literal characters and escaped punctuation;
  * quantifiers ? * + {n,m} (an optional item is not required); classes
  * (. \s \S \w \d [..]) and anchors (\b ^ $) that break a literal run;
@@ -27,15 +33,23 @@
 
 #define MAX_LITS 64
 #define MAX_LIT 64
+#define MAX_SETS 4
 
 typedef struct litset {
     int known;                  /* 0: no constraint derived */
     size_t n;
     char s[MAX_LITS][MAX_LIT];
+    uint8_t wb[MAX_LITS];       /* starts a word (after \b) */
 } litset;
 
-/* The quality of a set: the shortest literal's length (longer literals are
- * more selective), 0 when unknown. */
+/* The required sets of a sequence, the best MAX_SETS of them. */
+typedef struct conj {
+    size_t n;
+    litset s[MAX_SETS];
+} conj;
+
+/* The quality of a set: its weakest literal's length, plus one when it
+ * must start a word (longer literals are more selective), 0 when unknown. */
 static size_t quality(const litset *l)
 {
     size_t i, m = (size_t)-1;
@@ -43,17 +57,48 @@ static size_t quality(const litset *l)
     if (!l->known || l->n == 0)
         return 0;
     for (i = 0; i < l->n; i++)
-        if (strlen(l->s[i]) < m)
-            m = strlen(l->s[i]);
+        if (strlen(l->s[i]) + l->wb[i] < m)
+            m = strlen(l->s[i]) + l->wb[i];
     return m;
+}
+
+/* Whether set a is more selective than b: longer literals, or as long and
+ * fewer of them. */
+static int set_before(const litset *a, const litset *b)
+{
+    size_t qa = quality(a), qb = quality(b);
+
+    return qa > qb || (qa == qb && qa > 0 && a->n < b->n);
 }
 
 static void better(litset *best, const litset *cand)
 {
-    size_t qb = quality(best), qc = quality(cand);
-
-    if (qc > qb || (qc == qb && qc > 0 && cand->n < best->n))
+    if (set_before(cand, best))
         *best = *cand;
+}
+
+/* Keep a required set in *all, replacing its worst set when full. */
+static void conj_add(conj *all, const litset *l)
+{
+    size_t i, worst = 0;
+
+    if (all == NULL || quality(l) == 0)
+        return;
+    if (all->n < MAX_SETS) {
+        all->s[all->n++] = *l;
+        return;
+    }
+    for (i = 1; i < all->n; i++)
+        if (quality(&all->s[i]) < quality(&all->s[worst]))
+            worst = i;
+    better(&all->s[worst], l);
+}
+
+/* A required item of a sequence: the best one so far, and one of all. */
+static void required(litset *out, conj *all, const litset *l)
+{
+    better(out, l);
+    conj_add(all, l);
 }
 
 static int is_meta(char c)
@@ -93,7 +138,7 @@ static int quantifier(const char *p, int *optional, size_t *len)
     return 1;
 }
 
-static const char *parse_alt(const char *p, litset *out, int depth);
+static const char *parse_alt(const char *p, litset *out, int depth, int wb, conj *all);
 
 /* Skip a character class [...] starting at p; returns the end or NULL. */
 static const char *skip_class(const char *p)
@@ -112,8 +157,9 @@ static const char *skip_class(const char *p)
 }
 
 /* A group starting at p (at '('); *req gets the union of its
- * alternatives' sets.  Returns the end (after ')') or NULL. */
-static const char *parse_group(const char *p, litset *req, int depth)
+ * alternatives' sets.  wb: the group follows \b.  Returns the end (after
+ * ')') or NULL. */
+static const char *parse_group(const char *p, litset *req, int depth, int wb)
 {
     int lookaround = 0;
 
@@ -143,7 +189,7 @@ static const char *parse_group(const char *p, litset *req, int depth)
         litset alt;
 
         memset(&alt, 0, sizeof alt);
-        if ((p = parse_alt(p, &alt, depth + 1)) == NULL)
+        if ((p = parse_alt(p, &alt, depth + 1, wb, NULL)) == NULL)
             return NULL;
         if (!alt.known || alt.n == 0)
             req->known = 0;
@@ -153,8 +199,10 @@ static const char *parse_group(const char *p, litset *req, int depth)
             if (req->n + alt.n > MAX_LITS)
                 req->known = 0;
             else
-                for (i = 0; i < alt.n; i++)
+                for (i = 0; i < alt.n; i++) {
+                    req->wb[req->n] = alt.wb[i];
                     memcpy(req->s[req->n++], alt.s[i], MAX_LIT);
+                }
         }
         if (*p == '|') {
             p++;
@@ -170,12 +218,13 @@ static const char *parse_group(const char *p, litset *req, int depth)
 }
 
 /* A sequence up to '|' or ')' (or the end at depth 0); *out gets the best
- * required set among its items.  Returns where it stopped, or NULL. */
-static const char *parse_alt(const char *p, litset *out, int depth)
+ * required set among its items, and *all (unless NULL) the best few.  wb:
+ * the sequence follows \b.  Returns where it stopped, or NULL. */
+static const char *parse_alt(const char *p, litset *out, int depth, int wb, conj *all)
 {
     char run[MAX_LIT];
     size_t rn = 0, qlen;
-    int optional;
+    int optional, run_wb = 0;
 
     memset(out, 0, sizeof *out);
     if (depth > 20)
@@ -186,9 +235,10 @@ static const char *parse_alt(const char *p, litset *out, int depth)
             litset one;                                               \
             one.known = 1;                                            \
             one.n = 1;                                                \
+            one.wb[0] = (uint8_t)run_wb;                              \
             memcpy(one.s[0], run, rn);                                \
             one.s[0][rn] = '\0';                                      \
-            better(out, &one);                                        \
+            required(out, all, &one);                                 \
         }                                                             \
         rn = 0;                                                       \
     } while (0)
@@ -201,17 +251,19 @@ static const char *parse_alt(const char *p, litset *out, int depth)
 
             FLUSH();
             memset(&g, 0, sizeof g);
-            if ((e = parse_group(p, &g, depth)) == NULL)
+            if ((e = parse_group(p, &g, depth, wb)) == NULL)
                 return NULL;
+            wb = 0;
             if (quantifier(e, &optional, &qlen) < 0)
                 return NULL;
             if (!optional)
-                better(out, &g);
+                required(out, all, &g);
             p = e + qlen;
             continue;
         }
         if (c == '[') {
             FLUSH();
+            wb = 0;
             if ((p = skip_class(p)) == NULL)
                 return NULL;
             if (quantifier(p, &optional, &qlen) < 0)
@@ -221,6 +273,7 @@ static const char *parse_alt(const char *p, litset *out, int depth)
         }
         if (c == '.' || c == '^' || c == '$') {
             FLUSH();
+            wb = 0;
             p++;
             if (quantifier(p, &optional, &qlen) < 0)
                 return NULL;
@@ -252,6 +305,7 @@ static const char *parse_alt(const char *p, litset *out, int depth)
                 if (quantifier(p, &optional, &qlen) < 0)
                     return NULL;
                 p += qlen;
+                wb = e == 'b' && qlen == 0; /* \b: a word starts or ends here */
                 continue;
             }
             c = e; /* escaped punctuation is literal */
@@ -279,11 +333,15 @@ static const char *parse_alt(const char *p, litset *out, int depth)
             if (optional) {
                 /* Not required: the run ends before it. */
                 FLUSH();
+                wb = 0;
                 p += qlen;
                 continue;
             }
             if (rn + k >= MAX_LIT)
                 FLUSH();
+            if (rn == 0)
+                run_wb = wb && spiral_prefilter_word_byte((unsigned char)ch[0]);
+            wb = 0;
             memcpy(run + rn, ch, k);
             rn += k;
             if (qlen > 0) {
@@ -299,73 +357,127 @@ static const char *parse_alt(const char *p, litset *out, int depth)
     return p;
 }
 
+/* Append set l as set number k of pf's literals (pf->lit etc. have room). */
+static void put_set(spiral_prefilter *pf, char **buf, const litset *l, uint8_t k)
+{
+    size_t i;
+
+    for (i = 0; i < l->n; i++) {
+        size_t n = strlen(l->s[i]);
+
+        memcpy(*buf, l->s[i], n + 1);
+        pf->lit[pf->n] = *buf;
+        pf->len[pf->n] = n;
+        pf->set[pf->n] = k;
+        pf->wb[pf->n++] = l->wb[i];
+        *buf += n + 1;
+    }
+}
+
 int spiral_prefilter_build(spiral_prefilter *pf, const char *pattern)
 {
     litset top;
+    conj *all;
     const char *e;
-    size_t i, total = 0;
+    size_t i, k, total = 0, nlit = 0, nalt = 0;
     char *buf;
 
     memset(pf, 0, sizeof *pf);
     memset(&top, 0, sizeof top);
-    /* The whole pattern is one group of alternatives at depth 0. */
+    if ((all = spiral_calloc(1, sizeof *all)) == NULL)
+        return -1;
+    /* The whole pattern is one group of alternatives at depth 0; the
+     * first one's required sets are kept, for a pattern of one. */
     top.known = 1;
     for (;;) {
         litset alt;
 
-        if ((e = parse_alt(pattern, &alt, 0)) == NULL)
+        if ((e = parse_alt(pattern, &alt, 0, 0, nalt == 0 ? all : NULL)) == NULL) {
+            spiral_free(all);
             return SPIRAL_PREFILTER_NONE;
+        }
+        nalt++;
         if (!alt.known || alt.n == 0 || top.n + alt.n > MAX_LITS) {
             top.known = 0;
             break;
         }
-        for (i = 0; i < alt.n; i++)
+        for (i = 0; i < alt.n; i++) {
+            top.wb[top.n] = alt.wb[i];
             memcpy(top.s[top.n++], alt.s[i], MAX_LIT);
+        }
         if (*e == '|') {
             pattern = e + 1;
             continue;
         }
-        if (*e != '\0')
+        if (*e != '\0') {
+            spiral_free(all);
             return SPIRAL_PREFILTER_NONE; /* unbalanced ')' */
+        }
         break;
     }
-    if (!top.known || top.n == 0)
+    if (!top.known || top.n == 0) {
+        spiral_free(all);
         return SPIRAL_PREFILTER_NONE;
-    for (i = 0; i < top.n; i++)
-        total += strlen(top.s[i]) + 1;
-    if ((buf = spiral_malloc(total)) == NULL)
-        return -1;
-    if ((pf->lit = spiral_calloc(top.n, sizeof *pf->lit)) == NULL ||
-        (pf->len = spiral_calloc(top.n, sizeof *pf->len)) == NULL) {
+    }
+    if (nalt > 1) {
+        all->s[0] = top; /* one set: the union of the alternatives' best */
+        all->n = 1;
+    }
+    /* Best first (the set the whole text is scanned for). */
+    for (k = 1; k < all->n; k++)
+        for (i = k; i > 0 && set_before(&all->s[i], &all->s[i - 1]); i--) {
+            top = all->s[i];
+            all->s[i] = all->s[i - 1];
+            all->s[i - 1] = top;
+        }
+    for (k = 0; k < all->n; k++)
+        for (i = 0; i < all->s[k].n; i++, nlit++)
+            total += strlen(all->s[k].s[i]) + 1;
+    buf = spiral_malloc(total);
+    pf->lit = spiral_calloc(nlit, sizeof *pf->lit);
+    pf->len = spiral_calloc(nlit, sizeof *pf->len);
+    pf->set = spiral_calloc(nlit, 1);
+    pf->wb = spiral_calloc(nlit, 1);
+    if (buf == NULL || pf->lit == NULL || pf->len == NULL || pf->set == NULL || pf->wb == NULL) {
         spiral_free(buf);
-        spiral_free(pf->lit);
-        spiral_free(pf->len);
-        memset(pf, 0, sizeof *pf);
+        spiral_free(all);
+        spiral_prefilter_free(pf);
         return -1;
     }
     pf->buf = buf;
-    for (i = 0; i < top.n; i++) {
-        size_t n = strlen(top.s[i]);
-
-        memcpy(buf, top.s[i], n + 1);
-        pf->lit[i] = buf;
-        pf->len[i] = n;
-        buf += n + 1;
-    }
-    pf->n = top.n;
+    for (k = 0; k < all->n; k++)
+        put_set(pf, &buf, &all->s[k], (uint8_t)k);
+    pf->nset = all->n;
+    spiral_free(all);
     return SPIRAL_PREFILTER_OK;
+}
+
+/* Whether literal i of pf occurs in text[0..len) where it may (at a word
+ * start when it must be). */
+static int occurs(const spiral_prefilter *pf, size_t i, const char *text, size_t len)
+{
+    const char *at = text, *end = text + len, *q;
+
+    while ((q = memmem(at, (size_t)(end - at), pf->lit[i], pf->len[i])) != NULL) {
+        if (!pf->wb[i] || q == text || !spiral_prefilter_word_byte((unsigned char)q[-1]))
+            return 1;
+        at = q + 1;
+    }
+    return 0;
 }
 
 int spiral_prefilter_may_match(const spiral_prefilter *pf, const char *text, size_t len)
 {
-    size_t i;
+    size_t i, k;
 
-    if (pf->n == 0)
-        return 1;
-    for (i = 0; i < pf->n; i++)
-        if (memmem(text, len, pf->lit[i], pf->len[i]) != NULL)
-            return 1;
-    return 0;
+    for (k = 0; k < pf->nset; k++) {
+        for (i = 0; i < pf->n; i++)
+            if (pf->set[i] == k && occurs(pf, i, text, len))
+                break;
+        if (i == pf->n)
+            return 0;
+    }
+    return 1;
 }
 
 void spiral_prefilter_free(spiral_prefilter *pf)
@@ -373,6 +485,8 @@ void spiral_prefilter_free(spiral_prefilter *pf)
     spiral_free(pf->buf);
     spiral_free(pf->lit);
     spiral_free(pf->len);
+    spiral_free(pf->set);
+    spiral_free(pf->wb);
     memset(pf, 0, sizeof *pf);
 }
 

@@ -7,14 +7,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Literals one of which every match of the regex contains; n == 0 means
- * no prefilter (the regex always runs). */
+/* What every match of a regex contains: for each of nset sets, one of its
+ * literals (lit[i] belongs to set[i]; set 0 is the most selective, by the
+ * length of its shortest literal); a literal with wb[i] set occurs
+ * only at the start of a word (the byte before it is not an ASCII word
+ * character).  n == 0 means no prefilter (the regex always runs). */
 typedef struct spiral_prefilter {
     char **lit;
     size_t *len;
-    size_t n;
+    uint8_t *set;
+    uint8_t *wb;
+    size_t n, nset;
     char *buf;
 } spiral_prefilter;
+
+/* Bytes that are word characters for \b in any mode: ASCII letters,
+ * digits and '_' (a non-ASCII letter may be one too, so such bytes are
+ * never taken as a word boundary). */
+static inline int spiral_prefilter_word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
 
 #define SPIRAL_PREFILTER_OK 0
 #define SPIRAL_PREFILTER_NONE 1
@@ -24,7 +37,7 @@ typedef struct spiral_prefilter {
  * memory. */
 int spiral_prefilter_build(spiral_prefilter *pf, const char *pattern);
 
-/* 0 when text[0..len) contains none of the literals, so no match is
+/* 0 when text[0..len) lacks every literal of some set, so no match is
  * possible; 1 otherwise. */
 int spiral_prefilter_may_match(const spiral_prefilter *pf, const char *text, size_t len);
 

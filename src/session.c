@@ -100,6 +100,7 @@ void spiral_session_free(spiral_session *s)
     spiral_free(s->doc.rx_first);
     spiral_free(s->doc.rx_nsent);
     spiral_free(s->doc.rx_last);
+    spiral_free(s->doc.rx_isect);
     spiral_free(s->doc.taken);
     spiral_free(s->doc.clause);
     spiral_free(s->doc.sscores);

@@ -37,15 +37,16 @@ struct spiral_doc {
     size_t ncand, candcap;
     spiral_cand *rx;    /* regex matches of the document (skip = sentence) */
     size_t nrx, rxcap;
-    uint8_t *rx_possible; /* per regex: a prefilter literal occurs */
+    uint8_t *rx_possible; /* per regex: a literal of its first set occurs */
     size_t rxpcap;
-    /* Per regex, the sentences holding one of its literals, ascending:
-     * rx_sent[rx_first[r] .. rx_first[r] + rx_nsent[r]).  rx_pair holds
-     * (regex << 32 | sentence) while the text is scanned. */
+    /* Per regex, the sentences holding a literal of its first prefilter
+     * set, ascending: rx_sent[rx_first[r] .. rx_first[r] + rx_nsent[r]).
+     * rx_pair holds (regex << 32 | sentence) while the text is scanned;
+     * rx_isect those of a regex's sentences that hold all its sets. */
     uint64_t *rx_pair;
     size_t npair, paircap;
-    uint32_t *rx_sent, *rx_first, *rx_nsent, *rx_last;
-    size_t rxscap, rxfcap, rxncap, rxlcap;
+    uint32_t *rx_sent, *rx_first, *rx_nsent, *rx_last, *rx_isect;
+    size_t rxscap, rxfcap, rxncap, rxlcap, rxicap;
     uint8_t *taken;
     size_t takencap;
     uint32_t *clause;   /* per token: first token of its clause */

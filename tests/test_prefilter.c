@@ -7,38 +7,61 @@
 #include <stdio.h>
 #include <string.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include "prefilter.h"
 #include "suites.h"
 
-/* The derived literals joined by '|', or "-" for no prefilter. */
+/* The derived sets joined by " & ", each set's literals by '|', a literal
+ * that must start a word marked with \b; "-" for no prefilter. */
 static const char *lits(const char *pattern)
 {
     static char out[1024];
     spiral_prefilter pf;
-    size_t i, o = 0;
+    size_t i, k, o = 0;
     int rc = spiral_prefilter_build(&pf, pattern);
 
     ck_assert_int_ge(rc, 0);
     if (rc == SPIRAL_PREFILTER_NONE)
         return "-";
     out[0] = '\0';
-    for (i = 0; i < pf.n; i++)
-        o += (size_t)snprintf(out + o, sizeof out - o, "%s%s", i ? "|" : "", pf.lit[i]);
+    for (k = 0; k < pf.nset; k++) {
+        int first = 1;
+
+        for (i = 0; i < pf.n; i++) {
+            if (pf.set[i] != k)
+                continue;
+            o += (size_t)snprintf(out + o, sizeof out - o, "%s%s%s",
+                                  first ? (k ? " & " : "") : "|", pf.wb[i] ? "\\b" : "",
+                                  pf.lit[i]);
+            first = 0;
+        }
+    }
     spiral_prefilter_free(&pf);
     return out;
 }
 
 START_TEST(derives_required_literals)
 {
-    ck_assert_str_eq(lits("\\bred lines?\\b"), "red line");
-    ck_assert_str_eq(lits("\\b(?:lay|lays|laid|laying)\\s+down\\s+(?:their\\s+)?arms\\b"), "down");
-    ck_assert_str_eq(lits("(避免|防止|不采取)[^，。]{0,12}(局势|事态)"), "局势|事态"); /* fewer, as long */
-    ck_assert_str_eq(lits("必将[^，。]{0,8}(回击|反击)"), "必将");
+    ck_assert_str_eq(lits("\\bred lines?\\b"), "\\bred line");
+    /* every required item of a pattern of one sequence is a set */
+    ck_assert_str_eq(lits("\\b(?:lay|lays|laid|laying)\\s+down\\s+(?:their\\s+)?arms\\b"),
+                     "down & arms & \\blay|\\blays|\\blaid|\\blaying");
+    /* of sets as selective, the one with fewer literals first */
+    ck_assert_str_eq(lits("(避免|防止|不采取)[^，。]{0,12}(局势|事态)"),
+                     "局势|事态 & 避免|防止|不采取");
+    ck_assert_str_eq(lits("必将[^，。]{0,8}(回击|反击)"), "必将 & 回击|反击");
+    /* alternatives at the top: one set, their union */
     ck_assert_str_eq(lits("Sanctions?|Embargo"), "sanction|embargo");
     /* lookarounds are zero-width; an optional group is not required */
-    ck_assert_str_eq(lits("(?<!must )\\b(?:releas(?:e|ed)|freed)\\b"), "releas|freed");
+    ck_assert_str_eq(lits("(?<!must )\\b(?:releas(?:e|ed)|freed)\\b"), "\\breleas|\\bfreed");
     ck_assert_str_eq(lits("(?:very )?bad"), "bad");
     ck_assert_str_eq(lits("stop\\.{2,}"), "stop."); /* one dot is required */
+    /* after an optional character a word need not start there */
+    ck_assert_str_eq(lits("\\bs?end\\b"), "end");
+    /* \b before a non-word character says nothing about what precedes it */
+    ck_assert_str_eq(lits("\\b-war"), "-war");
 }
 END_TEST
 
@@ -55,14 +78,125 @@ START_TEST(gives_up_when_in_doubt)
 }
 END_TEST
 
+static int may(const spiral_prefilter *pf, const char *text)
+{
+    return spiral_prefilter_may_match(pf, text, strlen(text));
+}
+
 START_TEST(may_match)
 {
     spiral_prefilter pf;
 
     ck_assert_int_eq(spiral_prefilter_build(&pf, "\\b(?:lift|ease)\\s+sanctions\\b"), 0);
-    ck_assert(spiral_prefilter_may_match(&pf, "they will lift the sanctions", 28));
-    ck_assert(!spiral_prefilter_may_match(&pf, "they will lift the embargo", 26));
+    ck_assert(may(&pf, "they will lift the sanctions"));
+    ck_assert(!may(&pf, "they will lift the embargo")); /* no noun */
+    ck_assert(!may(&pf, "sanctions were imposed"));     /* no verb */
+    /* "ease" only inside "release" and "lift" inside "airlift" */
+    ck_assert(!may(&pf, "the release of sanctions data"));
+    ck_assert(!may(&pf, "an airlift despite sanctions"));
+    ck_assert(may(&pf, "ease sanctions"));              /* at the very start */
+    ck_assert(may(&pf, "sanctions, which may ease"));   /* order is the regex's business */
     spiral_prefilter_free(&pf);
+}
+END_TEST
+
+/* Lines "re:PATTERN\t..." of a lexicon file, appended to pat[*n]. */
+static void read_regexes(const char *path, char pat[][2048], size_t max, size_t *n)
+{
+    FILE *f = fopen(path, "r");
+    char line[4096];
+
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    while (fgets(line, sizeof line, f) != NULL && *n < max) {
+        char *tab = strchr(line, '\t');
+
+        if (strncmp(line, "re:", 3) != 0 || tab == NULL)
+            continue;
+        *tab = '\0';
+        ck_assert_uint_lt(strlen(line + 3), 2048);
+        memcpy(pat[(*n)++], line + 3, strlen(line + 3) + 1);
+    }
+    fclose(f);
+}
+
+/* The shipped regex entries against sentences that match some of them and
+ * near misses: wherever PCRE2 (compiled as the lexicon compiles them)
+ * finds a match, the prefilter lets it through.  The text is as the
+ * normaliser leaves it: case-folded. */
+START_TEST(never_hides_a_match_of_the_shipped_regexes)
+{
+    static const char *files[] = { "lexicons/en/threat.tsv", "lexicons/en/reassurance.tsv",
+                                   "lexicons/en/modifiers.tsv", "lexicons/zh/threat.tsv",
+                                   "lexicons/zh/reassurance.tsv" };
+    static const char *texts[] = {
+        "the government lifted the remaining sanctions on the country.",
+        "they will ease restrictions and end the curfew next week.",
+        "the spending on defence will end up higher; sanctions remain.",
+        "both sides agreed to end the war and release all prisoners.",
+        "the rebels released the detained journalists on friday.",
+        "the hostages were finally released after talks.",
+        "he accused them of playing the race card again.",
+        "the display of the card was a player's trick.",
+        "washington suspended military aid and froze contacts.",
+        "they rejected the latest peace proposals outright.",
+        "the ministry refused to meet the envoy.",
+        "we must hold those responsible accountable for this.",
+        "moscow withdrew from the arms control treaty.",
+        "the troops will withdraw from the border region.",
+        "the regime in the north is brutal; the kremlin's regime denies it.",
+        "should russia attack, we will respond.",
+        "they may retaliate if provoked.",
+        "the government closed the consulate general in houston.",
+        "they fired missiles at the city overnight.",
+        "both leaders spoke by phone on tuesday.",
+        "the country re-established diplomatic relations with its neighbour.",
+        "it was a premeditated, unprovoked and unjustified attack.",
+        "they vowed to retaliate against any aggression.",
+        "the ceasefire was violated repeatedly by both parties.",
+        "美方必将对任何挑衅予以坚决回击。",
+        "双方同意避免局势进一步升级。",
+        "我们坚决反对美方对中方实施单边制裁。",
+        "中方愿同各方一道，通过对话协商解决分歧。",
+    };
+    static char pat[256][2048];
+    size_t npat = 0, p, t, matched = 0, skipped = 0;
+
+    for (p = 0; p < sizeof files / sizeof *files; p++)
+        read_regexes(files[p], pat, 256, &npat);
+    ck_assert_uint_ge(npat, 40);
+    for (p = 0; p < npat; p++) {
+        int errcode;
+        PCRE2_SIZE erroff;
+        pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat[p], PCRE2_ZERO_TERMINATED,
+                                       PCRE2_UTF | PCRE2_UCP | PCRE2_CASELESS, &errcode,
+                                       &erroff, NULL);
+        pcre2_match_data *md;
+        spiral_prefilter pf;
+        int rc;
+
+        ck_assert_msg(re != NULL, "pattern %zu does not compile", p);
+        md = pcre2_match_data_create_from_pattern(re, NULL);
+        rc = spiral_prefilter_build(&pf, pat[p]);
+        ck_assert_int_ge(rc, 0);
+        for (t = 0; t < sizeof texts / sizeof *texts; t++) {
+            size_t len = strlen(texts[t]);
+            int hit = pcre2_match(re, (PCRE2_SPTR)texts[t], len, 0, 0, md, NULL) >= 0;
+            int may_hit = rc == SPIRAL_PREFILTER_NONE || may(&pf, texts[t]);
+
+            ck_assert_msg(!hit || may_hit, "the prefilter of %s hides its match in \"%s\"",
+                          pat[p], texts[t]);
+            matched += hit;
+            skipped += !may_hit;
+        }
+        if (rc == SPIRAL_PREFILTER_OK)
+            spiral_prefilter_free(&pf);
+        pcre2_match_data_free(md);
+        pcre2_code_free(re);
+    }
+    /* The sentences do match (so the check above has teeth), and most
+     * pairs are skipped (so the prefilter is worth having). */
+    ck_assert_uint_ge(matched, 25);
+    ck_assert_uint_ge(skipped, npat * (sizeof texts / sizeof *texts) * 3 / 4);
 }
 END_TEST
 
@@ -175,6 +309,7 @@ Suite *prefilter_suite(void)
     tcase_add_test(tc, derives_required_literals);
     tcase_add_test(tc, gives_up_when_in_doubt);
     tcase_add_test(tc, may_match);
+    tcase_add_test(tc, never_hides_a_match_of_the_shipped_regexes);
     tcase_add_test(tc, automaton_finds_every_literal);
     tcase_add_test(tc, automaton_with_many_states);
     suite_add_tcase(s, tc);
