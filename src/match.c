@@ -110,46 +110,50 @@ static void walk_token_from(walk *w, int32_t node, uint32_t t, uint32_t wilds, s
 }
 
 /* A start token's walk through its own bytes depends only on the token, and
- * the same words start walks again and again; what it yields (the nodes
- * after_token() is called with, in order: wildcard ends inside it, then
- * the node at its end) is remembered per session in a direct-mapped table,
- * and replayed. */
-#define MEMO_SLOTS 4096
-#define MEMO_KEY 22
+ * the same words start walks again and again; what it yields in each trie
+ * (the nodes after_token() is called with, in order: wildcard ends inside
+ * it, then the node at its end) is remembered per session in one
+ * direct-mapped table of 64-byte slots, filled for the lexicon and the
+ * actor trie at once (the actor pass then finds the slots the lexicon pass
+ * filled), and replayed.  Tokens longer than MEMO_KEY bytes, and walks
+ * with more than MEMO_OUT calls, are walked every time. */
+#define MEMO_SLOTS 16384
+#define MEMO_KEY 24
 #define MEMO_OUT 4
+#define MEMO_WALK 0xFF /* nout: too many calls to remember */
 
 typedef struct spiral_memo {
-    uint32_t hash;
-    uint8_t len;           /* 0: empty */
-    uint8_t nout;
-    char key[MEMO_KEY];
-    int32_t node[MEMO_OUT];
-    uint8_t wild[MEMO_OUT]; /* the call counts one more wildcard */
+    uint64_t key[MEMO_KEY / 8]; /* the token's bytes, zero-padded */
+    uint8_t len;                /* 0: empty */
+    uint8_t nout[2];            /* per trie: 0 lexicon, 1 actors */
+    uint8_t wild[2];            /* bit n: call n counts one more wildcard */
+    int32_t node[2][MEMO_OUT];
 } spiral_memo;
 
-/* The after_token() calls of a start token's bytes; returns their number,
- * or -1 when there are more than MEMO_OUT. */
-static int first_token_calls(const spiral_trie *trie, const unsigned char *p, size_t len,
-                             int32_t *node_out, uint8_t *wild_out)
+/* The after_token() calls of a start token's bytes in trie: their number
+ * (nodes in node_out, bit n of *wild set when call n is a wildcard end),
+ * or MEMO_WALK when there are more than MEMO_OUT. */
+static uint8_t first_token_calls(const spiral_trie *trie, const unsigned char *p, size_t len,
+                                 int32_t *node_out, uint8_t *wild)
 {
     int32_t node = 0;
     size_t k;
-    int n = 0;
+    uint8_t n = 0;
 
+    *wild = 0;
     for (k = 0;; k++) {
-        int32_t wild = trie->fn[node].wild;
+        int32_t wnode = trie->fn[node].wild;
 
-        if (wild >= 0 && k > 0) {
+        if (wnode >= 0 && k > 0) {
             if (n == MEMO_OUT)
-                return -1;
-            node_out[n] = wild;
-            wild_out[n++] = 1;
+                return MEMO_WALK;
+            *wild |= (uint8_t)(1u << n);
+            node_out[n++] = wnode;
         }
         if (k == len) {
             if (n == MEMO_OUT)
-                return -1;
-            node_out[n] = node;
-            wild_out[n++] = 0;
+                return MEMO_WALK;
+            node_out[n++] = node;
             return n;
         }
         if ((node = spiral_trie_next(trie, node, p[k])) < 0)
@@ -157,51 +161,53 @@ static int first_token_calls(const spiral_trie *trie, const unsigned char *p, si
     }
 }
 
-/* walk_token(w, 0, t, 0), through the memo m (NULL: none). */
-static void walk_start(walk *w, spiral_memo *m, uint32_t t)
+/* walk_token(w, 0, t, 0) in trie `which` of lex, through the memo m (NULL:
+ * none). */
+static void walk_start(walk *w, spiral_memo *m, const spiral_lexicon *lex, int which, uint32_t t)
 {
     const spiral_token *tk = &w->tok[t];
     const unsigned char *p = w->norm + tk->norm_start;
     size_t len = tk->norm_end - tk->norm_start, i;
-    uint32_t h = 2166136261u;
-    int32_t node[MEMO_OUT];
-    uint8_t wild[MEMO_OUT];
+    uint64_t key[MEMO_KEY / 8] = { 0, 0, 0 }, h;
     spiral_memo *slot;
-    int n;
+    uint8_t n;
 
     if (m == NULL || len == 0 || len > MEMO_KEY) {
         walk_token(w, 0, t, 0);
         return;
     }
     for (i = 0; i < len; i++)
-        h = (h ^ p[i]) * 16777619u;
-    slot = &m[h & (MEMO_SLOTS - 1)];
-    if (slot->len == len && slot->hash == h && memcmp(slot->key, p, len) == 0) {
-        for (n = 0; n < slot->nout; n++)
-            after_token(w, slot->node[n], t, slot->wild[n]);
-        return;
+        key[i / 8] |= (uint64_t)p[i] << (i % 8 * 8);
+    h = (key[0] * 0x9E3779B97F4A7C15u) ^ (key[1] * 0xC2B2AE3D27D4EB4Fu) ^
+        (key[2] * 0x165667B19E3779F9u) ^ len;
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9u;
+    slot = &m[(h >> 32) & (MEMO_SLOTS - 1)];
+    if (slot->len != len || slot->key[0] != key[0] || slot->key[1] != key[1] ||
+        slot->key[2] != key[2]) {
+        slot->len = (uint8_t)len;
+        memcpy(slot->key, key, sizeof key);
+        slot->nout[0] = first_token_calls(&lex->trie, p, len, slot->node[0], &slot->wild[0]);
+        slot->nout[1] = first_token_calls(&lex->atrie, p, len, slot->node[1], &slot->wild[1]);
     }
-    if ((n = first_token_calls(w->trie, p, len, node, wild)) < 0) {
+    if ((n = slot->nout[which]) == MEMO_WALK) {
         walk_token(w, 0, t, 0);
         return;
     }
-    slot->hash = h;
-    slot->len = (uint8_t)len;
-    slot->nout = (uint8_t)n;
-    memcpy(slot->key, p, len);
-    memcpy(slot->node, node, sizeof node);
-    memcpy(slot->wild, wild, sizeof wild);
-    for (i = 0; i < (size_t)n; i++)
-        after_token(w, node[i], t, wild[i]);
+    for (i = 0; i < n; i++)
+        after_token(w, slot->node[which][i], t, (slot->wild[which] >> i) & 1);
 }
 
-/* The memo of trie k (0 lexicon, 1 actors), allocated on first use; NULL
- * when that fails (the walks then go without). */
-static spiral_memo *memo_of(spiral_doc *d, int k)
+_Static_assert(sizeof(spiral_memo) == 64, "a memo slot is one cache line");
+
+/* The session's memo, allocated on first use with its slots on cache-line
+ * boundaries; NULL when that fails (the walks then go without). */
+static spiral_memo *memo_of(spiral_doc *d)
 {
-    if (d->memo[k] == NULL)
-        d->memo[k] = spiral_calloc(MEMO_SLOTS, sizeof *d->memo[k]);
-    return d->memo[k];
+    if (d->memo_mem == NULL &&
+        (d->memo_mem = spiral_calloc(MEMO_SLOTS + 1, sizeof *d->memo)) != NULL)
+        d->memo = (spiral_memo *)(((uintptr_t)d->memo_mem + 63) & ~(uintptr_t)63);
+    return d->memo;
 }
 
 static int add_cand(spiral_doc *d, uint32_t first, uint32_t n, int32_t entry, uint32_t wilds,
@@ -662,7 +668,7 @@ int spiral_match_doc(spiral_doc *d, const spiral_lexicon *lex)
         return SPIRAL_OK;
     if (lex->nregex && regex_matches(d, lex) < 0)
         return SPIRAL_ENOMEM;
-    memo = memo_of(d, 0);
+    memo = memo_of(d);
     for (si = 0; si < d->tk.nsent; si++) {
         const spiral_sentence *s = &d->tk.sent[si];
         uint32_t t, end = s->first_token + s->ntokens;
@@ -680,7 +686,7 @@ int spiral_match_doc(spiral_doc *d, const spiral_lexicon *lex)
             w.skip = 0;
             w.actors = NULL;
             memset(&w.best, 0, sizeof w.best);
-            walk_start(&w, memo, t);
+            walk_start(&w, memo, lex, 0, t);
             if (w.best.n > 0 &&
                 add_cand(d, w.best.first, w.best.n, w.best.entry, w.best.wilds, 0) < 0)
                 return SPIRAL_ENOMEM;
@@ -716,7 +722,7 @@ int spiral_match_actors(spiral_doc *d, const spiral_lexicon *lex, int32_t date)
     d->nments = 0;
     if (lex == NULL || lex->nactors == 0)
         return SPIRAL_OK;
-    memo = memo_of(d, 1);
+    memo = memo_of(d);
     for (si = 0; si < d->tk.nsent; si++) {
         const spiral_sentence *s = &d->tk.sent[si];
         uint32_t t, end = s->first_token + s->ntokens;
@@ -735,7 +741,7 @@ int spiral_match_actors(spiral_doc *d, const spiral_lexicon *lex, int32_t date)
             w.date = date;
             w.orig = d->text;
             memset(&w.best, 0, sizeof w.best);
-            walk_start(&w, memo, t);
+            walk_start(&w, memo, lex, 1, t);
             if (w.best.n > 0 &&
                 add_cand(d, w.best.first, w.best.n, w.best.entry, w.best.wilds, 0) < 0)
                 return SPIRAL_ENOMEM;

@@ -93,8 +93,7 @@ void spiral_session_free(spiral_session *s)
     spiral_free(s->doc.cand);
     spiral_free(s->doc.rx);
     spiral_free(s->doc.rx_possible);
-    spiral_free(s->doc.memo[0]);
-    spiral_free(s->doc.memo[1]);
+    spiral_free(s->doc.memo_mem);
     spiral_free(s->doc.rx_pair);
     spiral_free(s->doc.rx_sent);
     spiral_free(s->doc.rx_first);
@@ -109,8 +108,7 @@ void spiral_session_free(spiral_session *s)
     spiral_normtext_free(&s->aux.nt);
     spiral_tokens_free(&s->aux.tk);
     spiral_free(s->aux.ments);
-    spiral_free(s->aux.memo[0]);
-    spiral_free(s->aux.memo[1]);
+    spiral_free(s->aux.memo_mem);
     spiral_free(s->aux.cand);
     spiral_free(s->aux.taken);
     spiral_buf_free(&s->last_actor);

@@ -32,7 +32,8 @@ struct spiral_doc {
     const spiral_lexicon *lex;
     spiral_hit *hits, *mods;
     size_t nhits, hitcap, nmods, modcap;
-    struct spiral_memo *memo[2]; /* first-token walks of the lexicon and actor tries */
+    struct spiral_memo *memo; /* first-token walks in the lexicon and actor tries */
+    void *memo_mem;           /* its allocation (memo is aligned within) */
     spiral_cand *cand;
     size_t ncand, candcap;
     spiral_cand *rx;    /* regex matches of the document (skip = sentence) */

@@ -4,6 +4,7 @@
  * full-width input.
  */
 #include <check.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "suites.h"
@@ -102,6 +103,90 @@ START_TEST(offsets_point_into_original)
 }
 END_TEST
 
+/* Hits and mentions of text in session s as one string. */
+static const char *describe(spiral_session *s, const char *text, char *buf, size_t cap)
+{
+    const spiral_doc *doc;
+    const spiral_hit *h;
+    const spiral_mention *m;
+    spiral_error err;
+    size_t n, i, o = 0;
+
+    ck_assert_int_eq(spiral_session_analyze(s, text, strlen(text), "en", &doc, &err), SPIRAL_OK);
+    buf[0] = '\0';
+    for (h = spiral_doc_hits(doc, &n), i = 0; i < n; i++)
+        o += (size_t)snprintf(buf + o, cap - o, "%s@%u-%u ", h[i].pattern, h[i].start, h[i].end);
+    for (m = spiral_doc_mentions(doc, &n), i = 0; i < n; i++)
+        o += (size_t)snprintf(buf + o, cap - o, "%s@%u-%u ", m[i].code, m[i].start, m[i].end);
+    return buf;
+}
+
+/* A session remembers the walks its words start (in both tries) and
+ * replays them: whatever it has seen before, it finds what a fresh
+ * session finds.  Here with words that end inside many wildcard entries
+ * (more calls than a memo slot holds), words longer than a slot's key, a
+ * word that starts a lexicon entry and an actor alias, and case-sensitive
+ * aliases met in both cases. */
+START_TEST(remembered_walks_replay_the_walk)
+{
+    static const char extra[] =
+        "destab*\tthreat.force\t1\n"
+        "destabi*\tthreat.force\t1\n"
+        "destabil*\tthreat.force\t1\n"
+        "destabili*\tthreat.force\t1\n"
+        "destabilis*\tthreat.force\t1\n"
+        "destabilising forces\tthreat.force\t2\n"
+        "destabilise\tthreat.force\t2\n"
+        "sanctioned\tthreat.coercion\t2.5\n"
+        "counter-destabilisation-measures-announced\tthreat.coercion\t2\n"
+        "washington warned\tthreat.warning\t2\n";
+    static const char *texts[] = {
+        "Washington warned against destabilising forces in the region.",
+        "The US and the U.S. condemn the destabilisation; us too.",
+        "Counter-destabilisation-measures-announced by Washington were sanctions.",
+        "destabilising destabilise destabilisation destab destabi",
+        "Washington warned. Washington, again. The United States warned.",
+        "They sanctioned firms; sanctions followed, and more were sanctioned.",
+    };
+    const char *path = test_tmpfile(extra, sizeof extra - 1, ".tsv", 0);
+    spiral_lexicon *lex;
+    spiral_dict *dict;
+    spiral_session *warm, *fresh;
+    spiral_error err;
+    char a[2048], b[2048];
+    size_t round, t;
+
+    ck_assert_int_eq(spiral_dict_load(&dict, TEST_DICT, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_new(&lex, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_add_dir(lex, "tests/data/lex", &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_add_file(lex, path, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_seal(lex, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_session_new(&warm, dict, lex, NULL, &err), SPIRAL_OK);
+    for (round = 0; round < 2; round++)
+        for (t = 0; t < sizeof texts / sizeof *texts; t++) {
+            ck_assert_int_eq(spiral_session_new(&fresh, dict, lex, NULL, &err), SPIRAL_OK);
+            describe(warm, texts[t], a, sizeof a);
+            ck_assert_str_eq(a, describe(fresh, texts[t], b, sizeof b));
+            spiral_session_free(fresh);
+        }
+    /* and the walks found what they should */
+    ck_assert_str_eq(describe(warm, texts[0], a, sizeof a),
+                     "washington warned@0-17 destabilising forces@26-46 USA@0-10 ");
+    ck_assert_ptr_nonnull(strstr(describe(warm, texts[2], a, sizeof a),
+                                 "counter-destabilisation-measures-announced@0-42 "));
+    /* an exact entry beats wildcards as long (one token); of those, the
+     * first that ends wins */
+    ck_assert_str_eq(describe(warm, texts[3], a, sizeof a),
+                     "destab*@0-13 destabilise@14-25 destab*@26-41 destab*@42-48 destab*@49-56 ");
+    /* sanction* ends inside "sanctioned" too: the exact entry wins */
+    ck_assert_str_eq(describe(warm, texts[5], a, sizeof a),
+                     "sanctioned@5-15 sanction*@23-32 sanctioned@57-67 ");
+    spiral_session_free(warm);
+    spiral_lexicon_free(lex);
+    spiral_dict_free(dict);
+}
+END_TEST
+
 Suite *match_suite(void)
 {
     Suite *s = suite_create("match");
@@ -114,6 +199,7 @@ Suite *match_suite(void)
     tcase_add_test(tc, chinese_word_boundaries);
     tcase_add_test(tc, traditional_and_full_width_input);
     tcase_add_test(tc, offsets_point_into_original);
+    tcase_add_test(tc, remembered_walks_replay_the_walk);
     suite_add_tcase(s, tc);
     return s;
 }
