@@ -27,6 +27,7 @@ typedef struct walk {
     const spiral_trie *trie;
     const spiral_token *tok;
     const unsigned char *norm;
+    size_t normcap;        /* bytes allocated at norm (readable, if not text) */
     uint32_t start, end;   /* start token; end of the sentence */
     uint32_t skip;         /* bytes of the start token skipped (tail match) */
     spiral_cand best;
@@ -122,6 +123,13 @@ static void walk_token_from(walk *w, int32_t node, uint32_t t, uint32_t wilds, s
 #define MEMO_OUT 4
 #define MEMO_WALK 0xFF /* nout: too many calls to remember */
 
+/* A little-endian load's value (the first byte lowest), on any host. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define SPIRAL_LE64(x) __builtin_bswap64(x)
+#else
+#define SPIRAL_LE64(x) (x)
+#endif
+
 typedef struct spiral_memo {
     uint64_t key[MEMO_KEY / 8]; /* the token's bytes, zero-padded */
     uint8_t len;                /* 0: empty */
@@ -176,8 +184,19 @@ static void walk_start(walk *w, spiral_memo *m, const spiral_lexicon *lex, int w
         walk_token(w, 0, t, 0);
         return;
     }
-    for (i = 0; i < len; i++)
-        key[i / 8] |= (uint64_t)p[i] << (i % 8 * 8);
+    if (tk->norm_start + MEMO_KEY <= w->normcap) {
+        /* Whole words, the bytes past the token masked off. */
+        for (i = 0; i < MEMO_KEY / 8; i++) {
+            size_t have = len > i * 8 ? len - i * 8 : 0;
+
+            memcpy(&key[i], p + i * 8, 8);
+            key[i] = SPIRAL_LE64(key[i]);
+            key[i] &= have >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (have * 8)) - 1;
+        }
+    } else {
+        for (i = 0; i < len; i++)
+            key[i / 8] |= (uint64_t)p[i] << (i % 8 * 8);
+    }
     h = (key[0] * 0x9E3779B97F4A7C15u) ^ (key[1] * 0xC2B2AE3D27D4EB4Fu) ^
         (key[2] * 0x165667B19E3779F9u) ^ len;
     h ^= h >> 29;
@@ -681,6 +700,7 @@ int spiral_match_doc(spiral_doc *d, const spiral_lexicon *lex)
             w.trie = &lex->trie;
             w.tok = d->tk.tok;
             w.norm = (const unsigned char *)d->nt.text.data;
+            w.normcap = d->nt.text.cap;
             w.start = t;
             w.end = end;
             w.skip = 0;
@@ -734,6 +754,7 @@ int spiral_match_actors(spiral_doc *d, const spiral_lexicon *lex, int32_t date)
             w.trie = &lex->atrie;
             w.tok = d->tk.tok;
             w.norm = (const unsigned char *)d->nt.text.data;
+            w.normcap = d->nt.text.cap;
             w.start = t;
             w.end = end;
             w.skip = 0;
