@@ -52,6 +52,19 @@ static int cjk_plain(utf8proc_int32_t cp)
     return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp > 0x3000 && cp <= 0x303F);
 }
 
+/* Whether u[i..] starts with a well-formed three-byte character that
+ * cjk_plain() accepts (leads E3 to E9 have no overlong or surrogate forms). */
+static int plain_cjk_at(const unsigned char *u, size_t i, size_t len)
+{
+    utf8proc_int32_t cp;
+
+    if (i + 3 > len || u[i] < 0xE3 || u[i] > 0xE9 || (u[i + 1] & 0xC0) != 0x80 ||
+        (u[i + 2] & 0xC0) != 0x80)
+        return 0;
+    cp = (utf8proc_int32_t)((u[i] & 0x0F) << 12 | (u[i + 1] & 0x3F) << 6 | (u[i + 2] & 0x3F));
+    return cjk_plain(cp);
+}
+
 static int starter(utf8proc_int32_t cp)
 {
     return utf8proc_get_property(cp)->combining_class == 0;
@@ -76,12 +89,50 @@ int spiral_text_fingerprint(uint64_t *out, const char *text, size_t len)
         size_t j;
 
         if (u[i] < 0x80 && (i + 1 == len || u[i + 1] < 0x80)) {
-            unsigned char c = u[i];
+            /* A run of ASCII, up to the last character before non-ASCII
+             * (which may be a combining mark that belongs to it): what
+             * fp_char() does, inline. */
+            uint64_t h = st.h;
+            int space = st.space, any = st.any;
 
-            if (c >= 'A' && c <= 'Z')
-                c = (unsigned char)(c + 32);
-            fp_char(&st, c, &c, 1);
-            i++;
+            for (; i < len && u[i] < 0x80 && (i + 1 == len || u[i + 1] < 0x80); i++) {
+                unsigned char c = u[i];
+
+                if (c == ' ' || (c >= '\t' && c <= '\r')) {
+                    space = any;
+                    continue;
+                }
+                if (space)
+                    h = (h ^ ' ') * FNV_PRIME;
+                space = 0;
+                any = 1;
+                if (c >= 'A' && c <= 'Z')
+                    c = (unsigned char)(c + 32);
+                h = (h ^ c) * FNV_PRIME;
+            }
+            st.h = h;
+            st.space = space;
+            st.any = any;
+            continue;
+        }
+        if (plain_cjk_at(u, i, len) && (i + 3 == len || u[i + 3] < 0x80 ||
+                                        plain_cjk_at(u, i + 3, len))) {
+            /* A run of CJK each followed by a starter (ASCII or more CJK),
+             * decoded here: what fp_char() does, inline. */
+            uint64_t h = st.h;
+
+            if (st.space)
+                h = (h ^ ' ') * FNV_PRIME;
+            do {
+                h = (h ^ u[i]) * FNV_PRIME;
+                h = (h ^ u[i + 1]) * FNV_PRIME;
+                h = (h ^ u[i + 2]) * FNV_PRIME;
+                i += 3;
+            } while (plain_cjk_at(u, i, len) && (i + 3 == len || u[i + 3] < 0x80 ||
+                                                 plain_cjk_at(u, i + 3, len)));
+            st.h = h;
+            st.space = 0;
+            st.any = 1;
             continue;
         }
         k = utf8proc_iterate(u + i, (utf8proc_ssize_t)(len - i), &cp);
