@@ -155,15 +155,26 @@ void cli_inputs_free(char **list, int n);
  * warning: ...") and counted in env->warnings.  Main thread only. */
 void cli_read_opts(cli_env *env, spiral_read_opts *out);
 
-/* Duplicates (unless --keep-duplicates): begin counts the copies of each
- * statement in the regular files among the inputs (a first pass; standard
- * input cannot be read twice).  check is called for each record read, in
- * input order: 1 write it, with *copies its number of copies (0 when not
- * counted: standard input), 0 a copy was written already (counted in
- * env->duplicates), -1 out of memory (message printed).  begin returns 0
- * or -1. */
-int cli_dups_begin(cli_env *env, int nfiles, char **files);
+/* Duplicates (unless --keep-duplicates): begin sets up the table and, with
+ * `count`, counts the copies of each statement in the regular files among
+ * the inputs (a first pass; standard input cannot be read twice).  check
+ * is called for each record read, in input order: 1 write it, with *copies
+ * its number of copies (0 when not counted: standard input), 0 a copy was
+ * written already (counted in env->duplicates), -1 out of memory (message
+ * printed).  begin returns 0 or -1.
+ *
+ * For a first pass run elsewhere (parallel.c): all_regular says whether
+ * every input can be read twice; count adds one copy of fingerprint fp (0,
+ * or -1 out of memory); copies is fp's count, read only (any thread, once
+ * the counting is over and while nothing adds); check_fp is check for a
+ * fingerprint already taken, which when `counted` (others are reading
+ * copies) adds nothing to the table. */
+int cli_dups_begin(cli_env *env, int nfiles, char **files, int count);
 int cli_dups_check(cli_env *env, const spiral_record *rec, unsigned long *copies);
+int cli_dups_all_regular(int nfiles, char **files);
+int cli_dups_count(cli_env *env, uint64_t fp);
+unsigned long cli_dups_copies(const cli_env *env, uint64_t fp);
+int cli_dups_check_fp(cli_env *env, uint64_t fp, int counted, unsigned long *copies);
 void cli_dups_end(cli_env *env);
 /* While tmp (a temporary output file) is open, SIGINT, SIGTERM and SIGHUP
  * remove it and exit with 128 + the signal (signals.c); release when it

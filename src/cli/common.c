@@ -476,6 +476,21 @@ struct cli_dups {
     unsigned long unchecked; /* statements not checked because of that */
 };
 
+/* The slot of fp, never adding one (NULL when absent). */
+static cli_dup *dup_find(const struct cli_dups *d, uint64_t fp)
+{
+    size_t i;
+
+    if (fp == 0)
+        fp = 1;
+    if (d == NULL || d->cap == 0)
+        return NULL;
+    for (i = (size_t)(fp & (d->cap - 1)); d->slot[i].fp; i = (i + 1) & (d->cap - 1))
+        if (d->slot[i].fp == fp)
+            return &d->slot[i];
+    return NULL;
+}
+
 /* The entry of fp, added when absent; &d->full when the table is full and
  * fp is not in it.  NULL when out of memory. */
 static cli_dup *dup_get(struct cli_dups *d, uint64_t fp)
@@ -485,9 +500,10 @@ static cli_dup *dup_get(struct cli_dups *d, uint64_t fp)
     if (fp == 0)
         fp = 1;
     if (d->n >= DUP_MAX_DISTINCT) {
-        for (i = (size_t)(fp & (d->cap - 1)); d->slot[i].fp; i = (i + 1) & (d->cap - 1))
-            if (d->slot[i].fp == fp)
-                return &d->slot[i];
+        cli_dup *f = dup_find(d, fp);
+
+        if (f != NULL)
+            return f;
         memset(&d->full, 0, sizeof d->full);
         return &d->full;
     }
@@ -573,12 +589,22 @@ static int count_copies(cli_env *env, int nfiles, char **files)
     return 0;
 }
 
-int cli_dups_begin(cli_env *env, int nfiles, char **files)
+int cli_dups_all_regular(int nfiles, char **files)
+{
+    int i;
+
+    for (i = 0; i < nfiles; i++)
+        if (!regular_file(files[i]))
+            return 0;
+    return 1;
+}
+
+int cli_dups_begin(cli_env *env, int nfiles, char **files, int count)
 {
     if (env->o->keep_duplicates)
         return 0;
     if ((env->dups = calloc(1, sizeof *env->dups)) == NULL ||
-        count_copies(env, nfiles, files) < 0) {
+        (count && count_copies(env, nfiles, files) < 0)) {
         fprintf(stderr, "spiral: error: out of memory\n");
         cli_dups_end(env);
         return -1;
@@ -586,15 +612,37 @@ int cli_dups_begin(cli_env *env, int nfiles, char **files)
     return 0;
 }
 
-int cli_dups_check(cli_env *env, const spiral_record *rec, unsigned long *copies)
+int cli_dups_count(cli_env *env, uint64_t fp)
 {
-    uint64_t fp;
+    cli_dup *d = dup_get(env->dups, fp);
+
+    if (d == NULL) {
+        fprintf(stderr, "spiral: error: out of memory\n");
+        return -1;
+    }
+    if (d != &env->dups->full && d->count < UINT32_MAX)
+        d->count++;
+    return 0;
+}
+
+unsigned long cli_dups_copies(const cli_env *env, uint64_t fp)
+{
+    const cli_dup *d = dup_find(env->dups, fp);
+
+    return d != NULL ? d->count : 0;
+}
+
+int cli_dups_check_fp(cli_env *env, uint64_t fp, int counted, unsigned long *copies)
+{
     cli_dup *d;
 
     *copies = 0;
-    if (env->dups == NULL || spiral_text_fingerprint(&fp, rec->text, rec->text_len) < 0)
-        return 1;
-    if ((d = dup_get(env->dups, fp)) == NULL) {
+    /* Counted: other threads read the table, which must not change; a
+     * statement the first pass did not see (the file changed, or the
+     * table was full) is written unchecked. */
+    if (counted && (d = dup_find(env->dups, fp)) == NULL)
+        d = &env->dups->full;
+    else if (!counted && (d = dup_get(env->dups, fp)) == NULL) {
         fprintf(stderr, "spiral: error: out of memory\n");
         return -1;
     }
@@ -610,6 +658,16 @@ int cli_dups_check(cli_env *env, const spiral_record *rec, unsigned long *copies
     d->written = 1;
     *copies = d->count;
     return 1;
+}
+
+int cli_dups_check(cli_env *env, const spiral_record *rec, unsigned long *copies)
+{
+    uint64_t fp;
+
+    *copies = 0;
+    if (env->dups == NULL || spiral_text_fingerprint(&fp, rec->text, rec->text_len) < 0)
+        return 1;
+    return cli_dups_check_fp(env, fp, 0, copies);
 }
 
 void cli_dups_end(cli_env *env)
@@ -801,7 +859,7 @@ int cli_run(cli_env *env, int nfiles, char **files, cli_record_fn fn, void *payl
         status = CLI_NOTHING;
         goto done;
     }
-    if (cli_dups_begin(env, n, list) < 0) {
+    if (cli_dups_begin(env, n, list, 1) < 0) {
         spiral_session_free(s);
         status = CLI_EFILE;
         goto done;

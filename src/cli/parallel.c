@@ -8,10 +8,17 @@
  * messages in input order.  Two batches are in flight at most, each of at
  * most BATCH_RECORDS records or BATCH_BYTES bytes of text, so memory does
  * not grow with the input.  Each worker has its own session; the
- * dictionary and lexicon are shared read-only.  When duplicates are kept,
- * JSON Lines records are parsed by the workers (each with its own parser),
- * not by the reading thread, which would otherwise be the bottleneck: it
- * only splits lines.  (Merging duplicates needs each text as it is read.)
+ * dictionary and lexicon are shared read-only.  JSON Lines records are
+ * parsed by the workers (each with its own parser), not by the reading
+ * thread, which would otherwise be the bottleneck: it only splits lines.
+ *
+ * Duplicates are merged in two passes when every input is a regular file:
+ * the workers parse and fingerprint every record for the count of copies
+ * (only fingerprints come back), then parse and fingerprint again while
+ * they analyse, reading the finished count for the "copies" field, and
+ * the writer drops the copies after the first, in input order.  From
+ * standard input the reading thread parses each record and checks it as
+ * it is read (a first copy is written without a count).
  */
 #define _GNU_SOURCE 1 /* open_memstream */
 #include <pthread.h>
@@ -27,7 +34,10 @@
 typedef struct job {
     spiral_record rec;
     char *copy;            /* the record's strings, one allocation */
-    int kind;              /* 1 record, -1 reader error, -2 message (in copy) */
+    int kind;              /* 1 record, 3 record to fingerprint only (the count
+                              of copies), -1 reader error, -2 message (in copy) */
+    uint64_t fp;           /* the text's fingerprint, when has_fp */
+    int has_fp;
     spiral_error err;      /* reader or analysis error */
     int failed;            /* analysis failed: err says why */
     char *out;             /* output bytes */
@@ -57,6 +67,8 @@ typedef struct pool {
     size_t finished;       /* jobs finished in the current batch */
     unsigned long generation;
     int stop;
+    int counted;           /* duplicates counted by a first pass: workers
+                              fingerprint, the writer drops copies */
 } pool;
 
 static char *dup_into(char **p, const char *s)
@@ -180,6 +192,7 @@ static void queue_warning(const spiral_error *w, void *payload)
 static void run_job(pool *p, spiral_session *s, spiral_parser *parser, job *j)
 {
     const spiral_record *rec = &j->rec;
+    spiral_record copy;
     const spiral_doc *doc;
     spiral_context ctx = SPIRAL_CONTEXT_INIT;
     const char *data;
@@ -187,11 +200,20 @@ static void run_job(pool *p, spiral_session *s, spiral_parser *parser, job *j)
     FILE *f;
     int rc;
 
-    if (j->kind != 1)
+    if (j->kind != 1 && j->kind != 3)
         return;
     if (j->rec.deferred && spiral_parser_parse(parser, &j->rec, &rec, &j->err) < 0) {
         j->failed = 1; /* the error the reader would have reported */
         return;
+    }
+    if (j->kind == 3 || p->counted)
+        j->has_fp = spiral_text_fingerprint(&j->fp, rec->text, rec->text_len) == SPIRAL_OK;
+    if (j->kind == 3)
+        return;
+    if (p->counted && j->has_fp) {
+        copy = *rec;
+        copy.copies = cli_dups_copies(p->env, j->fp);
+        rec = &copy;
     }
     ctx.lang = p->env->o->lang ? p->env->o->lang : rec->lang;
     ctx.date = rec->date;
@@ -285,6 +307,15 @@ static int flush(pool *p, batch *b)
             fputs(j->copy, stderr);
             continue;
         }
+        if (p->counted && j->has_fp) {
+            unsigned long copies;
+            int first = cli_dups_check_fp(p->env, j->fp, 1, &copies);
+
+            if (first < 0)
+                return -1;
+            if (first == 0)
+                continue; /* a copy was written */
+        }
         if (j->failed == 1) {
             cli_report(&j->err, "error");
             p->env->rejected++;
@@ -327,6 +358,80 @@ static void wait_batch(pool *p, batch *b)
     pthread_mutex_unlock(&p->mu);
 }
 
+/* Add a finished batch's fingerprints to the count of copies, and empty
+ * it.  0 or -1 out of memory. */
+static int add_counts(pool *p, batch *b)
+{
+    size_t k;
+    int rc = 0;
+
+    for (k = 0; k < b->n && rc == 0; k++)
+        if (b->jobs[k].has_fp && cli_dups_count(p->env, b->jobs[k].fp) < 0)
+            rc = -1;
+    batch_clear(b);
+    return rc;
+}
+
+/* The count of copies: the first pass over the inputs (all regular
+ * files), fingerprinted by the workers, batch by batch.  Unreadable files
+ * and bad records are left to the second pass to report.  0 or -1. */
+static int count_copies(pool *p, batch bufs[2], int nfiles, char **files)
+{
+    spiral_read_opts ro = p->env->o->read;
+    batch *fill = &bufs[0], *busy = NULL;
+    spiral_error err;
+    int i, rc = 0;
+
+    ro.defer_jsonl = 1;
+    ro.warn = NULL; /* the second pass warns */
+    for (i = 0; i < nfiles && rc == 0; i++) {
+        spiral_reader *r;
+        const spiral_record *rec;
+        int n;
+
+        if (spiral_reader_open(&r, files[i], &ro, &err) < 0)
+            continue;
+        while (rc == 0 && (n = spiral_reader_next(r, &rec, &err)) != 0) {
+            job *j;
+
+            if (n == SPIRAL_EIO)
+                break;
+            if (n < 0)
+                continue;
+            if ((j = batch_add(fill)) == NULL || job_set(j, rec) < 0) {
+                rc = -1;
+                break;
+            }
+            j->kind = 3;
+            fill->bytes += rec->text_len;
+            if (fill->n < BATCH_RECORDS && fill->bytes < BATCH_BYTES)
+                continue;
+            if (busy) {
+                wait_batch(p, busy);
+                rc = add_counts(p, busy);
+            }
+            dispatch(p, fill);
+            busy = fill;
+            fill = fill == &bufs[0] ? &bufs[1] : &bufs[0];
+        }
+        spiral_reader_free(r);
+    }
+    if (busy) {
+        wait_batch(p, busy);
+        if (add_counts(p, busy) < 0)
+            rc = -1;
+    }
+    if (rc == 0 && fill->n) {
+        dispatch(p, fill);
+        wait_batch(p, fill);
+    }
+    if (add_counts(p, fill) < 0)
+        rc = -1;
+    if (rc < 0)
+        fprintf(stderr, "spiral: error: out of memory\n");
+    return rc;
+}
+
 int cli_run_parallel(cli_env *env, int nfiles, char **files, int nthreads,
                      cli_format_fn format, cli_emit_fn emit, void *payload)
 {
@@ -339,7 +444,7 @@ int cli_run_parallel(cli_env *env, int nfiles, char **files, int nthreads,
     spiral_read_opts ro;
     warn_sink sink = { NULL, NULL, 0 };
     char **inputs = NULL;
-    int i, t, rc = 0, started = 0, ninputs;
+    int i, t, rc = 0, started = 0, ninputs, counted;
 
     if (nfiles == 0) {
         files = stdin_only;
@@ -348,14 +453,15 @@ int cli_run_parallel(cli_env *env, int nfiles, char **files, int nthreads,
     /* directories expanded, duplicates counted (common.c) */
     if ((ninputs = cli_inputs(env, nfiles, files, &inputs)) < 0)
         return CLI_EFILE;
-    if (cli_dups_begin(env, ninputs, inputs) < 0) {
+    counted = !env->o->keep_duplicates && cli_dups_all_regular(ninputs, inputs);
+    if (cli_dups_begin(env, ninputs, inputs, 0) < 0) {
         cli_inputs_free(inputs, ninputs);
         return CLI_EFILE;
     }
     files = inputs;
     nfiles = ninputs;
     cli_read_opts(env, &ro);
-    ro.defer_jsonl = env->dups == NULL;
+    ro.defer_jsonl = env->dups == NULL || counted;
     sink.env = env;
     sink.fill = &fill;
     ro.warn = queue_warning;
@@ -401,6 +507,11 @@ int cli_run_parallel(cli_env *env, int nfiles, char **files, int nthreads,
     }
     started = 1;
     pthread_mutex_unlock(&p.mu);
+    if (counted && count_copies(&p, bufs, nfiles, files) < 0) {
+        rc = -1;
+        goto out;
+    }
+    p.counted = counted;
 
     fill = &bufs[0];
     for (i = 0; i < nfiles && rc == 0; i++) {
@@ -427,7 +538,7 @@ int cli_run_parallel(cli_env *env, int nfiles, char **files, int nthreads,
                 rc = -1;
                 break;
             }
-            if (n == 1 && (dup = cli_dups_check(env, rec, &copies)) <= 0) {
+            if (n == 1 && !p.counted && (dup = cli_dups_check(env, rec, &copies)) <= 0) {
                 if (dup < 0)
                     rc = -1;
                 if (dup < 0)
