@@ -321,8 +321,15 @@ static long en_word(scan *sc, size_t i)
         }
     }
     for (;;) {
-        while ((c = cls_at(sc, j, &cp, &k)) == C_LETTER || c == C_DIGIT || c == C_MARK)
+        for (;;) {
+            /* ASCII letters and digits without decoding or classes. */
+            while (j < sc->len && ascii_alnum(s[j]))
+                j++;
+            if (j >= sc->len || s[j] < 0x80 ||
+                ((c = cls_at(sc, j, &cp, &k)) != C_LETTER && c != C_DIGIT && c != C_MARK))
+                break;
             j += (size_t)k;
+        }
         if (j >= sc->len)
             break;
         /* Dotted acronyms: u.s., u.n., e.g. (a letter, a period, a letter ...). */
