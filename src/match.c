@@ -169,21 +169,21 @@ static uint8_t first_token_calls(const spiral_trie *trie, const unsigned char *p
     }
 }
 
-/* walk_token(w, 0, t, 0) in trie `which` of lex, through the memo m (NULL:
- * none). */
-static void walk_start(walk *w, spiral_memo *m, const spiral_lexicon *lex, int which, uint32_t t)
+/* The memo slot of token t (w->tok, w->norm) in m, filled for both tries
+ * of lex if it held another token; NULL when the token is too long to
+ * remember, or there is no memo.  The slot stays the token's until the
+ * next call. */
+static const spiral_memo *memo_slot(const walk *w, spiral_memo *m, const spiral_lexicon *lex,
+                                    uint32_t t)
 {
     const spiral_token *tk = &w->tok[t];
     const unsigned char *p = w->norm + tk->norm_start;
     size_t len = tk->norm_end - tk->norm_start, i;
     uint64_t key[MEMO_KEY / 8] = { 0, 0, 0 }, h;
     spiral_memo *slot;
-    uint8_t n;
 
-    if (m == NULL || len == 0 || len > MEMO_KEY) {
-        walk_token(w, 0, t, 0);
-        return;
-    }
+    if (m == NULL || len == 0 || len > MEMO_KEY)
+        return NULL;
     if (tk->norm_start + MEMO_KEY <= w->normcap) {
         /* Whole words, the bytes past the token masked off. */
         for (i = 0; i < MEMO_KEY / 8; i++) {
@@ -209,7 +209,16 @@ static void walk_start(walk *w, spiral_memo *m, const spiral_lexicon *lex, int w
         slot->nout[0] = first_token_calls(&lex->trie, p, len, slot->node[0], &slot->wild[0]);
         slot->nout[1] = first_token_calls(&lex->atrie, p, len, slot->node[1], &slot->wild[1]);
     }
-    if ((n = slot->nout[which]) == MEMO_WALK) {
+    return slot;
+}
+
+/* walk_token(w, 0, t, 0) in trie `which` (0 lexicon, 1 actors), replayed
+ * from the token's memo slot (NULL: walked). */
+static void walk_start(walk *w, const spiral_memo *slot, int which, uint32_t t)
+{
+    uint8_t i, n;
+
+    if (slot == NULL || (n = slot->nout[which]) == MEMO_WALK) {
         walk_token(w, 0, t, 0);
         return;
     }
@@ -229,19 +238,12 @@ static spiral_memo *memo_of(spiral_doc *d)
     return d->memo;
 }
 
-static int add_cand(spiral_doc *d, uint32_t first, uint32_t n, int32_t entry, uint32_t wilds,
-                    uint32_t skip)
+/* Append candidate c to the array v (*n of *cap used). */
+static int add_cand(spiral_cand **v, size_t *n, size_t *cap, const spiral_cand *c)
 {
-    spiral_cand *c;
-
-    if (spiral_grow(&d->cand, &d->candcap, d->ncand + 1, sizeof *d->cand) < 0)
+    if (spiral_grow(v, cap, *n + 1, sizeof **v) < 0)
         return SPIRAL_ENOMEM;
-    c = &d->cand[d->ncand++];
-    c->first = first;
-    c->n = n;
-    c->entry = entry;
-    c->wilds = wilds;
-    c->skip = skip;
+    (*v)[(*n)++] = *c;
     return SPIRAL_OK;
 }
 
@@ -264,8 +266,7 @@ static int tail_cands(spiral_doc *d, walk *w, uint32_t t)
         if (w->best.n > 0 && d->lex->e[w->best.entry].lang_zh &&
             d->lex->e[w->best.entry].family != SPIRAL_FAM_MODIFIER) {
             w->skip = 0;
-            return add_cand(d, w->best.first, w->best.n, w->best.entry, w->best.wilds,
-                            (uint32_t)off);
+            return add_cand(&d->cand, &d->ncand, &d->candcap, &w->best);
         }
     }
     w->skip = 0;
@@ -613,19 +614,20 @@ static int text_order(const void *x, const void *y)
     return a->first < b->first ? -1 : a->first > b->first;
 }
 
-/* Keep the candidates of sentence s that do not overlap a longer one
- * (longest first: each token belongs to at most one hit; the others get
- * n = 0) and put them in text order.  Returns SPIRAL_OK or SPIRAL_ENOMEM. */
-static int select_cands(spiral_doc *d, const spiral_sentence *s)
+/* Keep the candidates v[0..n) of sentence s that do not overlap a longer
+ * one (longest first: each token belongs to at most one hit; the others
+ * get n = 0) and put them in text order.  Returns SPIRAL_OK or
+ * SPIRAL_ENOMEM. */
+static int select_cands(spiral_doc *d, spiral_cand *v, size_t n, const spiral_sentence *s)
 {
     size_t c;
 
-    qsort(d->cand, d->ncand, sizeof *d->cand, cand_order);
+    qsort(v, n, sizeof *v, cand_order);
     if (spiral_grow(&d->taken, &d->takencap, s->ntokens, 1) < 0)
         return SPIRAL_ENOMEM;
     memset(d->taken, 0, s->ntokens);
-    for (c = 0; c < d->ncand; c++) {
-        spiral_cand *k = &d->cand[c];
+    for (c = 0; c < n; c++) {
+        spiral_cand *k = &v[c];
         uint32_t i, free_ = 1;
 
         for (i = k->first; i < k->first + k->n && free_; i++)
@@ -637,7 +639,7 @@ static int select_cands(spiral_doc *d, const spiral_sentence *s)
         for (i = k->first; i < k->first + k->n; i++)
             d->taken[i - s->first_token] = 1;
     }
-    qsort(d->cand, d->ncand, sizeof *d->cand, text_order);
+    qsort(v, n, sizeof *v, text_order);
     return SPIRAL_OK;
 }
 
@@ -676,67 +678,125 @@ static int emit_hit(spiral_doc *d, const spiral_lexicon *lex, const spiral_cand 
     return SPIRAL_OK;
 }
 
-int spiral_match_doc(spiral_doc *d, const spiral_lexicon *lex)
+/* The actor mentions among the candidates v[0..n) of sentence si (after
+ * select_cands()). */
+static int emit_mentions(spiral_doc *d, const spiral_lexicon *lex, const spiral_cand *v, size_t n,
+                         uint32_t si)
+{
+    size_t c;
+
+    for (c = 0; c < n; c++) {
+        const spiral_cand *k = &v[c];
+        const spiral_actor *a;
+        spiral_mention *m;
+
+        if (k->n == 0)
+            continue;
+        a = &lex->actors[k->entry];
+        if (spiral_grow(&d->ments, &d->mentcap, d->nments + 1, sizeof *d->ments) < 0)
+            return SPIRAL_ENOMEM;
+        m = &d->ments[d->nments++];
+        m->first_token = k->first;
+        m->ntokens = k->n;
+        m->sentence = si;
+        m->start = d->tk.tok[k->first].start;
+        m->end = d->tk.tok[k->first + k->n - 1].end;
+        m->code = m->alias_code = a->code;
+        m->kind = a->kind;
+        m->alias = a->alias;
+    }
+    return SPIRAL_OK;
+}
+
+/* The walks of one sentence's tokens start from: lexicon (which 0) or
+ * actors (1). */
+static void walk_init(walk *w, const spiral_doc *d, const spiral_lexicon *lex, int which,
+                      uint32_t end, int32_t date)
+{
+    w->trie = which ? &lex->atrie : &lex->trie;
+    w->tok = d->tk.tok;
+    w->norm = (const unsigned char *)d->nt.text.data;
+    w->normcap = d->nt.text.cap;
+    w->end = end;
+    w->skip = 0;
+    w->actors = which ? lex : NULL;
+    w->date = date;
+    w->orig = d->text;
+}
+
+int spiral_match_doc(spiral_doc *d, const spiral_lexicon *lex, int32_t date)
 {
     size_t si;
     spiral_memo *memo;
 
     d->nhits = d->nmods = 0;
+    d->nments = 0;
     d->regex_limit_hits = 0;
-    if (lex == NULL || lex->n == 0)
+    if (lex == NULL)
         return SPIRAL_OK;
+    if (lex->n == 0)
+        return spiral_match_actors(d, lex, date);
     if (lex->nregex && regex_matches(d, lex) < 0)
         return SPIRAL_ENOMEM;
     memo = memo_of(d);
     for (si = 0; si < d->tk.nsent; si++) {
         const spiral_sentence *s = &d->tk.sent[si];
         uint32_t t, end = s->first_token + s->ntokens;
+        walk w, wa;
         size_t c;
 
-        d->ncand = 0;
+        d->ncand = d->nacand = 0;
+        walk_init(&w, d, lex, 0, end, date);
+        walk_init(&wa, d, lex, 1, end, date);
         for (t = s->first_token; t < end; t++) {
-            walk w;
+            const spiral_memo *slot = memo_slot(&w, memo, lex, t);
 
-            w.trie = &lex->trie;
-            w.tok = d->tk.tok;
-            w.norm = (const unsigned char *)d->nt.text.data;
-            w.normcap = d->nt.text.cap;
+            /* Lexicon entries and actor aliases starting at t. */
             w.start = t;
-            w.end = end;
-            w.skip = 0;
-            w.actors = NULL;
             memset(&w.best, 0, sizeof w.best);
-            walk_start(&w, memo, lex, 0, t);
-            if (w.best.n > 0 &&
-                add_cand(d, w.best.first, w.best.n, w.best.entry, w.best.wilds, 0) < 0)
+            walk_start(&w, slot, 0, t);
+            if (w.best.n > 0 && add_cand(&d->cand, &d->ncand, &d->candcap, &w.best) < 0)
                 return SPIRAL_ENOMEM;
+            if (lex->nactors) {
+                wa.start = t;
+                memset(&wa.best, 0, sizeof wa.best);
+                walk_start(&wa, slot, 1, t);
+                if (wa.best.n > 0 && add_cand(&d->acand, &d->nacand, &d->acandcap, &wa.best) < 0)
+                    return SPIRAL_ENOMEM;
+            }
             if (d->tk.tok[t].kind == SPIRAL_TOK_HAN && tail_cands(d, &w, t) < 0)
                 return SPIRAL_ENOMEM;
         }
         for (c = 0; c < d->nrx; c++) {
-            const spiral_cand *k = &d->rx[c];
+            spiral_cand k = d->rx[c];
 
-            if (k->skip == si && add_cand(d, k->first, k->n, k->entry, 0, 0) < 0)
+            if (k.skip != si)
+                continue;
+            k.skip = 0;
+            if (add_cand(&d->cand, &d->ncand, &d->candcap, &k) < 0)
                 return SPIRAL_ENOMEM;
         }
-        if (d->ncand == 0)
-            continue;
-        if (select_cands(d, s) < 0)
-            return SPIRAL_ENOMEM;
-        for (c = 0; c < d->ncand; c++)
-            if (d->cand[c].n > 0 && emit_hit(d, lex, &d->cand[c], (uint32_t)si) < 0)
+        if (d->ncand > 0) {
+            if (select_cands(d, d->cand, d->ncand, s) < 0)
                 return SPIRAL_ENOMEM;
+            for (c = 0; c < d->ncand; c++)
+                if (d->cand[c].n > 0 && emit_hit(d, lex, &d->cand[c], (uint32_t)si) < 0)
+                    return SPIRAL_ENOMEM;
+        }
+        if (d->nacand > 0 && (select_cands(d, d->acand, d->nacand, s) < 0 ||
+                              emit_mentions(d, lex, d->acand, d->nacand, (uint32_t)si) < 0))
+            return SPIRAL_ENOMEM;
     }
     return SPIRAL_OK;
 }
 
 /* ------------------------------------------------------------------ */
-/* Actor mentions                                                      */
+/* Actor mentions alone                                                */
 /* ------------------------------------------------------------------ */
 
 int spiral_match_actors(spiral_doc *d, const spiral_lexicon *lex, int32_t date)
 {
-    size_t si, c;
+    size_t si;
     spiral_memo *memo;
 
     d->nments = 0;
@@ -746,51 +806,20 @@ int spiral_match_actors(spiral_doc *d, const spiral_lexicon *lex, int32_t date)
     for (si = 0; si < d->tk.nsent; si++) {
         const spiral_sentence *s = &d->tk.sent[si];
         uint32_t t, end = s->first_token + s->ntokens;
+        walk w;
 
-        d->ncand = 0;
+        d->nacand = 0;
+        walk_init(&w, d, lex, 1, end, date);
         for (t = s->first_token; t < end; t++) {
-            walk w;
-
-            w.trie = &lex->atrie;
-            w.tok = d->tk.tok;
-            w.norm = (const unsigned char *)d->nt.text.data;
-            w.normcap = d->nt.text.cap;
             w.start = t;
-            w.end = end;
-            w.skip = 0;
-            w.actors = lex;
-            w.date = date;
-            w.orig = d->text;
             memset(&w.best, 0, sizeof w.best);
-            walk_start(&w, memo, lex, 1, t);
-            if (w.best.n > 0 &&
-                add_cand(d, w.best.first, w.best.n, w.best.entry, w.best.wilds, 0) < 0)
+            walk_start(&w, memo_slot(&w, memo, lex, t), 1, t);
+            if (w.best.n > 0 && add_cand(&d->acand, &d->nacand, &d->acandcap, &w.best) < 0)
                 return SPIRAL_ENOMEM;
         }
-        if (d->ncand == 0)
-            continue;
-        if (select_cands(d, s) < 0)
+        if (d->nacand > 0 && (select_cands(d, d->acand, d->nacand, s) < 0 ||
+                              emit_mentions(d, lex, d->acand, d->nacand, (uint32_t)si) < 0))
             return SPIRAL_ENOMEM;
-        for (c = 0; c < d->ncand; c++) {
-            const spiral_cand *k = &d->cand[c];
-            const spiral_actor *a;
-            spiral_mention *m;
-
-            if (k->n == 0)
-                continue;
-            a = &lex->actors[k->entry];
-            if (spiral_grow(&d->ments, &d->mentcap, d->nments + 1, sizeof *d->ments) < 0)
-                return SPIRAL_ENOMEM;
-            m = &d->ments[d->nments++];
-            m->first_token = k->first;
-            m->ntokens = k->n;
-            m->sentence = (uint32_t)si;
-            m->start = d->tk.tok[k->first].start;
-            m->end = d->tk.tok[k->first + k->n - 1].end;
-            m->code = m->alias_code = a->code;
-            m->kind = a->kind;
-            m->alias = a->alias;
-        }
     }
     return SPIRAL_OK;
 }

@@ -91,6 +91,7 @@ void spiral_session_free(spiral_session *s)
     spiral_free(s->doc.hits);
     spiral_free(s->doc.mods);
     spiral_free(s->doc.cand);
+    spiral_free(s->doc.acand);
     spiral_free(s->doc.rx);
     spiral_free(s->doc.rx_possible);
     spiral_free(s->doc.memo_mem);
@@ -110,6 +111,7 @@ void spiral_session_free(spiral_session *s)
     spiral_free(s->aux.ments);
     spiral_free(s->aux.memo_mem);
     spiral_free(s->aux.cand);
+    spiral_free(s->aux.acand);
     spiral_free(s->aux.taken);
     spiral_buf_free(&s->last_actor);
     pcre2_match_data_free(s->doc.md);
@@ -244,8 +246,8 @@ int spiral_session_analyze_ctx(spiral_session *s, const char *text, size_t len,
     /* Tokens only: the stages run with no lexicon, so the document reads
      * as one with no hits, mentions or targets. */
     lex = s->o.tokens_only ? NULL : s->lex;
-    if (spiral_match_doc(d, lex) < 0 || spiral_score_doc(d) < 0 ||
-        spiral_match_actors(d, lex, date) < 0 || spiral_attribute_doc(d, ctx) < 0)
+    if (spiral_match_doc(d, lex, date) < 0 || spiral_score_doc(d) < 0 ||
+        spiral_attribute_doc(d, ctx) < 0)
         return spiral_error_nomem(err, NULL);
     *out = d;
     return SPIRAL_OK;

@@ -34,8 +34,10 @@ struct spiral_doc {
     size_t nhits, hitcap, nmods, modcap;
     struct spiral_memo *memo; /* first-token walks in the lexicon and actor tries */
     void *memo_mem;           /* its allocation (memo is aligned within) */
-    spiral_cand *cand;
+    spiral_cand *cand;  /* lexicon candidates of a sentence */
     size_t ncand, candcap;
+    spiral_cand *acand; /* actor candidates of a sentence */
+    size_t nacand, acandcap;
     spiral_cand *rx;    /* regex matches of the document (skip = sentence) */
     size_t nrx, rxcap;
     uint8_t *rx_possible; /* per regex: a literal of its first set occurs */
@@ -67,11 +69,12 @@ struct spiral_doc {
     uint32_t regex_time_limit;      /* ms per regex entry and statement; 0: none */
 };
 
-/* Find the lexicon's entries in the document (match.c).  Returns SPIRAL_OK
- * or SPIRAL_ENOMEM. */
-int spiral_match_doc(spiral_doc *d, const spiral_lexicon *lex);
+/* Find the lexicon's entries and the actor mentions valid on `date`
+ * (YYYYMMDD, 0 = any) in the document, in one pass over its tokens
+ * (match.c).  Returns SPIRAL_OK or SPIRAL_ENOMEM. */
+int spiral_match_doc(spiral_doc *d, const spiral_lexicon *lex, int32_t date);
 
-/* Find actor mentions valid on `date` (YYYYMMDD, 0 = any) (match.c). */
+/* Find the actor mentions alone (match.c). */
 int spiral_match_actors(spiral_doc *d, const spiral_lexicon *lex, int32_t date);
 
 /* Resolve each hit's target and portrayal and the statement's target
