@@ -1,18 +1,19 @@
 /*
- * match.c - the match stage: lexicon entries found in a document.
+ * match.c - the match stage: lexicon entries and actor mentions found in a
+ * document.
  *
- * Fed by the segmenter's tokens and sentences; yields hits for score.c.
- * Within each sentence, every token is tried as the start of a pattern by
- * walking the lexicon's trie over the normalised tokens (a space between
- * Latin tokens, nothing between Han ones, and a wildcard edge that swallows
- * the rest of a token), keeping the longest match for each start; regular
- * expressions add their matches, widened to whole tokens.  A Chinese pattern
- * may also match the tail of a longer word (制裁 in 单边制裁, 挑衅 in 军事挑衅:
- * Chinese compounds put the head last) but never its head or middle, so
- * 印度 does not match inside 印度尼西亚.  Overlaps are then
- * resolved longest first, so "arms control" beats "arms" and each stretch of
- * text is counted once.  Because matches start and end on token boundaries,
- * 印度 never matches inside 印度尼西亚.
+ * Fed by the segmenter's tokens and sentences; yields hits for score.c and
+ * mentions for attribute.c.  Within each sentence, every token is tried as
+ * the start of a pattern by walking the lexicon's trie (and the actor
+ * aliases' trie) over the normalised tokens (a space between Latin tokens,
+ * nothing between Han ones, and a wildcard edge that swallows the rest of a
+ * token), keeping the longest match for each start; regular expressions
+ * add their matches, widened to whole tokens.  A Chinese pattern may also
+ * match the tail of a longer word (制裁 in 单边制裁, 挑衅 in 军事挑衅: Chinese
+ * compounds put the head last) but never its head or middle.  Overlaps are
+ * then resolved longest first, so "arms control" beats "arms" and each
+ * stretch of text is counted once.  Because matches start and end on token
+ * boundaries, 印度 never matches inside 印度尼西亚.
  */
 #include <stdlib.h>
 #include <string.h>
