@@ -42,6 +42,14 @@ typedef struct litset {
     uint8_t wb[MAX_LITS];       /* starts a word (after \b) */
 } litset;
 
+/* An empty set (only n literals are ever read: clearing the 4 KB of
+ * them would cost more than the parsing). */
+static void litset_clear(litset *l)
+{
+    l->known = 0;
+    l->n = 0;
+}
+
 /* The required sets of a sequence, the best MAX_SETS of them. */
 typedef struct conj {
     size_t n;
@@ -188,7 +196,7 @@ static const char *parse_group(const char *p, litset *req, int depth, int wb)
     for (;;) {
         litset alt;
 
-        memset(&alt, 0, sizeof alt);
+        litset_clear(&alt);
         if ((p = parse_alt(p, &alt, depth + 1, wb, NULL)) == NULL)
             return NULL;
         if (!alt.known || alt.n == 0)
@@ -226,7 +234,7 @@ static const char *parse_alt(const char *p, litset *out, int depth, int wb, conj
     size_t rn = 0, qlen;
     int optional, run_wb = 0;
 
-    memset(out, 0, sizeof *out);
+    litset_clear(out);
     if (depth > 20)
         return NULL;
 #define FLUSH()                                                       \
@@ -250,7 +258,7 @@ static const char *parse_alt(const char *p, litset *out, int depth, int wb, conj
             const char *e;
 
             FLUSH();
-            memset(&g, 0, sizeof g);
+            litset_clear(&g);
             if ((e = parse_group(p, &g, depth, wb)) == NULL)
                 return NULL;
             wb = 0;
@@ -383,7 +391,7 @@ int spiral_prefilter_build(spiral_prefilter *pf, const char *pattern)
     char *buf;
 
     memset(pf, 0, sizeof *pf);
-    memset(&top, 0, sizeof top);
+    litset_clear(&top);
     if ((all = spiral_calloc(1, sizeof *all)) == NULL)
         return -1;
     /* The whole pattern is one group of alternatives at depth 0; the
