@@ -1046,6 +1046,8 @@ static int build_literals(spiral_lexicon *lex)
             pay[j] = (uint32_t)j;
             lex->lit_rx[j] = (uint32_t)i;
             lex->lit_len[j] = (uint32_t)pf->len[k];
+            if (pf->len[k] > lex->lit_max)
+                lex->lit_max = pf->len[k];
             lex->lit_wb[j++] = pf->wb[k];
         }
         /* The other sets' literals go after the first one's. */

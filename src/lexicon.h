@@ -142,6 +142,7 @@ struct spiral_lexicon {
     uint32_t *lit_rx;      /* per literal: its regex (an index into regex[]) */
     uint32_t *lit_len;
     uint8_t *lit_wb;       /* per literal: only at the start of a word */
+    size_t lit_max;        /* the longest literal's length */
     /* Per regex, its other sets in an automaton of their own, run only
      * over the sentences the first admits (no states: none); a literal's
      * payload is its index in the entry's prefilter. */

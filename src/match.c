@@ -325,6 +325,53 @@ static size_t sent_end(const spiral_doc *d, size_t si)
     return d->tk.tok[s->first_token + s->ntokens - 1].norm_end;
 }
 
+/* The literals' automaton runs over RX_STREAMS parts of a longer text at
+ * once: each step waits for the last (a table load), and the parts' steps
+ * overlap.  A part starts lit_max - 1 bytes early, so that the automaton is
+ * in the state a single scan would be in when its own bytes begin, and it
+ * notes only literals that end in its own bytes. */
+#define RX_STREAMS 4
+
+typedef struct rx_stream {
+    size_t i, own, stop; /* bytes [i, stop) are left; [own, stop) are its own */
+    uint32_t state;
+    size_t cur, end0;    /* the sentence holding byte i, and its end */
+    uint32_t *last;      /* per regex: 1 + the last sentence it was noted in */
+    unsigned part;       /* its number */
+} rx_stream;
+
+/* The literals ending at byte i of stream st (in automaton state `state`):
+ * note the sentence holding i for their regexes. */
+static int stream_hit(spiral_doc *d, const spiral_lexicon *lex, rx_stream *st, size_t i,
+                      uint32_t state)
+{
+    const unsigned char *t = (const unsigned char *)d->nt.text.data;
+    const uint32_t *o = lex->lits.out + lex->lits.out_first[state];
+    uint32_t k, n = lex->lits.out_n[state];
+
+    if (i < st->own)
+        return SPIRAL_OK; /* the part before's */
+    while (i >= st->end0 && st->cur + 1 < d->tk.nsent)
+        st->end0 = sent_end(d, ++st->cur);
+    for (k = 0; k < n; k++) {
+        uint32_t j = o[k], r;
+        size_t a = i + 1 - lex->lit_len[j];
+
+        if (lex->lit_wb[j] && a > 0 && spiral_prefilter_word_byte(t[a - 1]))
+            continue; /* inside a word, where \b cannot precede it */
+        r = lex->lit_rx[j];
+        d->rx_possible[r] = 1;
+        if (st->last[r] == st->cur + 1)
+            continue;
+        st->last[r] = (uint32_t)(st->cur + 1);
+        if (spiral_grow(&d->rx_pair, &d->paircap, d->npair + 1, sizeof *d->rx_pair) < 0)
+            return SPIRAL_ENOMEM;
+        d->rx_pair[d->npair++] = (uint64_t)r << 34 | (uint64_t)st->part << 32 | st->cur;
+        d->rx_nsent[r]++;
+    }
+    return SPIRAL_OK;
+}
+
 /* Which regexes may match, and in which sentences: those without a
  * prefilter anywhere, the others in the sentences where a literal of their
  * first set occurs (a match lies within one sentence and contains one).
@@ -332,47 +379,63 @@ static size_t sent_end(const spiral_doc *d, size_t si)
 static int regex_possible(spiral_doc *d, const spiral_lexicon *lex)
 {
     const unsigned char *t = (const unsigned char *)d->nt.text.data;
-    size_t len = d->nt.text.len, i, r, cur = 0, end0 = sent_end(d, 0), at;
-    uint32_t state;
+    const spiral_acm *m = &lex->lits;
+    size_t len = d->nt.text.len, i, r, at, k, ns;
+    size_t back = lex->lit_max > 0 ? lex->lit_max - 1 : 0;
+    rx_stream st[RX_STREAMS];
 
     if (spiral_grow(&d->rx_possible, &d->rxpcap, lex->nregex, 1) < 0 ||
         spiral_grow(&d->rx_first, &d->rxfcap, lex->nregex, sizeof *d->rx_first) < 0 ||
         spiral_grow(&d->rx_nsent, &d->rxncap, lex->nregex, sizeof *d->rx_nsent) < 0 ||
-        spiral_grow(&d->rx_last, &d->rxlcap, lex->nregex, sizeof *d->rx_last) < 0)
+        spiral_grow(&d->rx_last, &d->rxlcap, RX_STREAMS * lex->nregex, sizeof *d->rx_last) < 0)
         return SPIRAL_ENOMEM;
     memcpy(d->rx_possible, lex->rx_always, lex->nregex);
     memset(d->rx_nsent, 0, lex->nregex * sizeof *d->rx_nsent);
-    memset(d->rx_last, 0, lex->nregex * sizeof *d->rx_last);
+    memset(d->rx_last, 0, RX_STREAMS * lex->nregex * sizeof *d->rx_last);
     d->npair = 0;
-    for (i = 0, state = 0; i < len; i++) {
-        const uint32_t *o;
-        uint32_t k, n;
+    /* One part, or RX_STREAMS when the text is long enough for the
+     * overlaps to pay. */
+    ns = len >= RX_STREAMS * (back + 32) ? RX_STREAMS : 1;
+    for (k = 0; k < ns; k++) {
+        size_t own = len * k / ns;
 
-        state = spiral_acm_step(&lex->lits, state, t[i]);
-        if ((n = lex->lits.out_n[state]) == 0)
-            continue;
-        /* A literal ends at i: the sentence holding i holds it (or it
-         * spans two sentences and no match can contain it). */
-        while (i >= end0 && cur + 1 < d->tk.nsent)
-            end0 = sent_end(d, ++cur);
-        for (k = 0, o = lex->lits.out + lex->lits.out_first[state]; k < n; k++) {
-            uint32_t j = o[k];
-            size_t a = i + 1 - lex->lit_len[j];
-
-            if (lex->lit_wb[j] && a > 0 && spiral_prefilter_word_byte(t[a - 1]))
-                continue; /* inside a word, where \b cannot precede it */
-            r = lex->lit_rx[j];
-            d->rx_possible[r] = 1;
-            if (d->rx_last[r] == cur + 1)
-                continue;
-            d->rx_last[r] = (uint32_t)(cur + 1);
-            if (spiral_grow(&d->rx_pair, &d->paircap, d->npair + 1, sizeof *d->rx_pair) < 0)
-                return SPIRAL_ENOMEM;
-            d->rx_pair[d->npair++] = (uint64_t)r << 32 | cur;
-            d->rx_nsent[r]++;
+        st[k].own = own;
+        st[k].i = own > back ? own - back : 0;
+        st[k].stop = len * (k + 1) / ns;
+        st[k].state = 0;
+        st[k].cur = k ? sentence_at(d, st[k].i) : 0;
+        if (st[k].cur >= d->tk.nsent)
+            st[k].cur = d->tk.nsent - 1;
+        st[k].end0 = sent_end(d, st[k].cur);
+        st[k].last = d->rx_last + k * lex->nregex;
+        st[k].part = (unsigned)k;
+    }
+    if (ns == RX_STREAMS) {
+        /* The parts in step while each has bytes left. */
+        while (st[0].i < st[0].stop && st[1].i < st[1].stop && st[2].i < st[2].stop &&
+               st[3].i < st[3].stop) {
+            for (k = 0; k < RX_STREAMS; k++)
+                st[k].state = spiral_acm_step(m, st[k].state, t[st[k].i]);
+            if ((m->out_n[st[0].state] | m->out_n[st[1].state] | m->out_n[st[2].state] |
+                 m->out_n[st[3].state]) != 0)
+                for (k = 0; k < RX_STREAMS; k++)
+                    if (m->out_n[st[k].state] != 0 &&
+                        stream_hit(d, lex, &st[k], st[k].i, st[k].state) < 0)
+                        return SPIRAL_ENOMEM;
+            for (k = 0; k < RX_STREAMS; k++)
+                st[k].i++;
         }
     }
-    /* Group by regex, keeping each one's sentences in text order. */
+    for (k = 0; k < ns; k++)
+        for (; st[k].i < st[k].stop; st[k].i++) {
+            st[k].state = spiral_acm_step(m, st[k].state, t[st[k].i]);
+            if (m->out_n[st[k].state] != 0 &&
+                stream_hit(d, lex, &st[k], st[k].i, st[k].state) < 0)
+                return SPIRAL_ENOMEM;
+        }
+    /* Group by regex, keeping each one's sentences in text order: the
+     * parts in order, each part's pairs in its order; a sentence across
+     * two parts' border may be noted by both, and is kept once. */
     if (spiral_grow(&d->rx_sent, &d->rxscap, d->npair + 1, sizeof *d->rx_sent) < 0)
         return SPIRAL_ENOMEM;
     for (r = 0, at = 0; r < lex->nregex; r++) {
@@ -380,10 +443,19 @@ static int regex_possible(spiral_doc *d, const spiral_lexicon *lex)
         at += d->rx_nsent[r];
         d->rx_last[r] = d->rx_first[r]; /* now: next free slot */
     }
-    for (i = 0; i < d->npair; i++) {
-        r = (size_t)(d->rx_pair[i] >> 32);
-        d->rx_sent[d->rx_last[r]++] = (uint32_t)d->rx_pair[i];
-    }
+    for (k = 0; k < ns; k++)
+        for (i = 0; i < d->npair; i++) {
+            uint32_t sent = (uint32_t)d->rx_pair[i];
+
+            if ((d->rx_pair[i] >> 32 & 3) != k)
+                continue;
+            r = (size_t)(d->rx_pair[i] >> 34);
+            if (d->rx_last[r] > d->rx_first[r] && d->rx_sent[d->rx_last[r] - 1] == sent)
+                continue;
+            d->rx_sent[d->rx_last[r]++] = sent;
+        }
+    for (r = 0; r < lex->nregex; r++)
+        d->rx_nsent[r] = d->rx_last[r] - d->rx_first[r];
     return SPIRAL_OK;
 }
 

@@ -187,6 +187,79 @@ START_TEST(remembered_walks_replay_the_walk)
 }
 END_TEST
 
+/* Hits of text in s as "pattern@start-end " each, offsets moved by
+ * `shift`; the number of hits is added to *count. */
+static void hits_at(spiral_session *s, const char *text, size_t len, size_t shift, char *buf,
+                    size_t cap, size_t *count)
+{
+    const spiral_doc *doc;
+    const spiral_hit *h;
+    spiral_error err;
+    size_t n, i, o = strlen(buf);
+
+    ck_assert_int_eq(spiral_session_analyze(s, text, len, "en", &doc, &err), SPIRAL_OK);
+    for (h = spiral_doc_hits(doc, &n), i = 0; i < n; i++)
+        o += (size_t)snprintf(buf + o, cap - o, "%s@%zu-%zu ", h[i].pattern,
+                              h[i].start + shift, h[i].end + shift);
+    *count += n;
+}
+
+/* The regex prefilter scans a long text in parts at once, each started a
+ * little early; wherever the borders fall (the text is shifted a byte at
+ * a time), a long text has exactly the hits its sentences have alone. */
+START_TEST(long_texts_match_as_their_sentences_do)
+{
+    static const char *sents[] = {
+        "They lifted the sanctions on the island.",
+        "He accused them of playing the race card again.",
+        "The ministry refused to meet the envoy.",
+        "Both sides agreed to end the war and release all prisoners.",
+        "The troops will withdraw from the border region.",
+        "Washington suspended military aid and froze contacts.",
+        "We must hold those responsible accountable.",
+        "They vowed to retaliate against any aggression.",
+        "Hostages were released after talks on a ceasefire.",
+    };
+    enum { NS = sizeof sents / sizeof *sents, ROUNDS = 3 };
+    spiral_lexicon *lex;
+    spiral_dict *dict;
+    spiral_session *s;
+    spiral_error err;
+    static char text[4096], whole[16384], parts[16384];
+    size_t shift, k, nwhole = 0, nparts = 0;
+
+    ck_assert_int_eq(spiral_dict_load(&dict, TEST_DICT, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_load(&lex, "lexicons", &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_session_new(&s, dict, lex, NULL, &err), SPIRAL_OK);
+    for (shift = 0; shift < 48; shift++) {
+        size_t len, at[NS * ROUNDS + 1], n = 0;
+
+        /* a first sentence of `shift` + 3 bytes moves the others */
+        memset(text, 'a', shift + 1);
+        memcpy(text + shift + 1, ". ", 3);
+        len = shift + 3;
+        for (k = 0; k < NS * ROUNDS; k++) {
+            at[n++] = len;
+            len += (size_t)snprintf(text + len, sizeof text - len, "%s ", sents[k % NS]);
+        }
+        ck_assert_uint_ge(len, 400); /* long enough to be scanned in parts */
+        whole[0] = parts[0] = '\0';
+        hits_at(s, text, len, 0, whole, sizeof whole, &nwhole);
+        for (k = 0; k < n; k++)
+            hits_at(s, text + at[k], strlen(sents[k % NS]), at[k], parts, sizeof parts,
+                    &nparts);
+        for (k = 0; whole[k] && whole[k] == parts[k]; k++)
+            ;
+        ck_assert_msg(whole[k] == parts[k], "shifted by %zu: \"%.60s\" where alone \"%.60s\"",
+                      shift, whole + k, parts + k);
+    }
+    ck_assert_uint_ge(nwhole, 48 * ROUNDS * 8); /* most sentences have hits */
+    spiral_session_free(s);
+    spiral_lexicon_free(lex);
+    spiral_dict_free(dict);
+}
+END_TEST
+
 Suite *match_suite(void)
 {
     Suite *s = suite_create("match");
@@ -200,6 +273,7 @@ Suite *match_suite(void)
     tcase_add_test(tc, traditional_and_full_width_input);
     tcase_add_test(tc, offsets_point_into_original);
     tcase_add_test(tc, remembered_walks_replay_the_walk);
+    tcase_add_test(tc, long_texts_match_as_their_sentences_do);
     suite_add_tcase(s, tc);
     return s;
 }
