@@ -167,8 +167,9 @@ static int push(scan *sc, size_t a, size_t b, uint32_t kind)
 
 /* End of the Han chunk starting at i: Han characters, ASCII letters and
  * digits, and . , % inside or after digits.  *has_han tells whether there
- * was any Han character at all (otherwise it is an English word). */
-static size_t han_chunk_end(const scan *sc, size_t i, int *has_han)
+ * was any Han character at all (otherwise it is an English word); *alnum
+ * gets the end of the ASCII letters and digits from i. */
+static size_t han_chunk_end(const scan *sc, size_t i, int *has_han, size_t *alnum)
 {
     const unsigned char *s = sc->s;
     size_t j = i;
@@ -176,6 +177,12 @@ static size_t han_chunk_end(const scan *sc, size_t i, int *has_han)
     int k;
 
     *has_han = 0;
+    /* Most chunks are English words: their letters, then a space. */
+    while (j < sc->len && ascii_alnum(s[j]))
+        j++;
+    *alnum = j;
+    if (j >= sc->len || (s[j] < 0x80 && s[j] != '.' && s[j] != ',' && s[j] != '%'))
+        return j;
     while (j < sc->len) {
         if (s[j] < 0x80) {
             int c = s[j];
@@ -300,10 +307,10 @@ static size_t number_end(const scan *sc, size_t i)
     return i;
 }
 
-/* A word starting at i (a letter, digit or mark).  Pushes one token, or two
- * or more for contractions and "cannot".  Returns the end or a negative
- * status. */
-static long en_word(scan *sc, size_t i)
+/* A word starting at i (a letter, digit or mark), whose ASCII letters and
+ * digits run to `alnum` at least.  Pushes one token, or two or more for
+ * contractions and "cannot".  Returns the end or a negative status. */
+static long en_word(scan *sc, size_t i, size_t alnum)
 {
     const unsigned char *s = sc->s;
     size_t a = i, j = i, n;
@@ -320,6 +327,8 @@ static long en_word(scan *sc, size_t i)
             return (long)j;
         }
     }
+    if (j == i)
+        j = alnum; /* letters and digits the caller has seen */
     for (;;) {
         for (;;) {
             /* ASCII letters and digits without decoding or classes. */
@@ -460,15 +469,15 @@ int spiral_tokenize(spiral_tokens *out, const spiral_normtext *nt, const char *o
         case C_DIGIT:
         case C_MARK: {
             int has_han = 0;
-            size_t j = i;
+            size_t j = i, alnum = i;
 
             if (c == C_HAN || (cp < 0x80 && ascii_alnum(cp)))
-                j = han_chunk_end(&sc, i, &has_han);
+                j = han_chunk_end(&sc, i, &has_han, &alnum);
             if (has_han) {
                 rc = han_chunk(&sc, i, j, zh, dict, user, &ends, &ecap);
                 i = j;
             } else {
-                long e = en_word(&sc, i);
+                long e = en_word(&sc, i, alnum);
 
                 if (e < 0)
                     rc = (int)e;
