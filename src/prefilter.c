@@ -128,10 +128,13 @@ static int quantifier(const char *p, int *optional, size_t *len)
         *len = 1;
     } else if (*p == '{') {
         const char *q = p + 1;
+        unsigned long min = 0;
 
         if (*q < '0' || *q > '9')
             return 0;
-        *optional = *q == '0' && (q[1] == ',' || q[1] == '}');
+        for (; *q >= '0' && *q <= '9'; q++)
+            min = min < 100000 ? min * 10 + (unsigned long)(*q - '0') : min;
+        *optional = min == 0; /* {0}, {00,3} ... */
         while (*q && *q != '}')
             q++;
         if (*q != '}')
@@ -181,14 +184,24 @@ static const char *parse_group(const char *p, litset *req, int depth, int wb)
         } else if (p[1] == '<' && (p[2] == '=' || p[2] == '!')) {
             lookaround = 1;
             p += 3;
-        } else if (p[1] == '<' || p[1] == 'P' || p[1] == '\'') {
-            while (*p && *p != '>' && *p != '\'')
+        } else if (p[1] == '<' || (p[1] == 'P' && p[2] == '<')) {
+            /* a named group, (?<name>...) or (?P<name>...) */
+            while (*p && *p != '>')
                 p++;
             if (!*p)
                 return NULL;
             p++;
+        } else if (p[1] == '\'') {
+            /* a named group, (?'name'...) */
+            for (p += 2; *p && *p != '\''; p++)
+                ;
+            if (!*p)
+                return NULL;
+            p++;
         } else {
-            return NULL; /* inline options, conditionals ...: give up */
+            /* inline options, conditionals, atomic groups, references and
+             * calls by name ((?P=n), (?P>n)) ...: give up */
+            return NULL;
         }
     }
     req->known = 1;
@@ -295,8 +308,10 @@ static const char *parse_alt(const char *p, litset *out, int depth, int wb, conj
                 return NULL;
             if (e == 'Q' || e == 'E' || e == 'K' || e == 'c')
                 return NULL; /* quoting, match-start reset, controls: give up */
-            if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9')) {
-                /* \b \s \w \d \p{..} \x.. \1 ...: not a literal */
+            if ((e >= '0' && e <= '9') || e == 'g' || e == 'k' || e == 'o' || e == 'N')
+                return NULL; /* back references, octal, \N{U+..}: give up */
+            if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z')) {
+                /* \b \s \w \d \pL \p{..} \x{..} ...: not a literal */
                 FLUSH();
                 p += 2;
                 if (e == 'p' || e == 'P' || e == 'x') {
@@ -306,8 +321,10 @@ static const char *parse_alt(const char *p, litset *out, int depth, int wb, conj
                         if (!*p)
                             return NULL;
                         p++;
-                    } else if (e == 'x') {
+                    } else if (e == 'x' || *p == '\0') {
                         return NULL;
+                    } else {
+                        p++; /* \pL: a one-letter property */
                     }
                 }
                 if (quantifier(p, &optional, &qlen) < 0)

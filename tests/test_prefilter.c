@@ -75,6 +75,19 @@ START_TEST(gives_up_when_in_doubt)
     ck_assert_str_eq(lits("Éire"), "-");          /* two-byte letters: no folding here */
     ck_assert_str_eq(lits("(a"), "-");            /* unbalanced */
     ck_assert_str_eq(lits("a{,3}"), "-");
+    /* escapes and groups whose text is not literal text */
+    ck_assert_str_eq(lits("\\bsanctions\\s+\\pL+"), "\\bsanctions");
+    ck_assert_str_eq(lits("\\p{Han}+ism\\PN"), "ism");
+    ck_assert_str_eq(lits("target\\s\\101"), "-");  /* octal */
+    ck_assert_str_eq(lits("(war)\\s+\\1"), "-");    /* back reference */
+    ck_assert_str_eq(lits("(?<w>war)\\g1"), "-");
+    ck_assert_str_eq(lits("(?<w>war)\\k<w>"), "-");
+    ck_assert_str_eq(lits("(?'n'war)fare"), "fare & war");
+    ck_assert_str_eq(lits("(?P<n>war)fare"), "fare & war");
+    ck_assert_str_eq(lits("(?P<n>war)(?P=n)"), "-");
+    ck_assert_str_eq(lits("(?>war)fare"), "-");          /* atomic group */
+    ck_assert_str_eq(lits("x{00}yz"), "yz");             /* zero times */
+    ck_assert_str_eq(lits("x{00,2}yz"), "yz");
 }
 END_TEST
 

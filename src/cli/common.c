@@ -474,6 +474,8 @@ struct cli_dups {
     size_t cap, n;
     cli_dup full;            /* returned, untouched, when the table is full */
     unsigned long unchecked; /* statements not checked because of that */
+    struct cli_dups *late;   /* counted: statements the first pass did not
+                                see (the file changed), kept apart */
 };
 
 /* The slot of fp, never adding one (NULL when absent). */
@@ -637,12 +639,23 @@ int cli_dups_check_fp(cli_env *env, uint64_t fp, int counted, unsigned long *cop
     cli_dup *d;
 
     *copies = 0;
-    /* Counted: other threads read the table, which must not change; a
-     * statement the first pass did not see (the file changed, or the
-     * table was full) is written unchecked. */
-    if (counted && (d = dup_find(env->dups, fp)) == NULL)
-        d = &env->dups->full;
-    else if (!counted && (d = dup_get(env->dups, fp)) == NULL) {
+    /* Counted: other threads read the table, which must not change.  A
+     * statement the first pass did not see, because the file changed
+     * since, goes to a table of its own (its copies then are not counted);
+     * when the first pass filled the table, it is written unchecked. */
+    if (counted && (d = dup_find(env->dups, fp)) == NULL) {
+        struct cli_dups *late = env->dups->late;
+
+        if (env->dups->n >= DUP_MAX_DISTINCT)
+            d = &env->dups->full;
+        else if ((late == NULL && (late = env->dups->late = calloc(1, sizeof *late)) == NULL) ||
+                 (d = dup_get(late, fp)) == NULL) {
+            fprintf(stderr, "spiral: error: out of memory\n");
+            return -1;
+        } else if (d == &late->full) {
+            d = &env->dups->full;
+        }
+    } else if (!counted && (d = dup_get(env->dups, fp)) == NULL) {
         fprintf(stderr, "spiral: error: out of memory\n");
         return -1;
     }
@@ -672,8 +685,12 @@ int cli_dups_check(cli_env *env, const spiral_record *rec, unsigned long *copies
 
 void cli_dups_end(cli_env *env)
 {
-    if (env->dups)
+    if (env->dups && env->dups->late)
+        free(env->dups->late->slot);
+    if (env->dups) {
+        free(env->dups->late);
         free(env->dups->slot);
+    }
     free(env->dups);
     env->dups = NULL;
 }

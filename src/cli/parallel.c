@@ -444,7 +444,7 @@ int cli_run_parallel(cli_env *env, int nfiles, char **files, int nthreads,
     spiral_read_opts ro;
     warn_sink sink = { NULL, NULL, 0 };
     char **inputs = NULL;
-    int i, t, rc = 0, started = 0, ninputs, counted;
+    int i, t, rc = 0, started = 0, ninputs, counted, dups_failed = 0;
 
     if (nfiles == 0) {
         files = stdin_only;
@@ -454,7 +454,7 @@ int cli_run_parallel(cli_env *env, int nfiles, char **files, int nthreads,
     if ((ninputs = cli_inputs(env, nfiles, files, &inputs)) < 0)
         return CLI_EFILE;
     counted = !env->o->keep_duplicates && cli_dups_all_regular(ninputs, inputs);
-    if (cli_dups_begin(env, ninputs, inputs, 0) < 0) {
+    if (cli_dups_begin(env, ninputs, inputs, !counted) < 0) {
         cli_inputs_free(inputs, ninputs);
         return CLI_EFILE;
     }
@@ -509,6 +509,7 @@ int cli_run_parallel(cli_env *env, int nfiles, char **files, int nthreads,
     pthread_mutex_unlock(&p.mu);
     if (counted && count_copies(&p, bufs, nfiles, files) < 0) {
         rc = -1;
+        dups_failed = 1; /* as when cli_dups_begin() fails */
         goto out;
     }
     p.counted = counted;
@@ -619,6 +620,8 @@ out:
     pthread_cond_destroy(&p.done);
     cli_dups_end(env);
     cli_inputs_free(inputs, ninputs);
+    if (dups_failed)
+        return CLI_EFILE;
     if (rc < 0)
         return CLI_NOTHING;
     if (env->files_failed)
