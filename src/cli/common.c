@@ -468,6 +468,8 @@ typedef struct cli_dup {
  * bounded whatever the input; statements past it are written unchecked and
  * counted (the summary says how many). */
 #define DUP_MAX_DISTINCT ((size_t)1 << 19)
+/* The table of statements a changed file brought (at most 2 MiB). */
+#define DUP_MAX_LATE ((size_t)1 << 16)
 
 struct cli_dups {
     cli_dup *slot;
@@ -476,6 +478,7 @@ struct cli_dups {
     unsigned long unchecked; /* statements not checked because of that */
     struct cli_dups *late;   /* counted: statements the first pass did not
                                 see (the file changed), kept apart */
+    size_t max;              /* distinct statements it holds at most */
 };
 
 /* The slot of fp, never adding one (NULL when absent). */
@@ -501,7 +504,7 @@ static cli_dup *dup_get(struct cli_dups *d, uint64_t fp)
 
     if (fp == 0)
         fp = 1;
-    if (d->n >= DUP_MAX_DISTINCT) {
+    if (d->n >= d->max) {
         cli_dup *f = dup_find(d, fp);
 
         if (f != NULL)
@@ -606,7 +609,7 @@ int cli_dups_begin(cli_env *env, int nfiles, char **files, int count)
     if (env->o->keep_duplicates)
         return 0;
     if ((env->dups = calloc(1, sizeof *env->dups)) == NULL ||
-        (count && count_copies(env, nfiles, files) < 0)) {
+        (env->dups->max = DUP_MAX_DISTINCT, count && count_copies(env, nfiles, files) < 0)) {
         fprintf(stderr, "spiral: error: out of memory\n");
         cli_dups_end(env);
         return -1;
@@ -646,10 +649,10 @@ int cli_dups_check_fp(cli_env *env, uint64_t fp, int counted, unsigned long *cop
     if (counted && (d = dup_find(env->dups, fp)) == NULL) {
         struct cli_dups *late = env->dups->late;
 
-        if (env->dups->n >= DUP_MAX_DISTINCT)
+        if (env->dups->n >= env->dups->max)
             d = &env->dups->full;
         else if ((late == NULL && (late = env->dups->late = calloc(1, sizeof *late)) == NULL) ||
-                 (d = dup_get(late, fp)) == NULL) {
+                 (late->max = DUP_MAX_LATE, d = dup_get(late, fp)) == NULL) {
             fprintf(stderr, "spiral: error: out of memory\n");
             return -1;
         } else if (d == &late->full) {
