@@ -265,8 +265,6 @@ static int is_abbreviation(const unsigned char *w, size_t n)
 {
     size_t i;
 
-    if (n > 6) /* the longest, "approx" and "messrs" */
-        return 0;
     for (i = 0; abbreviations[i]; i++)
         if ((unsigned char)abbreviations[i][0] == w[0] && strlen(abbreviations[i]) == n &&
             memcmp(abbreviations[i], w, n) == 0)
