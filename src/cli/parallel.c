@@ -358,6 +358,60 @@ static void wait_batch(pool *p, batch *b)
     pthread_mutex_unlock(&p->mu);
 }
 
+/* What the reading thread does with a batch the workers finished, which
+ * it then empties: write it, or count its fingerprints.  0 or -1. */
+typedef int (*batch_done_fn)(pool *p, batch *b);
+
+static int write_batch(pool *p, batch *b)
+{
+    int rc = flush(p, b);
+
+    batch_clear(b);
+    return rc;
+}
+
+/* Whether batch b is as big as a batch gets. */
+static int batch_full(const batch *b)
+{
+    return b->n >= BATCH_RECORDS || b->bytes >= BATCH_BYTES;
+}
+
+/* Hand the full batch *fill to the workers once they are done with *busy
+ * (done with it), and read on into the other one.  0 or done's -1. */
+static int rotate(pool *p, batch bufs[2], batch **fill, batch **busy, batch_done_fn done)
+{
+    int rc = 0;
+
+    if (*busy) {
+        wait_batch(p, *busy);
+        rc = done(p, *busy);
+    }
+    dispatch(p, *fill);
+    *busy = *fill;
+    *fill = *fill == &bufs[0] ? &bufs[1] : &bufs[0];
+    return rc;
+}
+
+/* At the end of the input: finish the batch with the workers, then (when
+ * all went well so far, rc 0) the one being filled.  Returns rc, or -1. */
+static int drain(pool *p, batch *fill, batch *busy, int rc, batch_done_fn done)
+{
+    if (busy) {
+        wait_batch(p, busy);
+        if (rc == 0)
+            rc = done(p, busy);
+        else
+            batch_clear(busy);
+    }
+    if (rc == 0 && fill->n) {
+        dispatch(p, fill);
+        wait_batch(p, fill);
+        rc = done(p, fill);
+    }
+    batch_clear(fill);
+    return rc;
+}
+
 /* Add a finished batch's fingerprints to the count of copies, and empty
  * it.  0 or -1 out of memory. */
 static int add_counts(pool *p, batch *b)
@@ -404,30 +458,12 @@ static int count_copies(pool *p, batch bufs[2], int nfiles, char **files)
             }
             j->kind = 3;
             fill->bytes += rec->text_len;
-            if (fill->n < BATCH_RECORDS && fill->bytes < BATCH_BYTES)
-                continue;
-            if (busy) {
-                wait_batch(p, busy);
-                rc = add_counts(p, busy);
-            }
-            dispatch(p, fill);
-            busy = fill;
-            fill = fill == &bufs[0] ? &bufs[1] : &bufs[0];
+            if (batch_full(fill))
+                rc = rotate(p, bufs, &fill, &busy, add_counts);
         }
         spiral_reader_free(r);
     }
-    if (busy) {
-        wait_batch(p, busy);
-        if (add_counts(p, busy) < 0)
-            rc = -1;
-    }
-    if (rc == 0 && fill->n) {
-        dispatch(p, fill);
-        wait_batch(p, fill);
-    }
-    if (add_counts(p, fill) < 0)
-        rc = -1;
-    if (rc < 0)
+    if ((rc = drain(p, fill, busy, rc, add_counts)) < 0)
         fprintf(stderr, "spiral: error: out of memory\n");
     return rc;
 }
@@ -564,19 +600,8 @@ int cli_run_parallel(cli_env *env, int nfiles, char **files, int nthreads,
                 j->rec.copies = copies;
                 fill->bytes += rec->text_len;
             }
-            if (fill->n >= BATCH_RECORDS || fill->bytes >= BATCH_BYTES) {
-                if (busy) {
-                    wait_batch(&p, busy);
-                    if (flush(&p, busy) < 0)
-                        rc = -1;
-                    batch_clear(busy);
-                }
-                dispatch(&p, fill);
-                busy = fill;
-                fill = fill == &bufs[0] ? &bufs[1] : &bufs[0];
-                if (rc < 0)
-                    break;
-            }
+            if (batch_full(fill) && (rc = rotate(&p, bufs, &fill, &busy, write_batch)) < 0)
+                break;
         }
         env->blank += spiral_reader_blank_lines(r);
         if (env->read == before && spiral_reader_blank_lines(r) == 0 && !env->o->quiet &&
@@ -584,19 +609,7 @@ int cli_run_parallel(cli_env *env, int nfiles, char **files, int nthreads,
             rc = -1;
         spiral_reader_free(r);
     }
-    if (busy) {
-        wait_batch(&p, busy);
-        if (rc == 0 && flush(&p, busy) < 0)
-            rc = -1;
-        batch_clear(busy);
-    }
-    if (rc == 0 && fill->n) {
-        dispatch(&p, fill);
-        wait_batch(&p, fill);
-        if (flush(&p, fill) < 0)
-            rc = -1;
-    }
-    batch_clear(fill);
+    rc = drain(&p, fill, busy, rc, write_batch);
 out:
     if (started) {
         pthread_mutex_lock(&p.mu);
