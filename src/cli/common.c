@@ -570,7 +570,6 @@ static int count_copies(cli_env *env, int nfiles, char **files)
     spiral_reader *r;
     spiral_error err;
     uint64_t fp;
-    cli_dup *d;
     int i, rc;
 
     for (i = 0; i < nfiles; i++) {
@@ -582,12 +581,10 @@ static int count_copies(cli_env *env, int nfiles, char **files)
                 break;
             if (rc < 0 || spiral_text_fingerprint(&fp, rec->text, rec->text_len) < 0)
                 continue;
-            if ((d = dup_get(env->dups, fp)) == NULL) {
+            if (cli_dups_count(env, fp) < 0) {
                 spiral_reader_free(r);
                 return -1;
             }
-            if (d != &env->dups->full && d->count < UINT32_MAX)
-                d->count++;
         }
         spiral_reader_free(r);
     }
@@ -621,10 +618,8 @@ int cli_dups_count(cli_env *env, uint64_t fp)
 {
     cli_dup *d = dup_get(env->dups, fp);
 
-    if (d == NULL) {
-        fprintf(stderr, "spiral: error: out of memory\n");
+    if (d == NULL)
         return -1;
-    }
     if (d != &env->dups->full && d->count < UINT32_MAX)
         d->count++;
     return 0;
