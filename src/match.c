@@ -357,7 +357,7 @@ static int stream_hit(spiral_doc *d, const spiral_lexicon *lex, rx_stream *st, s
         uint32_t j = o[k], r;
         size_t a = i + 1 - lex->lit_len[j];
 
-        if (lex->lit_wb[j] && a > 0 && spiral_prefilter_word_byte(t[a - 1]))
+        if (lex->lit_wb[j] && spiral_prefilter_in_word(t, a))
             continue; /* inside a word, where \b cannot precede it */
         r = lex->lit_rx[j];
         d->rx_possible[r] = 1;
@@ -478,7 +478,7 @@ static int rest_occurs(const spiral_doc *d, const spiral_acm *m, const spiral_pr
         for (k = 0, o = m->out + m->out_first[state]; k < n; k++) {
             size_t j = o[k], a = i + 1 - pf->len[j];
 
-            if (pf->wb[j] && a > 0 && spiral_prefilter_word_byte(t[a - 1]))
+            if (pf->wb[j] && spiral_prefilter_in_word(t, a))
                 continue;
             if ((seen |= 1u << pf->set[j]) == all)
                 return 1;
@@ -797,21 +797,14 @@ static void walk_init(walk *w, const spiral_doc *d, const spiral_lexicon *lex, i
     w->orig = d->text;
 }
 
-int spiral_match_doc(spiral_doc *d, const spiral_lexicon *lex, int32_t date)
+/* The lexicon entries (when `entries`) and the actor aliases valid on
+ * `date` in each sentence, in one pass over its tokens: each token's memo
+ * slot is looked up once for both tries. */
+static int match_sentences(spiral_doc *d, const spiral_lexicon *lex, int32_t date, int entries)
 {
+    spiral_memo *memo = memo_of(d);
     size_t si;
-    spiral_memo *memo;
 
-    d->nhits = d->nmods = 0;
-    d->nments = 0;
-    d->regex_limit_hits = 0;
-    if (lex == NULL)
-        return SPIRAL_OK;
-    if (lex->n == 0)
-        return spiral_match_actors(d, lex, date);
-    if (lex->nregex && regex_matches(d, lex) < 0)
-        return SPIRAL_ENOMEM;
-    memo = memo_of(d);
     for (si = 0; si < d->tk.nsent; si++) {
         const spiral_sentence *s = &d->tk.sent[si];
         uint32_t t, end = s->first_token + s->ntokens;
@@ -824,12 +817,15 @@ int spiral_match_doc(spiral_doc *d, const spiral_lexicon *lex, int32_t date)
         for (t = s->first_token; t < end; t++) {
             const spiral_memo *slot = memo_slot(&w, memo, lex, t);
 
-            /* Lexicon entries and actor aliases starting at t. */
-            w.start = t;
-            memset(&w.best, 0, sizeof w.best);
-            walk_start(&w, slot, 0, t);
-            if (w.best.n > 0 && add_cand(&d->cand, &d->ncand, &d->candcap, &w.best) < 0)
-                return SPIRAL_ENOMEM;
+            if (entries) {
+                w.start = t;
+                memset(&w.best, 0, sizeof w.best);
+                walk_start(&w, slot, 0, t);
+                if (w.best.n > 0 && add_cand(&d->cand, &d->ncand, &d->candcap, &w.best) < 0)
+                    return SPIRAL_ENOMEM;
+                if (d->tk.tok[t].kind == SPIRAL_TOK_HAN && tail_cands(d, &w, t) < 0)
+                    return SPIRAL_ENOMEM;
+            }
             if (lex->nactors) {
                 wa.start = t;
                 memset(&wa.best, 0, sizeof wa.best);
@@ -837,10 +833,8 @@ int spiral_match_doc(spiral_doc *d, const spiral_lexicon *lex, int32_t date)
                 if (wa.best.n > 0 && add_cand(&d->acand, &d->nacand, &d->acandcap, &wa.best) < 0)
                     return SPIRAL_ENOMEM;
             }
-            if (d->tk.tok[t].kind == SPIRAL_TOK_HAN && tail_cands(d, &w, t) < 0)
-                return SPIRAL_ENOMEM;
         }
-        for (c = 0; c < d->nrx; c++) {
+        for (c = 0; entries && c < d->nrx; c++) {
             spiral_cand k = d->rx[c];
 
             if (k.skip != si)
@@ -863,36 +857,22 @@ int spiral_match_doc(spiral_doc *d, const spiral_lexicon *lex, int32_t date)
     return SPIRAL_OK;
 }
 
-/* ------------------------------------------------------------------ */
-/* Actor mentions alone                                                */
-/* ------------------------------------------------------------------ */
+int spiral_match_doc(spiral_doc *d, const spiral_lexicon *lex, int32_t date)
+{
+    d->nhits = d->nmods = 0;
+    d->nments = 0;
+    d->regex_limit_hits = 0;
+    if (lex == NULL || (lex->n == 0 && lex->nactors == 0))
+        return SPIRAL_OK;
+    if (lex->n > 0 && lex->nregex && regex_matches(d, lex) < 0)
+        return SPIRAL_ENOMEM;
+    return match_sentences(d, lex, date, lex->n > 0);
+}
 
 int spiral_match_actors(spiral_doc *d, const spiral_lexicon *lex, int32_t date)
 {
-    size_t si;
-    spiral_memo *memo;
-
     d->nments = 0;
     if (lex == NULL || lex->nactors == 0)
         return SPIRAL_OK;
-    memo = memo_of(d);
-    for (si = 0; si < d->tk.nsent; si++) {
-        const spiral_sentence *s = &d->tk.sent[si];
-        uint32_t t, end = s->first_token + s->ntokens;
-        walk w;
-
-        d->nacand = 0;
-        walk_init(&w, d, lex, 1, end, date);
-        for (t = s->first_token; t < end; t++) {
-            w.start = t;
-            memset(&w.best, 0, sizeof w.best);
-            walk_start(&w, memo_slot(&w, memo, lex, t), 1, t);
-            if (w.best.n > 0 && add_cand(&d->acand, &d->nacand, &d->acandcap, &w.best) < 0)
-                return SPIRAL_ENOMEM;
-        }
-        if (d->nacand > 0 && (select_cands(d, d->acand, d->nacand, s) < 0 ||
-                              emit_mentions(d, lex, d->acand, d->nacand, (uint32_t)si) < 0))
-            return SPIRAL_ENOMEM;
-    }
-    return SPIRAL_OK;
+    return match_sentences(d, lex, date, 0);
 }

@@ -50,6 +50,22 @@ static void litset_clear(litset *l)
     l->n = 0;
 }
 
+/* Add alt's literals to *into (a union of alternatives); when they do not
+ * fit, *into becomes unknown. */
+static void litset_union(litset *into, const litset *alt)
+{
+    size_t i;
+
+    if (into->n + alt->n > MAX_LITS) {
+        into->known = 0;
+        return;
+    }
+    for (i = 0; i < alt->n; i++) {
+        into->wb[into->n] = alt->wb[i];
+        memcpy(into->s[into->n++], alt->s[i], MAX_LIT);
+    }
+}
+
 /* The required sets of a sequence, the best MAX_SETS of them. */
 typedef struct conj {
     size_t n;
@@ -214,17 +230,8 @@ static const char *parse_group(const char *p, litset *req, int depth, int wb)
             return NULL;
         if (!alt.known || alt.n == 0)
             req->known = 0;
-        else if (req->known) {
-            size_t i;
-
-            if (req->n + alt.n > MAX_LITS)
-                req->known = 0;
-            else
-                for (i = 0; i < alt.n; i++) {
-                    req->wb[req->n] = alt.wb[i];
-                    memcpy(req->s[req->n++], alt.s[i], MAX_LIT);
-                }
-        }
+        else if (req->known)
+            litset_union(req, &alt);
         if (*p == '|') {
             p++;
             continue;
@@ -422,14 +429,12 @@ int spiral_prefilter_build(spiral_prefilter *pf, const char *pattern)
             return SPIRAL_PREFILTER_NONE;
         }
         nalt++;
-        if (!alt.known || alt.n == 0 || top.n + alt.n > MAX_LITS) {
+        if (!alt.known || alt.n == 0)
             top.known = 0;
+        else
+            litset_union(&top, &alt);
+        if (!top.known)
             break;
-        }
-        for (i = 0; i < alt.n; i++) {
-            top.wb[top.n] = alt.wb[i];
-            memcpy(top.s[top.n++], alt.s[i], MAX_LIT);
-        }
         if (*e == '|') {
             pattern = e + 1;
             continue;
@@ -484,7 +489,7 @@ static int occurs(const spiral_prefilter *pf, size_t i, const char *text, size_t
     const char *at = text, *end = text + len, *q;
 
     while ((q = memmem(at, (size_t)(end - at), pf->lit[i], pf->len[i])) != NULL) {
-        if (!pf->wb[i] || q == text || !spiral_prefilter_word_byte((unsigned char)q[-1]))
+        if (!pf->wb[i] || !spiral_prefilter_in_word((const unsigned char *)text, (size_t)(q - text)))
             return 1;
         at = q + 1;
     }

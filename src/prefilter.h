@@ -29,6 +29,13 @@ static inline int spiral_prefilter_word_byte(unsigned char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
+/* Whether text[at] is inside a word, where a literal that must start one
+ * (wb) cannot be: the byte before it is a word byte. */
+static inline int spiral_prefilter_in_word(const unsigned char *text, size_t at)
+{
+    return at > 0 && spiral_prefilter_word_byte(text[at - 1]);
+}
+
 #define SPIRAL_PREFILTER_OK 0
 #define SPIRAL_PREFILTER_NONE 1
 
