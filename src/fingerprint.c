@@ -70,6 +70,23 @@ static int starter(utf8proc_int32_t cp)
     return utf8proc_get_property(cp)->combining_class == 0;
 }
 
+/* Whether u[i..] starts with a CJK character cjk_plain() accepts that is
+ * followed by a starter (so no mark composes with it): it is hashed as it
+ * is.  A following invalid sequence leaves it alone too (and is an error
+ * when it is reached). */
+static int cjk_alone_at(const unsigned char *u, size_t i, size_t len)
+{
+    utf8proc_int32_t nx;
+
+    if (!plain_cjk_at(u, i, len))
+        return 0;
+    if (i + 3 == len || u[i + 3] < 0x80 || plain_cjk_at(u, i + 3, len))
+        return 1;
+    if (u[i + 3] < 0xE3)
+        return 0;
+    return utf8proc_iterate(u + i + 3, (utf8proc_ssize_t)(len - i - 3), &nx) <= 0 || starter(nx);
+}
+
 int spiral_text_fingerprint(uint64_t *out, const char *text, size_t len)
 {
     const unsigned char *u = (const unsigned char *)text;
@@ -115,10 +132,9 @@ int spiral_text_fingerprint(uint64_t *out, const char *text, size_t len)
             st.any = any;
             continue;
         }
-        if (plain_cjk_at(u, i, len) && (i + 3 == len || u[i + 3] < 0x80 ||
-                                        plain_cjk_at(u, i + 3, len))) {
-            /* A run of CJK each followed by a starter (ASCII or more CJK),
-             * decoded here: what fp_char() does, inline. */
+        if (cjk_alone_at(u, i, len)) {
+            /* A run of CJK each followed by a starter: what fp_char() does,
+             * inline. */
             uint64_t h = st.h;
 
             if (st.space)
@@ -128,8 +144,7 @@ int spiral_text_fingerprint(uint64_t *out, const char *text, size_t len)
                 h = (h ^ u[i + 1]) * FNV_PRIME;
                 h = (h ^ u[i + 2]) * FNV_PRIME;
                 i += 3;
-            } while (plain_cjk_at(u, i, len) && (i + 3 == len || u[i + 3] < 0x80 ||
-                                                 plain_cjk_at(u, i + 3, len)));
+            } while (cjk_alone_at(u, i, len));
             st.h = h;
             st.space = 0;
             st.any = 1;
@@ -138,16 +153,6 @@ int spiral_text_fingerprint(uint64_t *out, const char *text, size_t len)
         k = utf8proc_iterate(u + i, (utf8proc_ssize_t)(len - i), &cp);
         if (k <= 0)
             return SPIRAL_EENCODING;
-        if (k == 3 && cjk_plain(cp) && (i + 3 == len || u[i + 3] < 0x80 || u[i + 3] >= 0xE3)) {
-            utf8proc_int32_t nx;
-            utf8proc_ssize_t kn = i + 3 < len ? utf8proc_iterate(u + i + 3, (utf8proc_ssize_t)(len - i - 3), &nx) : 0;
-
-            if (kn <= 0 || starter(nx)) {
-                fp_char(&st, cp, u + i, 3);
-                i += 3;
-                continue;
-            }
-        }
         /* The cluster [i, j). */
         j = i + (size_t)k;
         while (j < len) {
