@@ -643,6 +643,9 @@ static int user_edges(const zh_ctx *c, uint32_t k, zh_edges *out)
     size_t first = out->n, i;
     int rc;
 
+    /* Most characters start no user word: skip the walk. */
+    if (!spiral_dict_may_start(c->user, c->z->cp[k], k + 1 < c->n ? c->z->cp[k + 1] : UINT32_MAX))
+        return SPIRAL_OK;
     if ((rc = dict_edges(c, c->user, K_USER, k, c->n, out, NULL)) < 0)
         return rc;
     for (i = first; i < out->n; i++) {

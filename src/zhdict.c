@@ -92,6 +92,8 @@
 #define DICT_MAX_KEY ((size_t)1 << 20)
 /* Most nodes a trie may have: child counts are kept in 30 bits. */
 #define DICT_MAX_NODES (((size_t)1 << 30) - 1)
+/* Bits of a user dictionary's filter of word starts. */
+#define DICT_STARTS_BITS ((size_t)1 << 16)
 /* A cursor's first while it is at the root (no node has that index). */
 #define DICT_AT_ROOT UINT32_MAX
 
@@ -121,6 +123,10 @@ struct spiral_dict {
     dict_node root;      /* first and kids only */
     uint32_t *rootidx;   /* owned, or NULL: BMP code point -> root child + 1 */
     uint64_t roots[0x10000 / 64]; /* bit cp: a word starts with BMP cp */
+    /* A frozen user dictionary's filter of how its words start (see
+     * spiral_dict_may_start()); starts_ok says it is up to date. */
+    uint64_t starts[DICT_STARTS_BITS / 64];
+    int starts_ok;
     size_t nwords;
     double logtotal;
     int user;
@@ -316,6 +322,42 @@ static void dict_index_root(spiral_dict *d)
     }
 }
 
+/* The filter bit of a word that is the character a alone (b == NONE) or
+ * starts with the characters a and b. */
+#define DICT_NONE UINT32_MAX
+static size_t start_bit(uint32_t a, uint32_t b)
+{
+    uint64_t key = (uint64_t)a << 32 | b;
+
+    return (size_t)((key * 0x9E3779B97F4A7C15ULL) >> (64 - 16));
+}
+
+/*
+ * Fill the filter of how d's words start: a bit for each one-character
+ * word and for each word's first two characters (both are the root's
+ * children and theirs).
+ */
+static void dict_index_starts(spiral_dict *d)
+{
+    size_t count = d->root.kids >> 2, i, j;
+
+    memset(d->starts, 0, sizeof d->starts);
+    for (i = d->root.first; i < d->root.first + count; i++) {
+        const dict_node *n = &d->nodes[i];
+        size_t b;
+
+        if (n->kids & SPIRAL_DICT_WORD) {
+            b = start_bit(d->labels[i], DICT_NONE);
+            d->starts[b / 64] |= (uint64_t)1 << (b % 64);
+        }
+        for (j = n->first; j < n->first + (n->kids >> 2); j++) {
+            b = start_bit(d->labels[i], d->labels[j]);
+            d->starts[b / 64] |= (uint64_t)1 << (b % 64);
+        }
+    }
+    d->starts_ok = 1;
+}
+
 /* ------------------------------------------------------------------ */
 /* Public and internal API                                             */
 /* ------------------------------------------------------------------ */
@@ -346,9 +388,11 @@ int spiral_dict_add(spiral_dict *d, const char *word, size_t len, double freq)
         return SPIRAL_EINVAL;
     if (len > sizeof small && (w = spiral_malloc(len)) == NULL)
         return SPIRAL_ENOMEM;
-    /* The root's index (spiral_dict_freeze()) would go stale. */
+    /* The root's index and the filter (spiral_dict_freeze()) would go
+     * stale. */
     spiral_free(d->rootidx);
     d->rootidx = NULL;
+    d->starts_ok = 0;
     for (i = 0; i < len; i++)
         w[i] = (word[i] >= 'A' && word[i] <= 'Z') ? (char)(word[i] - 'A' + 'a') : word[i];
     rc = dict_put_word(d, w, len, (float)freq);
@@ -359,9 +403,24 @@ int spiral_dict_add(spiral_dict *d, const char *word, size_t len, double freq)
 
 void spiral_dict_freeze(spiral_dict *d)
 {
-    if (d == NULL || !d->user || d->rootidx != NULL)
+    if (d == NULL || !d->user)
         return;
-    dict_index_root(d);
+    if (!d->starts_ok)
+        dict_index_starts(d);
+    if (d->rootidx == NULL)
+        dict_index_root(d);
+}
+
+int spiral_dict_may_start(const spiral_dict *d, uint32_t a, uint32_t b)
+{
+    size_t one, two;
+
+    if (d == NULL || !d->starts_ok)
+        return 1;
+    one = start_bit(a, DICT_NONE);
+    two = start_bit(a, b);
+    return (d->starts[one / 64] >> (one % 64) & 1) != 0 ||
+           (b != DICT_NONE && (d->starts[two / 64] >> (two % 64) & 1) != 0);
 }
 
 void spiral_dict_walk_start(spiral_dict_cursor *out, const spiral_dict *d)

@@ -63,9 +63,16 @@ typedef struct spiral_dict_cursor {
 
 /* A user dictionary is complete: index its first characters, as a loaded
  * dictionary's are, so walks start with one table look-up (skipped without
- * memory; a later spiral_dict_add() drops the index).  Not while other
- * threads read d. */
+ * memory), and fill the filter of spiral_dict_may_start(); a later
+ * spiral_dict_add() drops both.  Not while other threads read d. */
 void spiral_dict_freeze(spiral_dict *d);
+
+/* Whether a word of d may be the character a alone or start with the
+ * characters a and b (b UINT32_MAX: a is the text's last character).  0
+ * means surely not, so a walk from a finds no word; 1 means maybe.  A
+ * frozen user dictionary answers from a filter of 8 KiB; any other always
+ * answers 1. */
+int spiral_dict_may_start(const spiral_dict *d, uint32_t a, uint32_t b);
 
 /* Start a walk at the empty text.  d may be NULL (every step then fails). */
 void spiral_dict_walk_start(spiral_dict_cursor *out, const spiral_dict *d);

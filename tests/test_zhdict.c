@@ -489,6 +489,52 @@ START_TEST(user_dictionary_frozen_finds_the_same)
 }
 END_TEST
 
+/* A frozen user dictionary's filter of word starts says "maybe" for every
+ * word's first two characters and for its one-character words, "no" for
+ * nearly everything else, and "maybe" again once a word is added. */
+START_TEST(user_dictionary_filter_of_starts)
+{
+    static const char *const words[] = { "印度", "打", "制裁措施", "nato", "\xF0\xA0\x80\x80x", NULL };
+    spiral_dict *u;
+    char w[32];
+    int i, no = 0;
+
+    ck_assert_int_eq(spiral_dict_new(&u), SPIRAL_OK);
+    for (i = 0; words[i] != NULL; i++)
+        ck_assert_int_eq(spiral_dict_add(u, words[i], strlen(words[i]), 0), SPIRAL_OK);
+    for (i = 0; i < 2000; i++) {
+        snprintf(w, sizeof w, "词%d语", i);
+        ck_assert_int_eq(spiral_dict_add(u, w, strlen(w), 0), SPIRAL_OK);
+    }
+    /* Not frozen: always maybe. */
+    ck_assert_int_eq(spiral_dict_may_start(u, 0x7F8E, 0x56FD), 1); /* 美国 */
+    spiral_dict_freeze(u);
+    ck_assert_int_eq(spiral_dict_may_start(u, 0x5370, 0x5EA6), 1);       /* 印度 */
+    ck_assert_int_eq(spiral_dict_may_start(u, 0x6253, 0x51FB), 1);       /* 打 + 击 */
+    ck_assert_int_eq(spiral_dict_may_start(u, 0x6253, UINT32_MAX), 1);   /* 打 at the end */
+    ck_assert_int_eq(spiral_dict_may_start(u, 0x5236, 0x88C1), 1);       /* 制裁 */
+    ck_assert_int_eq(spiral_dict_may_start(u, 'n', 'a'), 1);
+    ck_assert_int_eq(spiral_dict_may_start(u, 0x20000, 'x'), 1);
+    ck_assert_int_eq(spiral_dict_may_start(u, 0x8BCD, '1'), 1);          /* 词1 */
+    ck_assert_int_eq(spiral_dict_may_start(u, 0x7F8E, 0x56FD), 0);       /* 美国 */
+    ck_assert_int_eq(spiral_dict_may_start(u, 0x5370, UINT32_MAX), 0);   /* 印 alone */
+    ck_assert_int_eq(spiral_dict_may_start(u, 0x5236, 0x5EA6), 0);       /* 制度 */
+    /* Every pair of CJK characters from U+4E00 on that starts no word:
+     * nearly all are ruled out. */
+    for (i = 0; i < 1000; i++)
+        no += !spiral_dict_may_start(u, 0x4E00 + (uint32_t)i, 0x4E00 + (uint32_t)(i * 7 % 1000));
+    ck_assert_int_ge(no, 950);
+    /* Adding a word drops the filter until the next freeze. */
+    ck_assert_int_eq(spiral_dict_add(u, "美国", strlen("美国"), 0), SPIRAL_OK);
+    ck_assert_int_eq(spiral_dict_may_start(u, 0x7F8E, 0x56FD), 1);
+    ck_assert_int_eq(spiral_dict_may_start(u, 0x5236, 0x5EA6), 1);
+    spiral_dict_freeze(u);
+    ck_assert_int_eq(spiral_dict_may_start(u, 0x7F8E, 0x56FD), 1);
+    ck_assert_int_eq(spiral_dict_may_start(u, 0x5236, 0x5EA6), 0);
+    spiral_dict_free(u);
+}
+END_TEST
+
 START_TEST(free_accepts_null)
 {
     spiral_dict_free(NULL);
@@ -589,6 +635,7 @@ Suite *zhdict_suite(void)
     tcase_add_test(tc, user_dictionary_any_order);
     tcase_add_test(tc, free_accepts_null);
     tcase_add_test(tc, user_dictionary_frozen_finds_the_same);
+    tcase_add_test(tc, user_dictionary_filter_of_starts);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("alloc");
