@@ -78,6 +78,12 @@ for lang in en zh; do
         time_pair "$cmd" "$lang" "$f" "$bytes"
     done
     time_one "spiral score $lang (defaults)" "$bytes" "$bin" score -q "$f"
+    # The same statements as plain text, one per line: the bytes the peers
+    # read, and no JSON to parse.
+    if [ -f "$corpus/$lang.txt" ]; then
+        time_one "spiral score $lang.txt -j 1 (plain)" "$(stat -c %s "$corpus/$lang.txt")" \
+            "$bin" score -q -j 1 --keep-duplicates "$corpus/$lang.txt"
+    fi
 done
 
 # Scaling: all cores against one thread, same command.

@@ -376,37 +376,42 @@ static int batch_full(const batch *b)
     return b->n >= BATCH_RECORDS || b->bytes >= BATCH_BYTES;
 }
 
-/* Hand the full batch *fill to the workers once they are done with *busy
- * (done with it), and read on into the other one.  0 or done's -1. */
+/* Hand the full batch *fill to the workers once they are done with *busy,
+ * then finish that one (done: written or counted, while the workers are on
+ * the new batch, so they never wait for the writer) and read on into it.
+ * 0 or done's -1. */
 static int rotate(pool *p, batch bufs[2], batch **fill, batch **busy, batch_done_fn done)
 {
-    int rc = 0;
+    batch *prev = *busy;
 
-    if (*busy) {
-        wait_batch(p, *busy);
-        rc = done(p, *busy);
-    }
+    if (prev)
+        wait_batch(p, prev);
     dispatch(p, *fill);
     *busy = *fill;
     *fill = *fill == &bufs[0] ? &bufs[1] : &bufs[0];
-    return rc;
+    return prev ? done(p, prev) : 0;
 }
 
 /* At the end of the input: finish the batch with the workers, then (when
- * all went well so far, rc 0) the one being filled.  Returns rc, or -1. */
+ * all went well so far, rc 0) the one being filled, which the workers
+ * start on first.  Returns rc, or -1. */
 static int drain(pool *p, batch *fill, batch *busy, int rc, batch_done_fn done)
 {
-    if (busy) {
+    int more;
+
+    if (busy)
         wait_batch(p, busy);
+    if ((more = rc == 0 && fill->n > 0) != 0)
+        dispatch(p, fill);
+    if (busy) {
         if (rc == 0)
             rc = done(p, busy);
         else
             batch_clear(busy);
     }
-    if (rc == 0 && fill->n) {
-        dispatch(p, fill);
+    if (more) {
         wait_batch(p, fill);
-        rc = done(p, fill);
+        rc = rc == 0 ? done(p, fill) : rc;
     }
     batch_clear(fill);
     return rc;
