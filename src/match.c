@@ -680,6 +680,17 @@ static int cand_order(const void *x, const void *y)
     return a->entry < b->entry ? -1 : a->entry > b->entry;
 }
 
+/* Regex matches by sentence (then any fixed order: candidates' order does
+ * not matter to select_cands(), whose sort is total). */
+static int rx_order(const void *x, const void *y)
+{
+    const spiral_cand *a = x, *b = y;
+
+    if (a->skip != b->skip)
+        return a->skip < b->skip ? -1 : 1;
+    return cand_order(x, y);
+}
+
 static int text_order(const void *x, const void *y)
 {
     const spiral_cand *a = x, *b = y;
@@ -803,8 +814,12 @@ static void walk_init(walk *w, const spiral_doc *d, const spiral_lexicon *lex, i
 static int match_sentences(spiral_doc *d, const spiral_lexicon *lex, int32_t date, int entries)
 {
     spiral_memo *memo = memo_of(d);
-    size_t si;
+    size_t si, rxi = 0;
 
+    /* Each sentence takes its regex matches from a cursor: a long
+     * statement's sentences do not each scan all of them. */
+    if (entries && d->nrx > 1)
+        qsort(d->rx, d->nrx, sizeof *d->rx, rx_order);
     for (si = 0; si < d->tk.nsent; si++) {
         const spiral_sentence *s = &d->tk.sent[si];
         uint32_t t, end = s->first_token + s->ntokens;
@@ -834,11 +849,9 @@ static int match_sentences(spiral_doc *d, const spiral_lexicon *lex, int32_t dat
                     return SPIRAL_ENOMEM;
             }
         }
-        for (c = 0; entries && c < d->nrx; c++) {
-            spiral_cand k = d->rx[c];
+        for (; entries && rxi < d->nrx && d->rx[rxi].skip == si; rxi++) {
+            spiral_cand k = d->rx[rxi];
 
-            if (k.skip != si)
-                continue;
             k.skip = 0;
             if (add_cand(&d->cand, &d->ncand, &d->candcap, &k) < 0)
                 return SPIRAL_ENOMEM;

@@ -112,13 +112,23 @@ static const spiral_entry *entry_of(const spiral_doc *d, const spiral_hit *h)
     return d->lex && h->entry_index < d->lex->n ? &d->lex->e[h->entry_index] : NULL;
 }
 
-/* Whether another hit starts between token `from` and hit hi: the modifier
- * before it then belongs to that one. */
-static int hit_between(const spiral_doc *d, size_t hi, uint32_t from)
+/* Where the rules of one sentence look: its hits and its modifiers, as
+ * index ranges of d->hits and d->mods.  Both arrays are in sentence order,
+ * as match.c makes them, so a sentence's entries are side by side and
+ * scoring stays linear in the statement's length; were they not, the
+ * ranges are the whole arrays (the rules check the sentence anyway). */
+typedef struct sent_range {
+    size_t h0, h1; /* hits */
+    size_t m0, m1; /* modifiers */
+} sent_range;
+
+/* Whether another hit of the sentence starts between token `from` (in the
+ * sentence) and hit hi: the modifier before it then belongs to that one. */
+static int hit_between(const spiral_doc *d, const sent_range *r, size_t hi, uint32_t from)
 {
     size_t k;
 
-    for (k = 0; k < d->nhits; k++)
+    for (k = r->h0; k < r->h1; k++)
         if (k != hi && d->hits[k].first_token >= from &&
             d->hits[k].first_token < d->hits[hi].first_token)
             return 1;
@@ -149,8 +159,8 @@ static int sentence_is_question(const spiral_doc *d, const spiral_sentence *s)
     return 0;
 }
 
-/* Apply the rules to hit h (index hi). */
-static void apply_rules(spiral_doc *d, size_t hi, int question, int rhetorical)
+/* Apply the rules to hit h (index hi), of the sentence r. */
+static void apply_rules(spiral_doc *d, const sent_range *r, size_t hi, int question, int rhetorical)
 {
     spiral_hit *h = &d->hits[hi];
     const spiral_entry *e = d->lex ? entry_of(d, h) : NULL;
@@ -161,7 +171,7 @@ static void apply_rules(spiral_doc *d, size_t hi, int question, int rhetorical)
     int negated = 0, by_pledge = 0;
     size_t m, k;
 
-    for (m = 0; m < d->nmods; m++) {
+    for (m = r->m0; m < r->m1; m++) {
         const spiral_hit *mh = &d->mods[m];
         const spiral_entry *me;
         uint32_t mend = mh->first_token + mh->ntokens;
@@ -173,7 +183,7 @@ static void apply_rules(spiral_doc *d, size_t hi, int question, int rhetorical)
         switch (me->modifier) {
         case SPIRAL_MOD_NEGATOR:
             if (mh->first_token < clause || h->first_token - mend > negwin ||
-                hit_between(d, hi, mend))
+                hit_between(d, r, hi, mend))
                 break;
             negated = 1;
             add_mod(h, (uint32_t)m);
@@ -181,7 +191,7 @@ static void apply_rules(spiral_doc *d, size_t hi, int question, int rhetorical)
         case SPIRAL_MOD_INTENSIFIER:
         case SPIRAL_MOD_DOWNTONER:
             if (mh->first_token < clause || h->first_token - mend > DEGREE_WINDOW ||
-                hit_between(d, hi, mend))
+                hit_between(d, r, hi, mend))
                 break;
             degree *= me->weight;
             h->rules |= me->modifier == SPIRAL_MOD_INTENSIFIER ? SPIRAL_RULE_INTENSIFIED
@@ -209,7 +219,7 @@ static void apply_rules(spiral_doc *d, size_t hi, int question, int rhetorical)
     /* A non-threat pledge governs the threat words after it ("no intention
      * to threaten", 无意挑战). */
     if (h->family == SPIRAL_THREAT) {
-        for (k = 0; k < hi; k++) {
+        for (k = r->h0; k < hi; k++) {
             const spiral_hit *p = &d->hits[k];
 
             if (p->sentence == h->sentence && p->family == SPIRAL_REASSURANCE &&
@@ -264,9 +274,21 @@ static void finish(spiral_scores *s)
         s->label = s->threat > s->reassurance ? "threat" : "reassurance";
 }
 
+/* Whether the hits v[0..n) are in sentence order. */
+static int by_sentence(const spiral_hit *v, size_t n)
+{
+    size_t i;
+
+    for (i = 1; i < n; i++)
+        if (v[i].sentence < v[i - 1].sentence)
+            return 0;
+    return 1;
+}
+
 int spiral_score_doc(spiral_doc *d)
 {
-    size_t si, i;
+    size_t si, i, mi = 0;
+    int sorted;
 
     memset(&d->scores, 0, sizeof d->scores);
     if (spiral_grow(&d->sscores, &d->sscap, d->tk.nsent + 1, sizeof *d->sscores) < 0)
@@ -282,17 +304,29 @@ int spiral_score_doc(spiral_doc *d)
     }
     if (clauses(d) < 0)
         return SPIRAL_ENOMEM;
+    sorted = by_sentence(d->hits, d->nhits) && by_sentence(d->mods, d->nmods);
     i = 0;
     for (si = 0; si < d->tk.nsent; si++) {
         const spiral_sentence *s = &d->tk.sent[si];
         spiral_scores *ss = &d->sscores[si];
         int question = sentence_is_question(d, s), rhetorical = 0;
         double tmax = 0, tsum = 0, rmax = 0, rsum = 0;
+        sent_range r = { 0, d->nhits, 0, d->nmods };
         size_t m;
 
         memset(ss, 0, sizeof *ss);
+        if (sorted) {
+            while (mi < d->nmods && d->mods[mi].sentence < si)
+                mi++;
+            r.m0 = r.m1 = mi;
+            while (r.m1 < d->nmods && d->mods[r.m1].sentence == si)
+                r.m1++;
+            r.h0 = r.h1 = i;
+            while (r.h1 < d->nhits && d->hits[r.h1].sentence == si)
+                r.h1++;
+        }
         if (question) {
-            for (m = 0; m < d->nmods; m++) {
+            for (m = r.m0; m < r.m1; m++) {
                 const spiral_entry *me = entry_of(d, &d->mods[m]);
 
                 if (d->mods[m].sentence == si && me && me->modifier == SPIRAL_MOD_RHETORICAL)
@@ -302,7 +336,7 @@ int spiral_score_doc(spiral_doc *d)
         for (; i < d->nhits && d->hits[i].sentence == si; i++) {
             spiral_hit *h = &d->hits[i];
 
-            apply_rules(d, i, question, rhetorical);
+            apply_rules(d, &r, i, question, rhetorical);
             if (h->family == SPIRAL_THREAT) {
                 tsum += h->score;
                 tmax = fmax(tmax, h->score);

@@ -4,6 +4,7 @@
  */
 #include <check.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "suites.h"
@@ -48,7 +49,13 @@ START_TEST(negation_chinese)
                      "reassurance.nonthreat=称霸@2.0[negated]");
     ck_assert_str_eq(test_hits("我们绝不容忍任何挑衅。", "zh", NULL),
                      "threat.warning=容忍@2.0[negated] | threat.accusation=挑衅@2.0[]");
-    ck_assert_str_eq(test_hits("中方不对任何国家构成威胁。", "zh", NULL) , test_hits("中方不对任何国家构成威胁。", "zh", NULL));
+    /* 不 four tokens before 威胁 is past the window (2 tokens in Chinese):
+     * the threat word stands, which is why the shipped lexicon lists such
+     * pledges whole (不对任何国家构成威胁); the test lexicon does not */
+    ck_assert_str_eq(test_hits("中方不对任何国家构成威胁。", "zh", NULL),
+                     "threat.accusation=威胁@2.0[]");
+    ck_assert_str_eq(test_hits("中方不威胁任何国家。", "zh", NULL),
+                     "reassurance.nonthreat=威胁@2.0[negated]");
     /* a non-threat pledge governs the threat word after it */
     ck_assert_str_eq(test_hits("中方无意威胁任何国家。", "zh", NULL),
                      "reassurance.nonthreat=无意@2.0[] | threat.accusation=威胁@0.0[negated]");
@@ -133,6 +140,57 @@ START_TEST(formulas)
 }
 END_TEST
 
+/* A long statement (400 copies of four sentences, 1,600 hits) scores each
+ * copy exactly as the four sentences alone: every rule stays in its own
+ * sentence (the "not" of one never reaches the next), and regex hits land
+ * in theirs. */
+START_TEST(long_statement_rules_stay_in_their_sentences)
+{
+    static const char block[] = "We will not tolerate this. They may impose sanctions. "
+                                "Will the hotline open? They crossed the line. ";
+    enum { COPIES = 400 };
+    const size_t blen = sizeof block - 1;
+    char *text = malloc(COPIES * blen + 1);
+    spiral_hit one[8];
+    const spiral_hit *h;
+    const spiral_doc *doc;
+    spiral_scores s1, sn;
+    spiral_error err;
+    size_t n1, n, i;
+
+    ck_assert_ptr_nonnull(text);
+    ck_assert_str_eq(test_hits(block, "en", &doc),
+                     "threat.warning=tolerate@2.4[negated,certain] | "
+                     "threat.coercion=impose sanctions@1.5[hedged] | "
+                     "reassurance.deescalation=hotline@1.2[certain,question] | "
+                     "threat.warning=crossed the line@2.0[]");
+    h = spiral_doc_hits(doc, &n1);
+    ck_assert_uint_eq(n1, 4);
+    memcpy(one, h, n1 * sizeof *h);
+    spiral_doc_scores(doc, &s1);
+    for (i = 0; i < COPIES; i++)
+        memcpy(text + i * blen, block, blen);
+    text[COPIES * blen] = '\0';
+    ck_assert_int_eq(spiral_session_analyze(test_scoring_session(), text, strlen(text), "en",
+                                            &doc, &err), SPIRAL_OK);
+    h = spiral_doc_hits(doc, &n);
+    ck_assert_uint_eq(n, COPIES * n1);
+    for (i = 0; i < n; i++) {
+        const spiral_hit *a = &one[i % n1];
+
+        ck_assert_str_eq(h[i].category, a->category);
+        ck_assert_uint_eq(h[i].rules, a->rules);
+        ck_assert_double_eq_tol(h[i].score, a->score, 1e-12);
+        ck_assert_uint_eq(h[i].start, a->start + i / n1 * blen);
+        ck_assert_uint_eq(h[i].sentence, a->sentence + i / n1 * 4);
+    }
+    spiral_doc_scores(doc, &sn);
+    ck_assert_double_eq_tol(sn.threat, COPIES * s1.threat, 1e-6);
+    ck_assert_double_eq_tol(sn.reassurance, COPIES * s1.reassurance, 1e-6);
+    free(text);
+}
+END_TEST
+
 Suite *score_suite(void)
 {
     Suite *s = suite_create("score");
@@ -144,6 +202,7 @@ Suite *score_suite(void)
     tcase_add_test(tc, degree_and_modality);
     tcase_add_test(tc, conditionals_and_questions);
     tcase_add_test(tc, formulas);
+    tcase_add_test(tc, long_statement_rules_stay_in_their_sentences);
     suite_add_tcase(s, tc);
     return s;
 }
