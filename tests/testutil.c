@@ -5,6 +5,7 @@
 #include "testutil.h"
 
 #include <check.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,21 @@ spiral_session *test_scoring_session(void)
     return scoring;
 }
 
+/* Append to buf (cap bytes, *o used), cutting what does not fit. */
+static void put(char *buf, size_t cap, size_t *o, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    if (*o + 1 >= cap)
+        return;
+    va_start(ap, fmt);
+    n = vsnprintf(buf + *o, cap - *o, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        *o = *o + (size_t)n >= cap ? cap - 1 : *o + (size_t)n;
+}
+
 const char *test_hits(const char *text, const char *lang, const spiral_doc **out)
 {
     static char buf[4096];
@@ -44,17 +60,17 @@ const char *test_hits(const char *text, const char *lang, const spiral_doc **out
         unsigned bit;
         int first = 1;
 
-        o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s=%.*s@%.1f[", i ? " | " : "",
+        put(buf, sizeof buf, &o, "%s%s=%.*s@%.1f[", i ? " | " : "",
                               h[i].category, (int)(h[i].end - h[i].start), text + h[i].start,
                               h[i].score);
         for (bit = 1; bit <= SPIRAL_RULE_RHETORICAL; bit <<= 1) {
             if (h[i].rules & bit) {
-                o += (size_t)snprintf(buf + o, sizeof buf - o, "%s%s", first ? "" : ",",
+                put(buf, sizeof buf, &o, "%s%s", first ? "" : ",",
                                       spiral_rule_name(bit));
                 first = 0;
             }
         }
-        o += (size_t)snprintf(buf + o, sizeof buf - o, "]");
+        put(buf, sizeof buf, &o, "]");
     }
     if (out)
         *out = doc;
@@ -105,9 +121,9 @@ const char *test_tokens(spiral_session *s, const char *text, const char *lang)
     out[0] = '\0';
     for (i = 0; i < nsent; i++) {
         if (i)
-            o += (size_t)snprintf(out + o, sizeof out - o, " || ");
+            put(out, sizeof out, &o, " || ");
         for (t = sent[i].first_token; t < sent[i].first_token + sent[i].ntokens; t++)
-            o += (size_t)snprintf(out + o, sizeof out - o, "%s%.*s",
+            put(out, sizeof out, &o, "%s%.*s",
                                   t > sent[i].first_token ? "|" : "",
                                   (int)(tok[t].norm_end - tok[t].norm_start),
                                   norm + tok[t].norm_start);
