@@ -617,12 +617,39 @@ static int close_sentence(spiral_tokens *t, size_t first, size_t end)
     return SPIRAL_OK;
 }
 
+/* The longest sentence, in tokens.  Real sentences stay far below it (the
+ * longest in the bench corpora and ../shared/corpora has 434 tokens), but
+ * text without sentence punctuation would otherwise be one sentence, and
+ * the rules and attribution, which compare a sentence's hits with its
+ * modifiers and mentions, would take time growing with its square. */
+#define SENTENCE_MAX_TOKENS 1024
+
+/* Whether token i ends a clause with a comma, semicolon or colon. */
+static int clause_comma(const spiral_tokens *t, size_t i, const spiral_normtext *nt)
+{
+    const spiral_token *tk = &t->tok[i];
+    char c = nt->text.data[tk->norm_start];
+
+    return tk->norm_end - tk->norm_start == 1 && (c == ',' || c == ';' || c == ':');
+}
+
 int spiral_sentences(spiral_tokens *t, const spiral_normtext *nt, const char *orig)
 {
-    size_t i = 0, first = 0;
+    size_t i = 0, first = 0, comma = 0;
 
     t->nsent = 0;
     while (i < t->n) {
+        /* An overlong sentence ends after its last comma in its second
+         * half, else where it reaches the limit. */
+        if (i - first >= SENTENCE_MAX_TOKENS) {
+            size_t end = comma > first + SENTENCE_MAX_TOKENS / 2 ? comma : i;
+
+            if (close_sentence(t, first, end) < 0)
+                return SPIRAL_ENOMEM;
+            first = end;
+        }
+        if (clause_comma(t, i, nt))
+            comma = i + 1;
         /* Paragraph breaks, and line breaks next to Chinese text. */
         if (i > first && (t->nl[i] >= 2 ||
                           (t->nl[i] == 1 && (is_cjk_side(t, i - 1) || is_cjk_side(t, i))))) {

@@ -2,6 +2,9 @@
  * test_tokenize.c - tokens and sentences in English, Chinese and both.
  */
 #include <check.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "testutil.h"
@@ -153,6 +156,59 @@ START_TEST(token_limit)
 }
 END_TEST
 
+/* The sentences of `words` words, alternately w0 and w1 followed by sep,
+ * with a comma after word `comma` (none if it is past the end). */
+static const spiral_sentence *words_sentences(const char *w0, const char *w1, const char *sep,
+                                              size_t words, size_t comma, const char *lang,
+                                              size_t *n)
+{
+    const spiral_doc *doc;
+    spiral_error err;
+    char *text = malloc(words * 16 + 2);
+    size_t i, o = 0;
+
+    ck_assert_ptr_nonnull(text);
+    for (i = 0; i < words; i++)
+        o += (size_t)sprintf(text + o, "%s%s%s", i % 2 ? w1 : w0, i == comma ? "," : "", sep);
+    ck_assert_int_eq(spiral_session_analyze(test_session(1), text, o, lang, &doc, &err),
+                     SPIRAL_OK);
+    free(text);
+    return spiral_doc_sentences(doc, n);
+}
+
+/* Text without sentence punctuation is cut into sentences of at most 1,024
+ * tokens: after the last comma in a sentence's second half, else at the
+ * limit. */
+START_TEST(overlong_sentences_are_cut)
+{
+    const spiral_sentence *sent;
+    size_t n;
+
+    /* 3,000 words: 1,024 + 1,024 + 952 */
+    sent = words_sentences("arms", "talks", " ", 3000, SIZE_MAX, "en", &n);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_uint_eq(sent[0].ntokens, 1024);
+    ck_assert_uint_eq(sent[1].first_token, 1024);
+    ck_assert_uint_eq(sent[1].ntokens, 1024);
+    ck_assert_uint_eq(sent[2].ntokens, 952);
+    ck_assert_uint_eq(sent[1].start, 1024 / 2 * 11); /* "arms talks " per two words */
+    /* A comma after word 700 (token 700): the first sentence ends there. */
+    sent = words_sentences("arms", "talks", " ", 1500, 699, "en", &n);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_uint_eq(sent[0].ntokens, 701);
+    ck_assert_uint_eq(sent[1].ntokens, 1500 + 1 - 701);
+    /* A comma too early (word 100) does not make a 101-token sentence. */
+    sent = words_sentences("arms", "talks", " ", 1500, 99, "en", &n);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_uint_eq(sent[0].ntokens, 1024);
+    /* Chinese without 。: 1,500 two-character words, the same limit. */
+    sent = words_sentences("军备", "军备", "", 1500, SIZE_MAX, "zh", &n);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_uint_eq(sent[0].ntokens, 1024);
+    ck_assert_uint_eq(sent[1].ntokens, 476);
+}
+END_TEST
+
 Suite *tokenize_suite(void)
 {
     Suite *s = suite_create("tokenize");
@@ -169,6 +225,7 @@ Suite *tokenize_suite(void)
     tcase_add_test(tc, paragraphs_and_crlf);
     tcase_add_test(tc, language_detection);
     tcase_add_test(tc, token_limit);
+    tcase_add_test(tc, overlong_sentences_are_cut);
     suite_add_tcase(s, tc);
     return s;
 }
