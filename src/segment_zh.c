@@ -296,6 +296,12 @@ static int cn_unit(uint32_t c)
 /* Numbers                                                             */
 /* ------------------------------------------------------------------ */
 
+/* The longest run of numerals read as one number (the longest real ones,
+ * 一千二百三十四万五千六百七十八, have under 20).  Longer runs are no
+ * number: reading every run to its end from each of its characters would
+ * take time growing with the square of its length. */
+#define CN_MAX 64
+
 /* A Chinese number found at some position. */
 typedef struct cn_number {
     uint32_t end;     /* end of the digits and units */
@@ -322,12 +328,12 @@ static cn_number cn_read(const zh_ctx *c, uint32_t i)
     r.digitform = 0;
     r.valid = 0;
     r.value = -1;
-    while (j < c->n && (cn_digit(cp[j]) >= 0 || cn_unit(cp[j]) != 0)) {
+    while (j < c->n && j - i <= CN_MAX && (cn_digit(cp[j]) >= 0 || cn_unit(cp[j]) != 0)) {
         units |= cn_unit(cp[j]);
         liang |= cp[j] == CH_LIANG;
         j++;
     }
-    if (j == i)
+    if (j == i || j - i > CN_MAX)
         return r;
     r.end = j;
     if (!units) {
@@ -379,8 +385,10 @@ static uint32_t cn_decimal(const zh_ctx *c, uint32_t j)
     if (j + 1 >= c->n || cp[j] != CH_DIAN || cn_digit(cp[j + 1]) < 0 || cp[j + 1] == CH_LIANG)
         return j;
     k = j + 1;
-    while (k < c->n && cn_digit(cp[k]) >= 0 && cp[k] != CH_LIANG)
+    while (k < c->n && k - j <= CN_MAX && cn_digit(cp[k]) >= 0 && cp[k] != CH_LIANG)
         k++;
+    if (k - j > CN_MAX)
+        return j;
     if (k < c->n && (cn_unit(cp[k]) == 1 || cp[k] == CH_DIAN))
         return j;
     while (k < c->n && cn_unit(cp[k]) == 2)

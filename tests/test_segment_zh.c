@@ -145,6 +145,33 @@ START_TEST(chinese_numerals_and_dates)
 }
 END_TEST
 
+/* A run of numerals is read as one number up to 64 characters; a longer
+ * run is no number (a table of digits, not a quantity), and is cut by the
+ * dictionary, at most 64 characters a word. */
+START_TEST(numeral_runs_have_a_length_limit)
+{
+    spiral_dict *d = load_dict();
+    char text[3 * 1000 + 1], buf[4 * 1000];
+    size_t i, len = 0;
+
+    for (i = 0; i < 64 / 4; i++)
+        memcpy(text + 12 * i, "一九九八", 12);
+    text[3 * 64] = '\0';
+    CHECK_SEG(d, NULL, text, text);
+    memcpy(text + 3 * 64, "年", 4);
+    CHECK_SEG(d, NULL, text, text); /* a (long) year */
+    for (i = 0; i < 1000; i++)
+        memcpy(text + 3 * i, i % 2 ? "二" : "一", 3);
+    text[3 * 1000] = '\0';
+    seg(d, NULL, text, buf, sizeof buf);
+    for (i = 0; buf[i]; i++) {
+        len = buf[i] == '/' ? 0 : len + 1;
+        ck_assert_uint_le(len, 3 * 64);
+    }
+    spiral_dict_free(d);
+}
+END_TEST
+
 START_TEST(numerals_do_not_break_words)
 {
     spiral_dict *d = load_dict();
@@ -422,6 +449,7 @@ Suite *segment_zh_suite(void)
 
     tc = tcase_create("numbers");
     tcase_add_test(tc, chinese_numerals_and_dates);
+    tcase_add_test(tc, numeral_runs_have_a_length_limit);
     tcase_add_test(tc, numerals_do_not_break_words);
     tcase_add_test(tc, numeral_and_classifier_are_two_words);
     tcase_add_test(tc, ascii_numbers_with_units);
