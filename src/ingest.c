@@ -334,6 +334,7 @@ static void free_record_state(spiral_reader *r)
     spiral_buf_free(&r->line);
     spiral_buf_free(&r->fixed);
     spiral_buf_free(&r->id);
+    spiral_buf_free(&r->metabuf);
     if (r->json)
         json_decref(r->json);
     free(r->meta); /* from jansson's json_dumps */

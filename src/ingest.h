@@ -31,7 +31,8 @@ struct spiral_reader {
     void *fmt_state;         /* HTML/feed/CSV reader state (the format module's) */
     void (*fmt_free)(void *state);
     json_t *json;            /* the current JSONL record */
-    char *meta;              /* its unknown fields, serialised */
+    char *meta;              /* its unknown fields, serialised (jansson) */
+    spiral_buf metabuf;      /* the same, written by the fast path */
     spiral_record rec;
 };
 

@@ -3,9 +3,13 @@
  * every kind of bad input the foundation issue lists.
  */
 #include <check.h>
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "testutil.h"
 #include "utf8.h"
 #include "suites.h"
@@ -359,6 +363,233 @@ START_TEST(deferred_jsonl_parses_as_the_reader_does)
 }
 END_TEST
 
+/* xorshift64: the generator of the differential test below. */
+static uint64_t next_rand(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+/* What jansson makes of one JSON Lines line, field by field, as the reader
+ * must: the oracle of the test below.  Returns 1 for a record (the fields
+ * filled, strings owned by *root), 0 for a line the reader must reject. */
+typedef struct oracle_rec {
+    const char *field[8]; /* id date actor target lang title source text */
+    size_t text_len;
+    char id[32];
+    char *meta;           /* json_dumps() of the unknown members, or NULL */
+} oracle_rec;
+
+static int oracle(const char *line, size_t len, json_t **root, oracle_rec *o)
+{
+    static const char *const names[] = {
+        "id", "date", "actor", "target", "lang", "title", "source", "text"
+    };
+    json_t *j = json_loadb(line, len, JSON_ALLOW_NUL, NULL), *meta = NULL, *v;
+    const char *key;
+    int i;
+
+    memset(o, 0, sizeof *o);
+    *root = j;
+    if (j == NULL || !json_is_object(j) || !json_is_string(json_object_get(j, "text")))
+        return 0;
+    for (i = 0; i < 8; i++) {
+        v = json_object_get(j, names[i]);
+        if (v == NULL || json_is_null(v))
+            continue;
+        if (json_is_string(v))
+            o->field[i] = json_string_value(v);
+        else if (i == 0 && json_is_integer(v))
+            o->field[i] = (snprintf(o->id, sizeof o->id, "%" JSON_INTEGER_FORMAT,
+                                    json_integer_value(v)), o->id);
+        else
+            return 0;
+    }
+    o->text_len = json_string_length(json_object_get(j, "text"));
+    json_object_foreach(j, key, v) {
+        for (i = 0; i < 8 && strcmp(key, names[i]) != 0; i++)
+            ;
+        if (i < 8)
+            continue;
+        if (meta == NULL)
+            meta = json_object();
+        json_object_set(meta, key, v);
+    }
+    if (meta) {
+        o->meta = json_dumps(meta, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        json_decref(meta);
+    }
+    return 1;
+}
+
+/* Parse line through a spiral_parser and check the record (or the
+ * rejection) against the oracle. */
+static void check_like_jansson(spiral_parser *p, const char *line, size_t len)
+{
+    spiral_record raw;
+    const spiral_record *rec;
+    spiral_error err;
+    oracle_rec o;
+    json_t *root;
+    int want = oracle(line, len, &root, &o), got;
+
+    memset(&raw, 0, sizeof raw);
+    raw.deferred = 1;
+    raw.file = "gen.jsonl";
+    raw.line = 7;
+    raw.text = line;
+    raw.text_len = len;
+    got = spiral_parser_parse(p, &raw, &rec, &err);
+    if (want != (got == 1))
+        ck_abort_msg("reader %s what jansson %s: %.*s", got == 1 ? "accepts" : "rejects",
+                     want ? "accepts" : "rejects", (int)(len < 200 ? len : 200), line);
+    if (want) {
+        ck_assert_str_eq(rec->id, o.field[0] ? o.field[0] : "gen.jsonl:7");
+#define SAME(f, k) \
+        if (o.field[k]) ck_assert_str_eq(rec->f, o.field[k]); else ck_assert_ptr_null(rec->f)
+        SAME(date, 1);
+        SAME(actor, 2);
+        SAME(target, 3);
+        SAME(lang, 4);
+        SAME(title, 5);
+        SAME(source, 6);
+#undef SAME
+        ck_assert_uint_eq(rec->text_len, o.text_len);
+        ck_assert(memcmp(rec->text, o.field[7], o.text_len) == 0);
+        if (o.meta)
+            ck_assert_str_eq(rec->meta_json, o.meta);
+        else
+            ck_assert_ptr_null(rec->meta_json);
+    }
+    free(o.meta);
+    json_decref(root);
+}
+
+/* A random JSON string literal, often valid, with the characters and
+ * escapes that tell readers apart. */
+static void gen_string(spiral_buf *b, uint64_t *rng)
+{
+    static const char *const pieces[] = {
+        "a", "Beijing ", "中方", "坚决反对", "é", "\xF0\x9F\x98\x80", "\\\"", "\\\\", "\\/",
+        "\\n", "\\t", "\\r", "\\b", "\\f", "\\u4e2d", "\\u00E9", "\\uD83D\\uDE00", "\\u0041",
+        "\\u001f", "\\u0000", "\\uDE00", "\\uD83D", "\\uD83Dx", "\\x", "\\u12", "\t", "\x01",
+        "\x7f", "\xff", "\xC0\x80", "\xED\xA0\x80", "/", " ", "'", "{", "}", ",", ":", "null"
+    };
+    int n = (int)(next_rand(rng) % 6), k;
+
+    spiral_buf_putc(b, '"');
+    for (k = 0; k < n; k++) {
+        uint64_t r = next_rand(rng) % 100;
+        /* mostly plain pieces, now and then a tricky one */
+        size_t i = r < 70 ? r % 6 : 6 + r % (sizeof pieces / sizeof *pieces - 6);
+
+        spiral_buf_puts(b, pieces[i]);
+    }
+    spiral_buf_putc(b, '"');
+}
+
+static void gen_value(spiral_buf *b, uint64_t *rng)
+{
+    static const char *const others[] = {
+        "null", "nul", "nullx", "true", "false", "42", "-7", "3.5", "1e400", "01",
+        "99999999999999999999", "[]", "[1,\"a\"]", "{}", "{\"x\":\"y\"}", ""
+    };
+    uint64_t r = next_rand(rng) % 10;
+
+    if (r < 7)
+        gen_string(b, rng);
+    else
+        spiral_buf_puts(b, others[next_rand(rng) % (sizeof others / sizeof *others)]);
+}
+
+static void gen_line(spiral_buf *b, uint64_t *rng)
+{
+    static const char *const keys[] = {
+        "\"text\"", "\"id\"", "\"date\"", "\"actor\"", "\"lang\"", "\"title\"", "\"source\"",
+        "\"target\"", "\"url\"", "\"turn\"", "\"te\\u0078t\"", "\"\"", "\"中文\"", "\"text\""
+    };
+    static const char *const ws[] = { "", "", "", " ", "\t", "\r", "  \n", "\x0b" };
+    int n = 1 + (int)(next_rand(rng) % 5), k;
+
+    spiral_buf_reset(b);
+    spiral_buf_puts(b, ws[next_rand(rng) % 8]);
+    spiral_buf_putc(b, '{');
+    spiral_buf_puts(b, "\"text\":");
+    gen_string(b, rng);
+    for (k = 1; k < n; k++) {
+        spiral_buf_puts(b, ws[next_rand(rng) % 8]);
+        spiral_buf_putc(b, ',');
+        spiral_buf_puts(b, keys[next_rand(rng) % (sizeof keys / sizeof *keys)]);
+        spiral_buf_puts(b, ws[next_rand(rng) % 8]);
+        spiral_buf_putc(b, ':');
+        gen_value(b, rng);
+    }
+    spiral_buf_putc(b, '}');
+    spiral_buf_puts(b, next_rand(rng) % 20 ? ws[next_rand(rng) % 8] : " x");
+}
+
+START_TEST(jsonl_records_are_what_jansson_reads)
+{
+    static const char *const fixed[] = {
+        "{\"text\":\"plain\"}",
+        "  {  \"id\" : \"a\" , \"text\" : \"t\" }  ",
+        "{\"text\":\"tab\\there, quote \\\" and \\\\ and \\/ and \\u4e2d\\u65b9 \\uD83D\\uDE00\"}",
+        "{\"text\":\"nul \\u0000 inside\"}",
+        "{\"text\":\"lone \\uDE00\"}",
+        "{\"text\":\"raw\ttab\"}",
+        "{\"text\":\"a\",\"text\":\"b\"}",
+        "{\"te\\u0078t\":\"escaped name\"}",
+        "{\"text\":\"x\",\"id\":null,\"date\":null,\"url\":null,\"tag\":\"a\\nb\\u0001\\u007f\"}",
+        "{\"text\":\"x\",\"id\":12345678901}",
+        "{\"text\":\"x\"} trailing",
+        "{\"text\":\"x\",}",
+        "{\"text\":null}",
+        "{\"text\":\"x\",\"lang\":nullx}",
+        "{\"text\":\"\xE4\xB8\xAD\xE6\x96\x87 and \xF0\x9F\x98\x80\"}",
+        "{\"text\":\"bad \xE4\xB8 cut\"}",
+        "{\"text\":\"surrogate \xED\xA0\x80 bytes\"}",
+        "{}",
+        "[\"text\"]",
+        "\"text\"",
+        "{\"text\":\"x\",\"a1\":\"1\",\"a2\":\"2\",\"a3\":\"3\",\"a4\":\"4\",\"a5\":\"5\",\"a6\":\"6\","
+        "\"a7\":\"7\",\"a8\":\"8\",\"a9\":\"9\",\"b1\":\"1\",\"b2\":\"2\",\"b3\":\"3\",\"b4\":\"4\","
+        "\"b5\":\"5\",\"b6\":\"6\",\"b7\":\"7\",\"b8\":\"8\",\"b9\":\"9\",\"c1\":\"1\",\"c2\":\"2\","
+        "\"c3\":\"3\",\"c4\":\"4\",\"c5\":\"5\",\"c6\":\"6\",\"c7\":\"7\",\"c8\":\"8\",\"c9\":\"9\","
+        "\"d1\":\"1\",\"d2\":\"2\",\"d3\":\"3\",\"d4\":\"4\",\"d5\":\"5\"}",
+    };
+    spiral_read_opts o = SPIRAL_READ_OPTS_INIT;
+    spiral_parser *p;
+    spiral_error err;
+    spiral_buf b = SPIRAL_BUF_INIT, m = SPIRAL_BUF_INIT;
+    uint64_t rng = 0x5EED;
+    size_t i;
+    int n;
+
+    ck_assert_int_eq(spiral_parser_new(&p, &o, &err), SPIRAL_OK);
+    for (i = 0; i < sizeof fixed / sizeof *fixed; i++)
+        check_like_jansson(p, fixed[i], strlen(fixed[i]));
+    for (n = 0; n < 20000; n++) {
+        gen_line(&b, &rng);
+        check_like_jansson(p, b.data, b.len);
+        /* The same line with one byte changed, dropped or cut off. */
+        spiral_buf_reset(&m);
+        spiral_buf_append(&m, b.data, b.len);
+        i = (size_t)(next_rand(&rng) % m.len);
+        switch (next_rand(&rng) % 3) {
+        case 0: m.data[i] = (char)(next_rand(&rng) % 256); break;
+        case 1: memmove(m.data + i, m.data + i + 1, m.len - i - 1); m.len--; break;
+        default: m.len = i; break;
+        }
+        check_like_jansson(p, m.data, m.len);
+    }
+    spiral_buf_free(&b);
+    spiral_buf_free(&m);
+    spiral_parser_free(p);
+}
+END_TEST
+
 START_TEST(parser_refuses_a_parsed_record)
 {
     spiral_parser *p;
@@ -397,6 +628,7 @@ Suite *ingest_suite(void)
     tcase_add_test(tc, ten_megabyte_line_and_limit);
     tcase_add_test(tc, format_detection);
     tcase_add_test(tc, deferred_jsonl_parses_as_the_reader_does);
+    tcase_add_test(tc, jsonl_records_are_what_jansson_reads);
     tcase_add_test(tc, parser_refuses_a_parsed_record);
     suite_add_tcase(s, tc);
     return s;
