@@ -4,9 +4,11 @@
  */
 #include <check.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "normalize.h"
 #include "t2s.h"
+#include "utf8.h"
 #include "suites.h"
 
 static spiral_normalizer *nz;
@@ -122,6 +124,123 @@ START_TEST(chinese_runs_map_each_character)
 }
 END_TEST
 
+/* ASCII is lower-cased eight bytes at a time: every upper-case letter,
+ * and nothing else, changes, wherever it falls in a word of eight, and
+ * letters are counted; each byte maps to itself. */
+START_TEST(ascii_runs_fold_every_letter_and_nothing_else)
+{
+    char in[200], want[200];
+    size_t i, letters = 0;
+
+    for (i = 0; i < 127; i++) {
+        char c = (char)(i + 1);
+
+        in[i] = c;
+        want[i] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+        letters += (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+    }
+    in[127] = want[127] = '\0';
+    ck_assert_int_eq(spiral_normalize(nz, in, 127, &nt, NULL), SPIRAL_OK);
+    ck_assert_uint_eq(nt.text.len, 127);
+    ck_assert_str_eq(nt.text.data, want);
+    ck_assert_uint_eq(nt.latin_chars, letters);
+    for (i = 0; i <= 127; i++)
+        ck_assert_uint_eq(nt.map[i], i);
+}
+END_TEST
+
+/* The last ASCII letter of a run composes with a mark after it, whether the
+ * run is shorter or longer than a word of eight bytes. */
+START_TEST(ascii_run_gives_its_last_letter_to_a_mark)
+{
+    ck_assert_str_eq(norm("E\xCC\x81"), "\xC3\xA9");
+    ck_assert_uint_eq(nt.latin_chars, 1);
+    ck_assert_str_eq(norm("ABCDEFGHIJKLMNOPQRE\xCC\x81 x"), "abcdefghijklmnopqr\xC3\xA9 x");
+    ck_assert_uint_eq(nt.latin_chars, 20);
+    ck_assert_uint_eq(nt.map[18], 18); /* é from the E */
+    ck_assert_uint_eq(nt.map[20], 21); /* the space after the mark */
+    /* a starter after ASCII takes nothing from it */
+    ck_assert_str_eq(norm("ABCDEFGHI中"), "abcdefghi中");
+    ck_assert_uint_eq(nt.latin_chars, 9);
+}
+END_TEST
+
+/* Every starter code point alone, followed by a full-width comma (so that
+ * each goes the way of a single character with something non-ASCII after
+ * it), normalises as utf8proc normalises it, and Han and Latin letters are
+ * counted from the result.  Marks are left out: they would join the comma
+ * before them. */
+START_TEST(every_code_point_normalises_as_utf8proc_does)
+{
+    spiral_buf in = SPIRAL_BUF_INIT, want = SPIRAL_BUF_INIT;
+    size_t han = 0, latin = 0, i;
+    int32_t cp;
+    int rc = 0;
+
+    /* Check's assertions each cost a message: they are kept out of the loop. */
+    for (cp = 1; cp < 0x110000 && rc == 0; cp++) {
+        utf8proc_int32_t dec[64];
+        utf8proc_ssize_t n, m;
+        char enc[4];
+        int k;
+
+        if ((cp >= 0xD800 && cp <= 0xDFFF) || utf8proc_get_property(cp)->combining_class != 0)
+            continue;
+        k = spiral_utf8_encode(cp, enc);
+        rc |= spiral_buf_append(&in, enc, (size_t)k);
+        rc |= spiral_buf_append(&in, "\xEF\xBC\x8C", 3);
+        n = utf8proc_decompose((const utf8proc_uint8_t *)enc, k, dec, 64,
+                               UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
+                               UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+        if (n < 0 || n > 64)
+            rc = -1;
+        else
+            n = utf8proc_normalize_utf32(dec, n, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        for (m = 0; rc == 0 && m < n; m++) {
+            int32_t c = dec[m] == 0x2018 || dec[m] == 0x2019 ? '\'' : dec[m];
+
+            rc |= spiral_buf_append(&want, enc, (size_t)spiral_utf8_encode(c, enc));
+            if (spiral_is_han(c))
+                han++;
+            else if ((c < 0x250 && (c | 0x20) >= 'a' && (c | 0x20) <= 'z') ||
+                     (c >= 0xC0 && c < 0x250))
+                latin++;
+        }
+        rc |= spiral_buf_append(&want, ",", 1);
+    }
+    ck_assert_int_eq(rc, 0);
+    /* no normaliser: no Traditional-to-Simplified pass */
+    ck_assert_int_eq(spiral_normalize(NULL, in.data, in.len, &nt, NULL), SPIRAL_OK);
+    for (i = 0; i < want.len && i < nt.text.len && want.data[i] == nt.text.data[i]; i++)
+        ;
+    ck_assert_msg(i == want.len && i == nt.text.len, "differs at byte %zu: ...%.24s", i,
+                  want.data + (i > 12 ? i - 12 : 0));
+    ck_assert_uint_eq(nt.han_chars, han);
+    ck_assert_uint_eq(nt.latin_chars, latin);
+    spiral_buf_free(&in);
+    spiral_buf_free(&want);
+}
+END_TEST
+
+/* CJK punctuation copied in a run is not looked up: 〇 counts as Han, and
+ * 〶 decomposes, only before a character that is neither CJK nor ASCII
+ * (as they always have; the counts choose the language). */
+START_TEST(cjk_punctuation_in_runs_is_copied)
+{
+    ck_assert_str_eq(norm("\xE3\x80\x87\xE3\x80\x87"), "\xE3\x80\x87\xE3\x80\x87");
+    ck_assert_uint_eq(nt.han_chars, 0);
+    ck_assert_int_eq(nt.has_han, 0);
+    ck_assert_str_eq(norm("\xE3\x80\x87\xEF\xBC\x8C"), "\xE3\x80\x87,");
+    ck_assert_uint_eq(nt.han_chars, 1);
+    ck_assert_str_eq(norm("\xE3\x80\xB6 \xE3\x80\xB6\xEF\xBC\x8C"), "\xE3\x80\xB6 \xE3\x80\x92,");
+    /* 中 before a full-width comma counts once, like 中 anywhere else */
+    ck_assert_str_eq(norm("中\xEF\xBC\x8C中国"), "中,中国");
+    ck_assert_uint_eq(nt.han_chars, 3);
+    ck_assert_uint_eq(nt.map[3], 3);
+    ck_assert_uint_eq(nt.map[4], 6);
+}
+END_TEST
+
 START_TEST(invalid_utf8_is_reported_with_offset)
 {
     spiral_error err;
@@ -129,6 +248,13 @@ START_TEST(invalid_utf8_is_reported_with_offset)
     ck_assert_int_eq(spiral_normalize(nz, "ok \xFF no", 7, &nt, &err), SPIRAL_EENCODING);
     ck_assert_uint_eq(err.offset, 3);
     ck_assert(strstr(err.message, "byte 3") != NULL);
+    /* after a long ASCII run, after CJK and after a character alone */
+    ck_assert_int_eq(spiral_normalize(nz, "abcdefghijk\xC3(", 13, &nt, &err), SPIRAL_EENCODING);
+    ck_assert_uint_eq(err.offset, 11);
+    ck_assert_int_eq(spiral_normalize(nz, "中国\xE4\xB8", 8, &nt, &err), SPIRAL_EENCODING);
+    ck_assert_uint_eq(err.offset, 6);
+    ck_assert_int_eq(spiral_normalize(nz, "\xC3\xA9\xFF", 3, &nt, &err), SPIRAL_EENCODING);
+    ck_assert_uint_eq(err.offset, 2);
 }
 END_TEST
 
@@ -153,6 +279,10 @@ Suite *normalize_suite(void)
     tcase_add_test(tc, invalid_utf8_is_reported_with_offset);
     tcase_add_test(tc, chinese_runs_map_each_character);
     tcase_add_test(tc, empty_text);
+    tcase_add_test(tc, ascii_runs_fold_every_letter_and_nothing_else);
+    tcase_add_test(tc, ascii_run_gives_its_last_letter_to_a_mark);
+    tcase_add_test(tc, every_code_point_normalises_as_utf8proc_does);
+    tcase_add_test(tc, cjk_punctuation_in_runs_is_copied);
     suite_add_tcase(s, tc);
     return s;
 }
