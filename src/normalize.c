@@ -186,42 +186,26 @@ static int cjk_fast(int32_t cp)
     return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp > 0x3000 && cp <= 0x303F);
 }
 
-/* Whether NFKC and case folding leave a code point with properties p as it
- * is when no mark follows it: it is not ignorable and has no case folding
- * and no decomposition in utf8proc's tables (Hangul syllables, decomposed
- * by rule, compose back).  The test suite checks this against utf8proc for
- * every code point. */
-static int stays(const utf8proc_property_t *p)
-{
-    return !p->ignorable && p->casefold_seqindex == UINT16_MAX &&
-           p->decomp_seqindex == UINT16_MAX;
-}
-
 /* Normalise the code point cp (k bytes at src[at]), which no mark follows,
  * and append it: what emit_cluster() does with it, without utf8proc for
- * characters that stay as they are and the full-width forms of ASCII. */
+ * the characters spiral_nfkc_single() knows. */
 static int emit_single(spiral_normtext *nt, const char *src, int32_t cp, int k, uint32_t at)
 {
+    int32_t to;
     size_t o;
 
-    if (cp >= 0xFF01 && cp <= 0xFF5E) {
-        /* Full-width ASCII: NFKC gives the ASCII character. */
-        cp -= 0xFEE0;
-        if (cp >= 'A' && cp <= 'Z')
-            cp += 32;
-        k = 1;
-    } else if (cp == 0x2019 || cp == 0x2018) {
-        /* Curly apostrophes are apostrophes: "don’t" tokenises as "don't". */
-        cp = '\'';
-        k = 1;
-    } else if (!stays(utf8proc_get_property(cp))) {
+    if (!spiral_nfkc_single(cp, &to))
         return emit_cluster(nt, src + at, (size_t)k, at);
-    }
+    /* Curly apostrophes are apostrophes, as emit_cluster() has them. */
+    if (to == 0x2019 || to == 0x2018)
+        to = '\'';
+    if (to < 0x80)
+        k = 1; /* full-width ASCII or an apostrophe */
     if (room(nt, (size_t)k) < 0)
         return SPIRAL_ENOMEM;
     o = nt->text.len;
     if (k == 1)
-        nt->text.data[o] = (char)cp;
+        nt->text.data[o] = (char)to;
     else
         memcpy(nt->text.data + o, src + at, (size_t)k);
     nt->map[o] = at;
@@ -234,7 +218,7 @@ static int emit_single(spiral_normtext *nt, const char *src, int32_t cp, int k, 
         }
     }
     nt->text.len += (size_t)k;
-    count_char(nt, cp);
+    count_char(nt, to);
     return SPIRAL_OK;
 }
 
