@@ -54,18 +54,6 @@ static int cjk_plain(utf8proc_int32_t cp)
     return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp > 0x3000 && cp <= 0x303F);
 }
 
-/* Whether u[i..len) starts with a character cjk_plain() accepts, by its
- * bytes: E4 B8 80 (U+4E00) to E9 BF BF (U+9FFF), or E3 80 81 to E3 80 BF
- * (U+3001 to U+303F). */
-static inline int cjk_plain_at(const unsigned char *u, size_t i, size_t len)
-{
-    if (len - i < 3 || (u[i + 1] & 0xC0) != 0x80 || (u[i + 2] & 0xC0) != 0x80)
-        return 0;
-    if (u[i] >= 0xE4 && u[i] <= 0xE9)
-        return u[i] > 0xE4 || u[i + 1] >= 0xB8;
-    return u[i] == 0xE3 && u[i + 1] == 0x80 && u[i + 2] >= 0x81;
-}
-
 static int starter(utf8proc_int32_t cp)
 {
     return utf8proc_get_property(cp)->combining_class == 0;
@@ -203,7 +191,7 @@ int spiral_text_fingerprint(uint64_t *out, const char *text, size_t len)
             if ((i = e) == len || u[i] >= 0x80)
                 continue;
         }
-        if (cjk_plain_at(u, i, len) && i + 3 < len && cjk_plain_at(u, i + 3, len)) {
+        if (spiral_cjk_at(u + i, len - i) && i + 3 < len && spiral_cjk_at(u + i + 3, len - i - 3)) {
             /* a run of CJK: each is hashed as it is while another follows */
             uint64_t h = st.h;
 
@@ -214,7 +202,7 @@ int spiral_text_fingerprint(uint64_t *out, const char *text, size_t len)
                 h = (h ^ u[i + 1]) * FNV_PRIME;
                 h = (h ^ u[i + 2]) * FNV_PRIME;
                 i += 3;
-            } while (i + 3 < len && cjk_plain_at(u, i + 3, len));
+            } while (i + 3 < len && spiral_cjk_at(u + i + 3, len - i - 3));
             st.h = h;
             st.space = 0;
             st.any = 1;

@@ -180,7 +180,8 @@ static int emit_cluster(spiral_normtext *nt, const char *src, size_t len, uint32
 }
 
 /* CJK unified ideographs and CJK punctuation but the ideographic space,
- * which NFKC and case folding leave as they are (nearly: see nfkc_pass()). */
+ * which NFKC and case folding leave as they are (nearly: see nfkc_pass());
+ * spiral_cjk_at() finds them by their bytes. */
 static int cjk_fast(int32_t cp)
 {
     return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp > 0x3000 && cp <= 0x303F);
@@ -328,32 +329,25 @@ static int nfkc_pass(const char *src, size_t len, spiral_normtext *nt, spiral_er
              * mapped to its first while the next is CJK too, ASCII or the
              * end (no mark can follow); one followed by anything else goes
              * on below. */
-            size_t han = 0, at;
+            size_t han = 0, at, e = i + 3, b;
             int may = 0;
 
-            if (room(nt, len - i) < 0)
+            while (e < len && spiral_cjk_at(u + e, len - e))
+                e += 3;
+            if (e < len && u[e] >= 0x80)
+                e -= 3; /* the last is followed by something else */
+            if (room(nt, e - i) < 0)
                 return spiral_error_nomem(err, NULL);
             at = nt->text.len;
-            for (;;) {
-                j = i + 3;
-                if (j < len && u[j] >= 0x80) {
-                    kn = spiral_utf8_decode(u + j, len - j, &nx);
-                    if (kn != 3 || !cjk_fast(nx))
-                        break;
-                } else {
-                    kn = 0;
-                }
-                memcpy(nt->text.data + at, u + i, 3);
-                nt->map[at] = nt->map[at + 1] = nt->map[at + 2] = (uint32_t)i;
-                at += 3;
-                if (cp >= 0x4E00) {
+            memcpy(nt->text.data + at, u + i, e - i);
+            for (b = i; b < e; b += 3, at += 3) {
+                nt->map[at] = nt->map[at + 1] = nt->map[at + 2] = (uint32_t)b;
+                if (u[b] >= 0xE4) { /* U+4E00 and up: Han */
                     han++;
-                    may |= spiral_t2s_may_change(cp);
+                    may |= spiral_t2s_may_change((int32_t)((u[b] & 0x0F) << 12 |
+                                                           (u[b + 1] & 0x3F) << 6 |
+                                                           (u[b + 2] & 0x3F)));
                 }
-                i = j;
-                if (kn == 0)
-                    break;
-                cp = nx;
             }
             nt->text.len = at;
             if (han) {
@@ -361,10 +355,12 @@ static int nfkc_pass(const char *src, size_t len, spiral_normtext *nt, spiral_er
                 nt->han_chars += han;
             }
             nt->may_t2s |= may;
-            if (kn == 0)
+            if ((i = e) == len || u[i] < 0x80)
                 continue;
+            cp = (int32_t)((u[i] & 0x0F) << 12 | (u[i + 1] & 0x3F) << 6 | (u[i + 2] & 0x3F));
             /* u[i] is CJK, followed by another non-ASCII character. */
             k = 3;
+            kn = spiral_utf8_decode(u + i + 3, len - i - 3, &nx);
             if (kn > 0 && is_starter(nx)) {
                 if (cp >= 0x4E00) {
                     /* What emit_single() does with it, faster. */

@@ -49,6 +49,26 @@ uint32_t spiral_normtext_src_end(const spiral_normtext *nt, size_t end);
 
 void spiral_normtext_free(spiral_normtext *nt);
 
+/* Whether u[0..n) starts with a CJK unified ideograph (U+4E00 to U+9FFF)
+ * or CJK punctuation but the ideographic space (U+3001 to U+303F), well
+ * formed, by its bytes: E4 B8 80 to E9 BF BF, or E3 80 81 to E3 80 BF.
+ * The normalise stage copies runs of them and the fingerprint hashes them
+ * as they are. */
+static inline int spiral_cjk_at(const unsigned char *u, size_t n)
+{
+    unsigned c1, c2;
+
+    if (n < 3)
+        return 0;
+    c1 = u[1] ^ 0x80u; /* continuation bytes: 0 to 0x3F */
+    c2 = u[2] ^ 0x80u;
+    if ((c1 | c2) >= 0x40)
+        return 0;
+    if (u[0] - 0xE4u < 6)
+        return u[0] != 0xE4 || c1 >= 0x38;
+    return u[0] == 0xE3 && c1 == 0 && c2 != 0;
+}
+
 /* NFKC and case folding of the code point cp when no mark follows it, for
  * the characters that need no utf8proc_decompose(): those it leaves as they
  * are (not ignorable, with no case folding and no decomposition in

@@ -291,6 +291,14 @@ static size_t han_chunk_end(const scan *sc, size_t i, int *has_han, size_t *alnu
             }
             break;
         }
+        /* U+4E00 to U+9FFF (E4 B8 80 to E9 BF BF), nearly all of Chinese,
+         * by their bytes (the NUL after the text stops a truncated one). */
+        if (s[j] >= 0xE4 && s[j] <= 0xE9 && (s[j + 1] & 0xC0) == 0x80 &&
+            (s[j] > 0xE4 || s[j + 1] >= 0xB8) && (s[j + 2] & 0xC0) == 0x80) {
+            *has_han = 1;
+            j += 3;
+            continue;
+        }
         if ((k = spiral_utf8_decode(s + j, sc->len - j, &cp)) < 0 || !spiral_is_han(cp))
             break;
         *has_han = 1;

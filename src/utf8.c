@@ -97,6 +97,13 @@ size_t spiral_utf8_check(const char *s, size_t len)
             }
             continue;
         }
+        /* Three-byte characters that cannot be overlong or surrogates (all
+         * of Chinese) need only their continuation bytes checked. */
+        if (u[i] >= 0xE1 && u[i] != 0xED && u[i] <= 0xEF && len - i >= 3 &&
+            (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
+            i += 3;
+            continue;
+        }
         if ((n = spiral_utf8_decode(u + i, len - i, &cp)) < 0)
             return i;
         i += (size_t)n;

@@ -236,6 +236,29 @@ START_TEST(cjk_punctuation_in_runs_is_copied)
 }
 END_TEST
 
+/* spiral_cjk_at() finds by bytes what decoding finds: every lead byte from
+ * E0 to EF with every pair of bytes after it, whole or cut short. */
+START_TEST(cjk_by_bytes_is_cjk_decoded)
+{
+    unsigned a, b, c;
+    unsigned long bad = 0;
+
+    /* Check's assertions each cost a message: counted, asserted once. */
+    for (a = 0xE0; a <= 0xEF; a++)
+        for (b = 0; b < 256; b++)
+            for (c = 0; c < 256; c++) {
+                const unsigned char u[3] = { (unsigned char)a, (unsigned char)b, (unsigned char)c };
+                int32_t cp = 0;
+                int k = spiral_utf8_decode(u, 3, &cp);
+                int want = k == 3 && ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp > 0x3000 && cp <= 0x303F));
+
+                bad += spiral_cjk_at(u, 3) != want;
+                bad += spiral_cjk_at(u, 2) != 0;
+            }
+    ck_assert_uint_eq(bad, 0);
+}
+END_TEST
+
 START_TEST(invalid_utf8_is_reported_with_offset)
 {
     spiral_error err;
@@ -278,6 +301,7 @@ Suite *normalize_suite(void)
     tcase_add_test(tc, ascii_run_gives_its_last_letter_to_a_mark);
     tcase_add_test(tc, every_code_point_normalises_as_utf8proc_does);
     tcase_add_test(tc, cjk_punctuation_in_runs_is_copied);
+    tcase_add_test(tc, cjk_by_bytes_is_cjk_decoded);
     suite_add_tcase(s, tc);
     return s;
 }

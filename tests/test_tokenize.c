@@ -209,6 +209,31 @@ START_TEST(ascii_words_end_before_what_cannot_continue_them)
 }
 END_TEST
 
+/* Han characters are found by their bytes from U+4E00 to U+9FFF: the
+ * neighbours on both sides are not Han. */
+START_TEST(han_range_edges)
+{
+    spiral_session *s = test_session(0);
+    const spiral_doc *doc;
+    const spiral_token *tok;
+    spiral_error err;
+    size_t n;
+    /* 中, U+4DFF (a hexagram, a symbol), 文; U+9FFF then U+A000 (Yi, a letter) */
+    const char *text = "\xE4\xB8\xAD\xE4\xB7\xBF\xE6\x96\x87 \xE4\xB8\x80\xE9\xBF\xBF\xEA\x80\x80";
+
+    ck_assert_int_eq(spiral_session_analyze(s, text, strlen(text), "zh", &doc, &err), SPIRAL_OK);
+    tok = spiral_doc_tokens(doc, &n);
+    ck_assert_uint_eq(n, 6);
+    ck_assert_uint_eq(tok[0].kind, SPIRAL_TOK_HAN);
+    ck_assert_uint_eq(tok[1].kind, SPIRAL_TOK_SYMBOL);
+    ck_assert_uint_eq(tok[2].kind, SPIRAL_TOK_HAN);
+    ck_assert_uint_eq(tok[3].kind, SPIRAL_TOK_HAN); /* U+4E00 */
+    ck_assert_uint_eq(tok[4].kind, SPIRAL_TOK_HAN); /* U+9FFF */
+    ck_assert_uint_eq(tok[4].end, strlen(text) - 3);
+    ck_assert_uint_eq(tok[5].kind, SPIRAL_TOK_WORD);
+}
+END_TEST
+
 /* The sentences of `words` words, alternately w0 and w1 followed by sep,
  * with a comma after word `comma` (none if it is past the end). */
 static const spiral_sentence *words_sentences(const char *w0, const char *w1, const char *sep,
@@ -281,6 +306,7 @@ Suite *tokenize_suite(void)
     tcase_add_test(tc, overlong_sentences_are_cut);
     tcase_add_test(tc, ascii_characters_have_their_classes);
     tcase_add_test(tc, ascii_words_end_before_what_cannot_continue_them);
+    tcase_add_test(tc, han_range_edges);
     suite_add_tcase(s, tc);
     return s;
 }
