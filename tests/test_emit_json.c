@@ -276,6 +276,70 @@ START_TEST(integers_at_powers_of_ten)
 }
 END_TEST
 
+/* The tokens output as a simple writer would write it (a record with no
+ * fields but its id). */
+static size_t tokens_reference(char *out, const spiral_doc *doc)
+{
+    const spiral_sentence *sent;
+    const spiral_token *tok;
+    const char *text = spiral_doc_text(doc, NULL), *norm = spiral_doc_norm(doc, NULL);
+    size_t ntok, nsent, s, t, n = 0;
+
+    tok = spiral_doc_tokens(doc, &ntok);
+    sent = spiral_doc_sentences(doc, &nsent);
+    n += (size_t)sprintf(out + n, "{\"id\":\"x\",\"lang\":\"%s\",\"sentences\":[",
+                         spiral_doc_lang(doc));
+    for (s = 0; s < nsent; s++) {
+        n += (size_t)sprintf(out + n, "%s{\"start\":%u,\"end\":%u,\"tokens\":[", s ? "," : "",
+                             sent[s].start, sent[s].end);
+        for (t = sent[s].first_token; t < sent[s].first_token + sent[s].ntokens; t++) {
+            n += (size_t)sprintf(out + n, "%s{\"text\":\"", t > sent[s].first_token ? "," : "");
+            n += escape_reference(out + n, (const unsigned char *)text + tok[t].start,
+                                  tok[t].end - tok[t].start);
+            n += (size_t)sprintf(out + n, "\",\"norm\":\"");
+            n += escape_reference(out + n, (const unsigned char *)norm + tok[t].norm_start,
+                                  tok[t].norm_end - tok[t].norm_start);
+            n += (size_t)sprintf(out + n, "\",\"start\":%u,\"end\":%u,\"kind\":\"%s\"}",
+                                 tok[t].start, tok[t].end, spiral_token_kind_name(tok[t].kind));
+        }
+        n += (size_t)sprintf(out + n, "]}");
+    }
+    n += (size_t)sprintf(out + n, "]}\n");
+    return n;
+}
+
+/* Short tokens are copied a word at a time from inside their text: quotes
+ * and backslashes among them are still escaped, and tokens at the end of
+ * the text (with fewer than eight bytes after them) are whole. */
+START_TEST(tokens_match_a_simple_writer)
+{
+    static const char *const texts[] = {
+        "He said \"no\" \\ twice.", "a\"b", "\"", "x \\", "Quote: \"Stop now!\" he said, \"\\\"",
+        "\xE4\xB8\xAD\xE6\x96\x87\"\xE5\xAD\x97\" ok", "12345678 123456789 1234567 \"12345678\""
+    };
+    static char want[4096];
+    spiral_record rec;
+    size_t i;
+
+    memset(&rec, 0, sizeof rec);
+    rec.id = "x";
+    for (i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        const spiral_doc *doc;
+        spiral_error err;
+        const char *got;
+        size_t glen, wlen;
+
+        ck_assert_int_eq(spiral_session_analyze(test_session(0), texts[i], strlen(texts[i]), "en",
+                                                &doc, &err), SPIRAL_OK);
+        wlen = tokens_reference(want, doc);
+        ck_assert_int_eq(spiral_tokens_json(&rec, doc, &got, &glen), SPIRAL_OK);
+        ck_assert_msg(glen == wlen && memcmp(got, want, glen) == 0, "%s:\n%.*s\n%s", texts[i],
+                      (int)glen, got, want);
+    }
+    test_teardown();
+}
+END_TEST
+
 /* What the JSON writers would write, as bytes (the form -j N copies):
  * the same line, newline included, for a statement with hits, sentences
  * and a record's fields. */
@@ -338,6 +402,7 @@ Suite *emit_json_suite(void)
     tcase_add_test(tc, str_all_escapes_grow_buffer);
     tcase_add_test(tc, str_every_byte_at_every_place);
     tcase_add_test(tc, integers_at_powers_of_ten);
+    tcase_add_test(tc, tokens_match_a_simple_writer);
     tcase_add_test(tc, json_bytes_equal_what_is_written);
     suite_add_tcase(s, tc);
     return s;
