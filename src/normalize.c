@@ -83,14 +83,21 @@ static void normtext_reset(spiral_normtext *nt)
 }
 
 /* Make room for n more normalised bytes (and the final map entry). */
-static int room(spiral_normtext *nt, size_t n)
+static int grow(spiral_normtext *nt, size_t n)
 {
-    if (nt->text.len + n + 1 <= nt->text.cap && nt->text.len + n + 1 <= nt->mapcap)
-        return SPIRAL_OK;
     if (spiral_buf_reserve(&nt->text, n + 64) < 0 ||
         spiral_grow(&nt->map, &nt->mapcap, nt->text.cap, sizeof *nt->map) < 0)
         return SPIRAL_ENOMEM;
     return SPIRAL_OK;
+}
+
+/* Inline: called for most characters that are not ASCII, and mostly
+ * finding the room there. */
+static inline int room(spiral_normtext *nt, size_t n)
+{
+    if (nt->text.len + n + 1 <= nt->text.cap && nt->text.len + n + 1 <= nt->mapcap)
+        return SPIRAL_OK;
+    return grow(nt, n);
 }
 
 /* Append n normalised bytes that all came from original offset `src`. */
@@ -122,7 +129,7 @@ static int emit_span(spiral_normtext *nt, const char *p, size_t n, const uint32_
 
 /* Han characters and Latin letters of the output, counted for language
  * detection, and whether a Han character may be Traditional. */
-static void count_char(spiral_normtext *nt, int32_t cp)
+static inline void count_char(spiral_normtext *nt, int32_t cp)
 {
     if (spiral_is_han(cp)) {
         nt->has_han = 1;
