@@ -30,23 +30,11 @@
 
 static const char UNRESOLVED[] = "UNRESOLVED";
 
-/* A word with its length, known at compile time. */
-typedef struct marker_word {
-    const char *s;
-    size_t n;
-} marker_word;
-
-#define MARKER(lit) { lit, sizeof(lit) - 1 }
-
-/* Whether the word before mention m marks it as an object or partner. */
+/* Whether the word before mention m marks it as an object or partner.
+ * Called for mentions before every hit, so the word's length picks the few
+ * words to compare, with memcmp of constant sizes (inlined). */
 static int object_marked(const spiral_doc *d, const spiral_mention *m)
 {
-    static const marker_word markers[] = {
-        MARKER("同"), MARKER("与"), MARKER("和"), MARKER("跟"), MARKER("对"), MARKER("向"),
-        MARKER("给"), MARKER("针对"), MARKER("对于"), MARKER("替"), MARKER("为"),
-        MARKER("with"), MARKER("to"), MARKER("toward"), MARKER("towards"), MARKER("against"),
-        MARKER("on"), MARKER("at"), MARKER("by"), MARKER("from")
-    };
     static const char *const zh_tails[] = { "同", "与", "和", "对", "向", NULL };
     const spiral_token *prev;
     const char *norm;
@@ -57,9 +45,33 @@ static int object_marked(const spiral_doc *d, const spiral_mention *m)
     prev = &d->tk.tok[m->first_token - 1];
     norm = d->nt.text.data + prev->norm_start;
     n = prev->norm_end - prev->norm_start;
-    for (i = 0; i < sizeof markers / sizeof markers[0]; i++)
-        if (markers[i].n == n && memcmp(norm, markers[i].s, n) == 0)
+#define IS(lit) (memcmp(norm, lit, sizeof(lit) - 1) == 0)
+    switch (n) {
+    case 2:
+        if (IS("to") || IS("on") || IS("at") || IS("by"))
             return 1;
+        break;
+    case 3:
+        if (IS("同") || IS("与") || IS("和") || IS("跟") || IS("对") || IS("向") || IS("给") ||
+            IS("替") || IS("为"))
+            return 1;
+        break;
+    case 4:
+        if (IS("with") || IS("from"))
+            return 1;
+        break;
+    case 6:
+        if (IS("针对") || IS("对于") || IS("toward"))
+            return 1;
+        break;
+    case 7:
+        if (IS("towards") || IS("against"))
+            return 1;
+        break;
+    default:
+        break;
+    }
+#undef IS
     /* A Chinese word ending in one of them: 愿同, 并与, 将对 ... */
     for (i = 0; prev->kind == SPIRAL_TOK_HAN && zh_tails[i]; i++)
         if (n > 3 && memcmp(d->nt.text.data + prev->norm_end - 3, zh_tails[i], 3) == 0)
@@ -67,20 +79,27 @@ static int object_marked(const spiral_doc *d, const spiral_mention *m)
     return 0;
 }
 
+/* Whether the code s is the literal lit: its first two characters settle
+ * nearly every case without a call. */
+static inline int code_is(const char *s, const char *lit)
+{
+    return s[0] == lit[0] && s[1] == lit[1] && strcmp(s, lit) == 0;
+}
+
 static int is_self(const spiral_doc *d, const spiral_mention *m)
 {
-    return strcmp(m->alias_code, "SELF") == 0 ||
-           (d->speaker && strcmp(m->code, d->speaker) == 0);
+    return code_is(m->alias_code, "SELF") ||
+           (d->speaker && m->code[0] == d->speaker[0] && strcmp(m->code, d->speaker) == 0);
 }
 
 static int is_none(const spiral_mention *m)
 {
-    return strcmp(m->alias_code, "NONE") == 0;
+    return code_is(m->alias_code, "NONE");
 }
 
 static int is_unresolved(const spiral_mention *m)
 {
-    return strcmp(m->alias_code, UNRESOLVED) == 0;
+    return code_is(m->alias_code, UNRESOLVED);
 }
 
 /* The nearest other actor for hit h: a partner or object marked before it
@@ -198,7 +217,7 @@ int spiral_attribute_doc(spiral_doc *d, const spiral_context *ctx)
             in_order = 0;
     /* First-person mentions stand for the speaker. */
     for (i = 0; i < d->nments; i++)
-        if (strcmp(d->ments[i].alias_code, "SELF") == 0 && d->speaker)
+        if (d->speaker && code_is(d->ments[i].alias_code, "SELF"))
             d->ments[i].code = d->speaker;
     for (i = 0; i < d->nhits; i++) {
         spiral_hit *h = &d->hits[i];

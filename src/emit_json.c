@@ -8,10 +8,12 @@
  *
  * This is the hottest writer of the program (`spiral tokens` writes about
  * eleven bytes out for every byte in), so nothing here goes through printf
- * in the common case: keys are literals with their lengths known at compile
- * time, integers are written digit by digit, strings are copied in runs of
- * bytes that need no escaping, and numbers take an exact integer path that
- * gives the same text as "%.4f" (see spiral_json_num_format()).
+ * in the common case: each part of a record (a token, a hit) makes room
+ * once for the most it can write and is then written through a pointer,
+ * keys are literals with their lengths known at compile time, integers are
+ * written digit by digit, strings are copied eight bytes at a time while
+ * none needs escaping, and numbers take an exact integer path that gives the
+ * same text as "%.4f" (see spiral_json_num_format()).
  */
 #include "emit_json.h"
 
@@ -27,27 +29,76 @@
 /* writers                                                             */
 /* ------------------------------------------------------------------ */
 
-/* Make room for n more bytes (and the NUL): the common case, room enough,
- * stays inline. */
-static inline int room(spiral_buf *b, size_t n)
+/*
+ * The writers append at a pointer `o` into a buffer where room has been
+ * made, and return the new end.  A part of a record makes room once for the
+ * most it can write (need()), then writes without checks, and close_room()
+ * sets the buffer's length and NUL.  What the parts can write at most:
+ */
+#define UINT_ROOM 20 /* digits of a 64-bit integer */
+
+/* A string quoted, each byte escaped as \u00XX at worst, or "null". */
+static inline size_t str_room(size_t len)
 {
-    if (b->cap - b->len > n)
-        return SPIRAL_OK;
-    return spiral_buf_reserve(b, n);
+    return 6 * len + 4;
+}
+
+/* Room for n more bytes (and the NUL) at o, the end of what has been
+ * written to b: o itself, or where it is once b has grown.  NULL when out
+ * of memory (b keeps what was written). */
+static inline char *need(spiral_buf *b, char *o, size_t n)
+{
+    if (b->data && (size_t)(b->data + b->cap - o) > n)
+        return o;
+    if (b->data)
+        b->len = (size_t)(o - b->data);
+    if (spiral_buf_reserve(b, n) < 0)
+        return NULL;
+    return b->data + b->len;
+}
+
+/* Where to write the next n bytes of b: need() from its end. */
+static inline char *open_room(spiral_buf *b, size_t n)
+{
+    return need(b, b->data ? b->data + b->len : NULL, n);
+}
+
+static inline void close_room(spiral_buf *b, char *o)
+{
+    b->len = (size_t)(o - b->data);
+    *o = '\0';
 }
 
 /* A string literal, its length known at compile time. */
-#define PUT_LIT(b, lit) spiral_buf_append((b), (lit), sizeof(lit) - 1)
+#define W_LIT(o, lit) (memcpy((o), (lit), sizeof(lit) - 1), (o) + sizeof(lit) - 1)
 
-static int put_uint(spiral_buf *b, unsigned long long v)
+/* The decimal digits of an integer, two at a time from a table, made at
+ * the end of a scratch array and copied out twenty bytes at once (the
+ * room a number has), of which the first n count. */
+static inline char *w_uint(char *o, unsigned long long v)
 {
-    char tmp[24], *p = tmp + sizeof tmp;
+    static const char pairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
+    char tmp[2 * UINT_ROOM], *e = tmp + UINT_ROOM;
 
-    do {
-        *--p = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    return spiral_buf_append(b, p, (size_t)(tmp + sizeof tmp - p));
+    while (v >= 100) {
+        e -= 2;
+        memcpy(e, pairs + 2 * (v % 100), 2);
+        v /= 100;
+    }
+    if (v >= 10) {
+        e -= 2;
+        memcpy(e, pairs + 2 * v, 2);
+    } else {
+        *--e = (char)('0' + v);
+    }
+    memcpy(o, e, UINT_ROOM);
+    return o + (tmp + UINT_ROOM - e);
+}static inline char *w_num(char *o, double v)
+{
+    return o + spiral_json_num_format(o, v);
 }
 
 /* Bytes copied as they are inside a JSON string: everything but control
@@ -71,84 +122,104 @@ static const unsigned char json_plain[256] = {
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
 };
 
-/* The escaped characters of a JSON string, without the quotes, and `tail`
- * (0 to 2 bytes: a closing quote, a separator) after them.  Room for the
- * string unescaped is made once; an escape (rare) makes room for the rest.
- * Returns SPIRAL_OK or SPIRAL_ENOMEM. */
-static int json_body(spiral_buf *b, const char *s, size_t len, const char *tail, size_t ntail)
+#define ONES 0x0101010101010101ull
+#define HIGH 0x8080808080808080ull
+
+/* Whether no byte of w needs escaping.  A byte below n has its high bit
+ * set in (w - n * ONES) & ~w (n <= 0x80), a zero byte in (w - ONES) & ~w;
+ * neither misses the lowest such byte of a word, which is what matters
+ * here (the bytes after it go one at a time). */
+static inline int plain8(uint64_t w)
+{
+    uint64_t q = w ^ (ONES * '"'), bs = w ^ (ONES * '\\'), del = w ^ (ONES * 0x7F);
+
+    return (((w - ONES * 0x20) & ~w) | ((q - ONES) & ~q) | ((bs - ONES) & ~bs) |
+            ((del - ONES) & ~del)) & HIGH ? 0 : 1;
+}
+
+static char *w_escape(char *o, unsigned char c)
 {
     static const char hex[] = "0123456789abcdef";
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0, run;
 
-    if (room(b, len + ntail) < 0)
-        return SPIRAL_ENOMEM;
-    for (;;) {
-        char *o;
-        unsigned char c;
-
-        run = i;
-        while (i < len && json_plain[u[i]])
-            i++;
-        if (i > run)
-            memcpy(b->data + b->len, s + run, i - run);
-        b->len += i - run;
-        if (i == len)
-            break;
-        /* up to 6 bytes for this one, then the rest unescaped */
-        if (room(b, 6 + (len - i - 1) + ntail) < 0)
-            return SPIRAL_ENOMEM;
-        o = b->data + b->len;
-        c = u[i++];
-        o[0] = '\\';
-        switch (c) {
-        case '"':  o[1] = '"'; break;
-        case '\\': o[1] = '\\'; break;
-        case '\n': o[1] = 'n'; break;
-        case '\r': o[1] = 'r'; break;
-        case '\t': o[1] = 't'; break;
-        case '\b': o[1] = 'b'; break;
-        case '\f': o[1] = 'f'; break;
-        default:
-            o[1] = 'u';
-            o[2] = '0';
-            o[3] = '0';
-            o[4] = hex[c >> 4];
-            o[5] = hex[c & 15];
-            b->len += 4;
-        }
-        b->len += 2;
+    o[0] = '\\';
+    switch (c) {
+    case '"':  o[1] = '"'; break;
+    case '\\': o[1] = '\\'; break;
+    case '\n': o[1] = 'n'; break;
+    case '\r': o[1] = 'r'; break;
+    case '\t': o[1] = 't'; break;
+    case '\b': o[1] = 'b'; break;
+    case '\f': o[1] = 'f'; break;
+    default:
+        o[1] = 'u';
+        o[2] = '0';
+        o[3] = '0';
+        o[4] = hex[c >> 4];
+        o[5] = hex[c & 15];
+        return o + 6;
     }
-    memcpy(b->data + b->len, tail, ntail);
-    b->len += ntail;
-    b->data[b->len] = '\0';
-    return SPIRAL_OK;
+    return o + 2;
 }
 
-/* A quoted string. */
-static inline int json_str(spiral_buf *b, const char *s, size_t len)
+/* w_body() from the first byte that needs escaping on. */
+static char *w_body_escaping(char *o, const unsigned char *u, size_t len)
 {
-    if (room(b, 1) < 0)
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        if (json_plain[u[i]])
+            *o++ = (char)u[i];
+        else
+            o = w_escape(o, u[i]);
+    }
+    return o;
+}
+
+/* The characters of a JSON string, escaped, without its quotes: eight
+ * bytes at a time while none needs escaping, then one at a time. */
+static inline char *w_body(char *o, const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    uint64_t w;
+
+    for (; len - i >= 8; i += 8, o += 8) {
+        memcpy(&w, u + i, 8);
+        if (!plain8(w))
+            break;
+        memcpy(o, &w, 8);
+    }
+    for (; i < len && json_plain[u[i]]; i++)
+        *o++ = (char)u[i];
+    return i < len ? w_body_escaping(o, u + i, len - i) : o;
+}static inline char *w_str(char *o, const char *s, size_t len)
+{
+    *o++ = '"';
+    o = w_body(o, s, len);
+    *o++ = '"';
+    return o;
+}
+
+/* A quoted string of len bytes, or null when s is NULL. */
+static inline char *w_cstr(char *o, const char *s, size_t len)
+{
+    return s ? w_str(o, s, len) : W_LIT(o, "null");
+}
+
+static inline size_t len_of(const char *s)
+{
+    return s ? strlen(s) : 0;
+}
+
+/* A quoted string, or null when s is NULL, appended to b. */
+static int json_cstr(spiral_buf *b, const char *s)
+{
+    size_t n = len_of(s);
+    char *o = open_room(b, str_room(n));
+
+    if (o == NULL)
         return SPIRAL_ENOMEM;
-    b->data[b->len++] = '"';
-    return json_body(b, s, len, "\"", 1);
-}
-
-/* A quoted string, or null when s is NULL. */
-static inline int json_cstr(spiral_buf *b, const char *s)
-{
-    if (s == NULL)
-        return PUT_LIT(b, "null");
-    return json_str(b, s, strlen(s));
-}
-
-/* A number: room for the longest form, formatted in place. */
-static inline int json_num(spiral_buf *b, double v)
-{
-    if (room(b, SPIRAL_JSON_NUM_MAX) < 0)
-        return SPIRAL_ENOMEM;
-    b->len += spiral_json_num_format(b->data + b->len, v);
-    b->data[b->len] = '\0';
+    close_room(b, w_cstr(o, s, n));
     return SPIRAL_OK;
 }
 
@@ -156,45 +227,37 @@ static inline int json_num(spiral_buf *b, double v)
 /* numbers                                                             */
 /* ------------------------------------------------------------------ */
 
-/* The digits of q / 10^4 with up to 4 decimals, trailing zeros dropped. */
+/* The digits of q / 10^4 with up to 4 decimals, trailing zeros dropped
+ * (out has room for w_uint()'s twenty bytes and more). */
 static size_t fixed4(char *out, int neg, uint64_t q)
 {
-    char tmp[24], *p = tmp + sizeof tmp;
-    uint64_t ip = q / 10000;
     unsigned fp = (unsigned)(q % 10000), nd = 4;
-    size_t n = 0;
+    char *o = out;
 
     if (neg)
-        out[n++] = '-';
-    do {
-        *--p = (char)('0' + ip % 10);
-        ip /= 10;
-    } while (ip);
-    memcpy(out + n, p, (size_t)(tmp + sizeof tmp - p));
-    n += (size_t)(tmp + sizeof tmp - p);
+        *o++ = '-';
+    o = w_uint(o, q / 10000);
     if (fp == 0)
-        return n;
-    while (fp % 10 == 0) {
-        fp /= 10;
+        return (size_t)(o - out);
+    *o++ = '.';
+    o[0] = (char)('0' + fp / 1000);
+    o[1] = (char)('0' + fp / 100 % 10);
+    o[2] = (char)('0' + fp / 10 % 10);
+    o[3] = (char)('0' + fp % 10);
+    while (o[nd - 1] == '0')
         nd--;
-    }
-    out[n++] = '.';
-    for (p = out + n + nd; p > out + n;) {
-        *--p = (char)('0' + fp % 10);
-        fp /= 10;
-    }
-    return n + nd;
+    return (size_t)(o + nd - out);
 }
-
 /*
  * "%.4f" with trailing zeros (and then a trailing point) dropped, as
  * snprintf has always written these numbers.  printf rounds the exact
  * binary value of v to four decimals, ties to even (glibc, in the default
  * rounding mode).  For |v| < 1e15 the same is done here with integers: v is
- * m * 2^-s exactly (m < 2^53, 3 <= s <= 67 for the magnitudes that get
- * here), so v * 10^4 = m * 10^4 / 2^s, and the quotient and remainder of
- * that division say how to round, exactly.  Larger magnitudes, and
- * compilers without 128-bit integers, take snprintf.
+ * m * 2^-s exactly (m < 2^53 from the bits of v, 3 <= s <= 67 for the
+ * magnitudes that get here), so v * 10^4 = m * 10^4 / 2^s, and the quotient
+ * and remainder of that division say how to round, exactly.  Larger
+ * magnitudes, and compilers without 128-bit integers or IEEE doubles, take
+ * snprintf.
  */
 size_t spiral_json_num_format(char *out, double v)
 {
@@ -206,17 +269,20 @@ size_t spiral_json_num_format(char *out, double v)
     }
     if (fabs(v) < 0.00005)
         v = 0.0; /* no "-0" */
-#if defined(__SIZEOF_INT128__)
+#if defined(__SIZEOF_INT128__) && defined(__STDC_IEC_559__)
     if (fabs(v) < 1e15) {
         __extension__ typedef unsigned __int128 u128;
-        int e, s;
-        uint64_t m;
+        int s;
+        uint64_t m, bits;
         u128 p, q, rem, half;
 
         if (v == 0.0)
             return fixed4(out, signbit(v) != 0, 0);
-        m = (uint64_t)ldexp(frexp(fabs(v), &e), 53); /* |v| = m * 2^(e-53) */
-        s = 53 - e;                                 /* 3..67 here */
+        /* A normal double (|v| >= 0.00005 here) is m * 2^(exponent - 1075)
+         * with the implicit bit in m's 53 bits. */
+        memcpy(&bits, &v, sizeof bits);
+        m = (bits & 0xFFFFFFFFFFFFFull) | 1ull << 52;
+        s = 1075 - (int)(bits >> 52 & 0x7FF); /* 3..67 here */
         p = (u128)m * 10000u;
         q = p >> s;
         rem = p & ((((u128)1) << s) - 1);
@@ -242,7 +308,12 @@ size_t spiral_json_num_format(char *out, double v)
 
 int spiral_json_str(spiral_buf *b, const char *s, size_t len)
 {
-    return json_str(b, s, len);
+    char *o = open_room(b, str_room(len));
+
+    if (o == NULL)
+        return SPIRAL_ENOMEM;
+    close_room(b, w_str(o, s, len));
+    return SPIRAL_OK;
 }
 
 int spiral_json_cstr(spiral_buf *b, const char *s)
@@ -252,16 +323,27 @@ int spiral_json_cstr(spiral_buf *b, const char *s)
 
 int spiral_json_key(spiral_buf *b, const char *key, int first)
 {
-    if (!first && PUT_LIT(b, ",") < 0)
+    size_t n = len_of(key);
+    char *o = open_room(b, str_room(n) + 2);
+
+    if (o == NULL)
         return SPIRAL_ENOMEM;
-    if (json_cstr(b, key) < 0 || PUT_LIT(b, ":") < 0)
-        return SPIRAL_ENOMEM;
+    if (!first)
+        *o++ = ',';
+    o = w_cstr(o, key, n);
+    *o++ = ':';
+    close_room(b, o);
     return SPIRAL_OK;
 }
 
 int spiral_json_num(spiral_buf *b, double v)
 {
-    return json_num(b, v);
+    char *o = open_room(b, SPIRAL_JSON_NUM_MAX);
+
+    if (o == NULL)
+        return SPIRAL_ENOMEM;
+    close_room(b, w_num(o, v));
+    return SPIRAL_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -271,33 +353,43 @@ int spiral_json_num(spiral_buf *b, double v)
 /* The record's fields shared by every command's output. */
 int spiral_emit_record_head(spiral_buf *b, const spiral_record *rec, const spiral_doc *doc)
 {
-    int rc = SPIRAL_OK;
+    const char *id = rec ? rec->id : NULL, *lang = spiral_doc_lang(doc);
+    size_t nid = len_of(id), nlang = len_of(lang);
+    char *o = open_room(b, 16 + str_room(nid) + str_room(nlang));
 
-    rc |= PUT_LIT(b, "{\"id\":");
-    rc |= json_cstr(b, rec ? rec->id : NULL);
-    rc |= PUT_LIT(b, ",\"lang\":");
-    rc |= json_cstr(b, spiral_doc_lang(doc));
-    return rc < 0 ? SPIRAL_ENOMEM : SPIRAL_OK;
+    if (o == NULL)
+        return SPIRAL_ENOMEM;
+    o = W_LIT(o, "{\"id\":");
+    o = w_cstr(o, id, nid);
+    o = W_LIT(o, ",\"lang\":");
+    o = w_cstr(o, lang, nlang);
+    close_room(b, o);
+    return SPIRAL_OK;
 }
 
 int spiral_emit_record_tail(spiral_buf *b, const spiral_record *rec)
 {
-    int rc = SPIRAL_OK;
+    size_t nmeta = rec ? len_of(rec->meta_json) : 0;
+    char *o = open_room(b, 64 + 2 * UINT_ROOM + nmeta);
 
+    if (o == NULL)
+        return SPIRAL_ENOMEM;
     if (rec && rec->copies > 1) {
-        rc |= PUT_LIT(b, ",\"copies\":");
-        rc |= put_uint(b, rec->copies);
+        o = W_LIT(o, ",\"copies\":");
+        o = w_uint(o, rec->copies);
     }
     if (rec && rec->replaced) {
-        rc |= PUT_LIT(b, ",\"invalid_utf8_replaced\":");
-        rc |= put_uint(b, rec->replaced);
+        o = W_LIT(o, ",\"invalid_utf8_replaced\":");
+        o = w_uint(o, rec->replaced);
     }
     if (rec && rec->meta_json) {
-        rc |= PUT_LIT(b, ",\"meta\":");
-        rc |= spiral_buf_append(b, rec->meta_json, strlen(rec->meta_json));
+        o = W_LIT(o, ",\"meta\":");
+        memcpy(o, rec->meta_json, nmeta);
+        o += nmeta;
     }
-    rc |= PUT_LIT(b, "}\n");
-    return rc < 0 ? SPIRAL_ENOMEM : SPIRAL_OK;
+    o = W_LIT(o, "}\n");
+    close_room(b, o);
+    return SPIRAL_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -305,23 +397,31 @@ int spiral_emit_record_tail(spiral_buf *b, const spiral_record *rec)
 /* ------------------------------------------------------------------ */
 
 /* ",\"kind\":\"word\"}" and the like, by token kind. */
-static int put_kind_tail(spiral_buf *b, uint32_t kind)
+static char *w_kind_tail(char *o, uint32_t kind)
 {
+    const char *name;
+    size_t n;
+
     switch (kind) {
-    case SPIRAL_TOK_WORD:   return PUT_LIT(b, ",\"kind\":\"word\"}");
-    case SPIRAL_TOK_HAN:    return PUT_LIT(b, ",\"kind\":\"han\"}");
-    case SPIRAL_TOK_NUMBER: return PUT_LIT(b, ",\"kind\":\"number\"}");
-    case SPIRAL_TOK_PUNCT:  return PUT_LIT(b, ",\"kind\":\"punct\"}");
-    case SPIRAL_TOK_SYMBOL: return PUT_LIT(b, ",\"kind\":\"symbol\"}");
+    case SPIRAL_TOK_WORD:   return W_LIT(o, ",\"kind\":\"word\"}");
+    case SPIRAL_TOK_HAN:    return W_LIT(o, ",\"kind\":\"han\"}");
+    case SPIRAL_TOK_NUMBER: return W_LIT(o, ",\"kind\":\"number\"}");
+    case SPIRAL_TOK_PUNCT:  return W_LIT(o, ",\"kind\":\"punct\"}");
+    case SPIRAL_TOK_SYMBOL: return W_LIT(o, ",\"kind\":\"symbol\"}");
     default:                break;
     }
-    /* spiral_token_kind_name() names every other kind */
-    if (PUT_LIT(b, ",\"kind\":\"") < 0)
-        return SPIRAL_ENOMEM;
-    if (spiral_buf_append(b, spiral_token_kind_name(kind), strlen(spiral_token_kind_name(kind))) < 0)
-        return SPIRAL_ENOMEM;
-    return PUT_LIT(b, "\"}");
+    /* spiral_token_kind_name() names every other kind ("other") */
+    name = spiral_token_kind_name(kind);
+    n = strlen(name);
+    o = W_LIT(o, ",\"kind\":\"");
+    memcpy(o, name, n);
+    return W_LIT(o + n, "\"}");
 }
+
+/* What a token writes besides its text, normalised text and offsets: its
+ * keys and kind, under 64 bytes (the longest kind name is six bytes); what
+ * is left of it holds the "]}" after a sentence's last token. */
+#define TOKEN_ROOM 96
 
 int spiral_tokens_json(const spiral_record *rec, const spiral_doc *doc, const char **out,
                        size_t *len)
@@ -331,38 +431,48 @@ int spiral_tokens_json(const spiral_record *rec, const spiral_doc *doc, const ch
     const spiral_sentence *sent;
     const char *text, *norm;
     size_t ntok, nsent, s, t, tlen, nlen;
-    int rc = SPIRAL_OK;
+    char *o;
 
     spiral_buf_reset(b);
     tok = spiral_doc_tokens(doc, &ntok);
     sent = spiral_doc_sentences(doc, &nsent);
     text = spiral_doc_text(doc, &tlen);
     norm = spiral_doc_norm(doc, &nlen);
-    rc |= spiral_emit_record_head(b, rec, doc);
-    rc |= PUT_LIT(b, ",\"sentences\":[");
+    if (spiral_emit_record_head(b, rec, doc) < 0 || (o = open_room(b, 16)) == NULL)
+        return SPIRAL_ENOMEM;
+    o = W_LIT(o, ",\"sentences\":[");
     for (s = 0; s < nsent; s++) {
-        rc |= s ? PUT_LIT(b, ",{\"start\":") : PUT_LIT(b, "{\"start\":");
-        rc |= put_uint(b, sent[s].start);
-        rc |= PUT_LIT(b, ",\"end\":");
-        rc |= put_uint(b, sent[s].end);
-        rc |= PUT_LIT(b, ",\"tokens\":[");
+        /* room for the sentence's keys and offsets, and its "]}" */
+        if ((o = need(b, o, 48 + 2 * UINT_ROOM)) == NULL)
+            return SPIRAL_ENOMEM;
+        o = s ? W_LIT(o, ",{\"start\":") : W_LIT(o, "{\"start\":");
+        o = w_uint(o, sent[s].start);
+        o = W_LIT(o, ",\"end\":");
+        o = w_uint(o, sent[s].end);
+        o = W_LIT(o, ",\"tokens\":[");
         for (t = sent[s].first_token; t < sent[s].first_token + sent[s].ntokens; t++) {
             const spiral_token *k = &tok[t];
+            size_t a = k->end - k->start, n = k->norm_end - k->norm_start;
 
-            rc |= t > sent[s].first_token ? PUT_LIT(b, ",{\"text\":\"") : PUT_LIT(b, "{\"text\":\"");
-            rc |= json_body(b, text + k->start, k->end - k->start, "\",\"norm\":\"", 10);
-            rc |= json_body(b, norm + k->norm_start, k->norm_end - k->norm_start,
-                            "\",\"start\":", 10);
-            rc |= put_uint(b, k->start);
-            rc |= PUT_LIT(b, ",\"end\":");
-            rc |= put_uint(b, k->end);
-            rc |= put_kind_tail(b, k->kind);
+            if ((o = need(b, o, TOKEN_ROOM + 2 * UINT_ROOM + str_room(a) + str_room(n))) == NULL)
+                return SPIRAL_ENOMEM;
+            o = t > sent[s].first_token ? W_LIT(o, ",{\"text\":\"") : W_LIT(o, "{\"text\":\"");
+            o = w_body(o, text + k->start, a);
+            o = W_LIT(o, "\",\"norm\":\"");
+            o = w_body(o, norm + k->norm_start, n);
+            o = W_LIT(o, "\",\"start\":");
+            o = w_uint(o, k->start);
+            o = W_LIT(o, ",\"end\":");
+            o = w_uint(o, k->end);
+            o = w_kind_tail(o, k->kind);
         }
-        rc |= PUT_LIT(b, "]}");
+        o = W_LIT(o, "]}");
     }
-    rc |= PUT_LIT(b, "]");
-    rc |= spiral_emit_record_tail(b, rec);
-    if (rc < 0)
+    if ((o = need(b, o, 2)) == NULL)
+        return SPIRAL_ENOMEM;
+    o = W_LIT(o, "]");
+    close_room(b, o);
+    if (spiral_emit_record_tail(b, rec) < 0)
         return SPIRAL_ENOMEM;
     *out = b->data;
     *len = b->len;
@@ -385,134 +495,182 @@ int spiral_write_tokens_json(FILE *f, const spiral_record *rec, const spiral_doc
 /* ------------------------------------------------------------------ */
 
 /* "entry":"en/threat.tsv:12" */
-static int emit_entry_ref(spiral_buf *b, const spiral_hit *h)
+static char *w_entry_ref(char *o, const spiral_hit *h, size_t nfile)
 {
-    int rc = SPIRAL_OK;
-
-    rc |= PUT_LIT(b, ",\"entry\":\"");
-    rc |= json_body(b, h->entry_file, strlen(h->entry_file), ":", 1);
-    rc |= put_uint(b, h->entry_line);
-    rc |= PUT_LIT(b, "\"");
-    return rc;
+    o = W_LIT(o, ",\"entry\":\"");
+    o = w_body(o, h->entry_file, nfile);
+    *o++ = ':';
+    o = w_uint(o, h->entry_line);
+    *o++ = '"';
+    return o;
 }
 
-/* "rules":["negated","hedged"] */
-static int emit_rules(spiral_buf *b, unsigned rules)
+/* "rules":["negated","hedged"] (at most RULES_ROOM bytes) */
+#define RULES_ROOM 128
+static char *w_rules(char *o, unsigned rules)
 {
     unsigned bit;
-    int rc = SPIRAL_OK, first = 1;
+    int first = 1;
 
-    rc |= PUT_LIT(b, ",\"rules\":[");
+    o = W_LIT(o, ",\"rules\":[");
     for (bit = 1; bit <= SPIRAL_RULE_RHETORICAL; bit <<= 1) {
         const char *name;
+        size_t n;
 
         if (!(rules & bit))
             continue;
         name = spiral_rule_name(bit);
-        rc |= first ? PUT_LIT(b, "\"") : PUT_LIT(b, ",\"");
-        rc |= spiral_buf_append(b, name, strlen(name));
-        rc |= PUT_LIT(b, "\"");
+        n = strlen(name);
+        o = first ? W_LIT(o, "\"") : W_LIT(o, ",\"");
+        memcpy(o, name, n);
+        o += n;
+        *o++ = '"';
         first = 0;
     }
-    rc |= PUT_LIT(b, "]");
-    return rc;
+    *o++ = ']';
+    return o;
 }
 
-static int emit_hit(spiral_buf *b, const spiral_doc *doc, const spiral_hit *h, int first)
+/* {"text":"...","start":N,"end":N of a hit or modifier (ntext bytes of
+ * text), after a comma unless first */
+static char *w_span(char *o, const char *text, const spiral_hit *h, size_t ntext, int first)
+{
+    o = first ? W_LIT(o, "{\"text\":") : W_LIT(o, ",{\"text\":");
+    o = w_str(o, text + h->start, ntext);
+    o = W_LIT(o, ",\"start\":");
+    o = w_uint(o, h->start);
+    o = W_LIT(o, ",\"end\":");
+    return w_uint(o, h->end);
+}
+
+/* What a hit writes besides its strings: keys and punctuation (under 160
+ * bytes), rules, two numbers and four integers; a modifier likewise (keys
+ * under 64 bytes, a number, three integers). */
+#define HIT_ROOM (192 + RULES_ROOM + 2 * SPIRAL_JSON_NUM_MAX + 4 * UINT_ROOM)
+#define MOD_ROOM (96 + SPIRAL_JSON_NUM_MAX + 3 * UINT_ROOM)
+
+static char *emit_hit(spiral_buf *b, char *o, const spiral_doc *doc, const spiral_hit *h,
+                      int first)
 {
     const spiral_hit *mods;
     const char *text = spiral_doc_text(doc, NULL);
-    size_t nmods, i;
-    int rc = SPIRAL_OK;
+    const char *portrayal = spiral_portrayal_name(h->portrayal);
+    int ecat = h->entry_category != h->category;
+    size_t nmods, i, ntext = h->end - h->start, ncat = len_of(h->category);
+    size_t necat = ecat ? len_of(h->entry_category) : 0, npat = len_of(h->pattern);
+    size_t nfile = strlen(h->entry_file), ntarget = len_of(h->target);
+    size_t nport = len_of(portrayal);
 
     mods = spiral_doc_modifiers(doc, &nmods);
-    rc |= first ? PUT_LIT(b, "{\"text\":") : PUT_LIT(b, ",{\"text\":");
-    rc |= json_str(b, text + h->start, h->end - h->start);
-    rc |= PUT_LIT(b, ",\"start\":");
-    rc |= put_uint(b, h->start);
-    rc |= PUT_LIT(b, ",\"end\":");
-    rc |= put_uint(b, h->end);
-    rc |= PUT_LIT(b, ",\"sentence\":");
-    rc |= put_uint(b, h->sentence);
-    rc |= PUT_LIT(b, ",\"category\":");
-    rc |= json_cstr(b, h->category);
-    if (h->entry_category != h->category) {
-        rc |= PUT_LIT(b, ",\"entry_category\":");
-        rc |= json_cstr(b, h->entry_category);
+    if ((o = need(b, o, HIT_ROOM + str_room(ntext) + str_room(ncat) + str_room(necat) +
+                            str_room(npat) + str_room(nfile) + str_room(ntarget) +
+                            str_room(nport))) == NULL)
+        return NULL;
+    o = w_span(o, text, h, ntext, first);
+    o = W_LIT(o, ",\"sentence\":");
+    o = w_uint(o, h->sentence);
+    o = W_LIT(o, ",\"category\":");
+    o = w_cstr(o, h->category, ncat);
+    if (ecat) {
+        o = W_LIT(o, ",\"entry_category\":");
+        o = w_cstr(o, h->entry_category, necat);
     }
-    rc |= PUT_LIT(b, ",\"weight\":");
-    rc |= json_num(b, h->weight);
-    rc |= PUT_LIT(b, ",\"score\":");
-    rc |= json_num(b, h->score);
-    rc |= PUT_LIT(b, ",\"pattern\":");
-    rc |= json_cstr(b, h->pattern);
-    rc |= emit_entry_ref(b, h);
-    rc |= PUT_LIT(b, ",\"target\":");
-    rc |= json_cstr(b, h->target);
-    rc |= PUT_LIT(b, ",\"portrayal\":");
-    rc |= json_cstr(b, spiral_portrayal_name(h->portrayal));
-    rc |= emit_rules(b, h->rules);
-    rc |= PUT_LIT(b, ",\"modifiers\":[");
+    o = W_LIT(o, ",\"weight\":");
+    o = w_num(o, h->weight);
+    o = W_LIT(o, ",\"score\":");
+    o = w_num(o, h->score);
+    o = W_LIT(o, ",\"pattern\":");
+    o = w_cstr(o, h->pattern, npat);
+    o = w_entry_ref(o, h, nfile);
+    o = W_LIT(o, ",\"target\":");
+    o = w_cstr(o, h->target, ntarget);
+    o = W_LIT(o, ",\"portrayal\":");
+    o = w_cstr(o, portrayal, nport);
+    o = w_rules(o, h->rules);
+    o = W_LIT(o, ",\"modifiers\":[");
     for (i = 0; i < h->nmods && h->mods[i] < nmods; i++) {
         const spiral_hit *m = &mods[h->mods[i]];
+        size_t mtext = m->end - m->start, mcat = len_of(m->category);
+        size_t mfile = strlen(m->entry_file);
 
-        rc |= i ? PUT_LIT(b, ",{\"text\":") : PUT_LIT(b, "{\"text\":");
-        rc |= json_str(b, text + m->start, m->end - m->start);
-        rc |= PUT_LIT(b, ",\"start\":");
-        rc |= put_uint(b, m->start);
-        rc |= PUT_LIT(b, ",\"end\":");
-        rc |= put_uint(b, m->end);
-        rc |= PUT_LIT(b, ",\"category\":");
-        rc |= json_cstr(b, m->category);
-        rc |= PUT_LIT(b, ",\"weight\":");
-        rc |= json_num(b, m->weight);
-        rc |= emit_entry_ref(b, m);
-        rc |= PUT_LIT(b, "}");
+        if ((o = need(b, o, MOD_ROOM + str_room(mtext) + str_room(mcat) + str_room(mfile))) ==
+            NULL)
+            return NULL;
+        o = w_span(o, text, m, mtext, i == 0);
+        o = W_LIT(o, ",\"category\":");
+        o = w_cstr(o, m->category, mcat);
+        o = W_LIT(o, ",\"weight\":");
+        o = w_num(o, m->weight);
+        o = w_entry_ref(o, m, mfile);
+        *o++ = '}';
     }
-    rc |= PUT_LIT(b, "]}");
-    return rc < 0 ? SPIRAL_ENOMEM : SPIRAL_OK;
+    if ((o = need(b, o, 2)) == NULL)
+        return NULL;
+    return W_LIT(o, "]}");
 }
 
 /* "targets":[{"target":"USA","threat":2.5,"reassurance":0,"hits":2}, ...] */
-static int emit_targets(spiral_buf *b, const spiral_doc *doc)
+static char *emit_targets(spiral_buf *b, char *o, const spiral_doc *doc)
 {
     const spiral_target_share *t;
     size_t n, i;
-    int rc = SPIRAL_OK;
 
     t = spiral_doc_targets(doc, &n);
-    rc |= PUT_LIT(b, ",\"targets\":[");
+    if ((o = need(b, o, 16)) == NULL)
+        return NULL;
+    o = W_LIT(o, ",\"targets\":[");
     for (i = 0; i < n; i++) {
-        rc |= i ? PUT_LIT(b, ",{\"target\":") : PUT_LIT(b, "{\"target\":");
-        rc |= json_cstr(b, t[i].target);
-        rc |= PUT_LIT(b, ",\"threat\":");
-        rc |= json_num(b, t[i].threat);
-        rc |= PUT_LIT(b, ",\"reassurance\":");
-        rc |= json_num(b, t[i].reassurance);
-        rc |= PUT_LIT(b, ",\"hits\":");
-        rc |= put_uint(b, t[i].hits);
-        rc |= PUT_LIT(b, "}");
+        size_t nt = len_of(t[i].target);
+
+        if ((o = need(b, o, 64 + str_room(nt) + 2 * SPIRAL_JSON_NUM_MAX + UINT_ROOM)) == NULL)
+            return NULL;
+        o = i ? W_LIT(o, ",{\"target\":") : W_LIT(o, "{\"target\":");
+        o = w_cstr(o, t[i].target, nt);
+        o = W_LIT(o, ",\"threat\":");
+        o = w_num(o, t[i].threat);
+        o = W_LIT(o, ",\"reassurance\":");
+        o = w_num(o, t[i].reassurance);
+        o = W_LIT(o, ",\"hits\":");
+        o = w_uint(o, t[i].hits);
+        *o++ = '}';
     }
-    rc |= PUT_LIT(b, "]");
-    return rc;
+    if ((o = need(b, o, 1)) == NULL)
+        return NULL;
+    *o++ = ']';
+    return o;
 }
 
-static int emit_scores(spiral_buf *b, const spiral_scores *s)
+static char *emit_scores(spiral_buf *b, char *o, const spiral_scores *s)
 {
-    int rc = SPIRAL_OK;
+    size_t nlabel = len_of(s->label);
 
-    rc |= PUT_LIT(b, ",\"threat\":");
-    rc |= json_num(b, s->threat);
-    rc |= PUT_LIT(b, ",\"reassurance\":");
-    rc |= json_num(b, s->reassurance);
-    rc |= PUT_LIT(b, ",\"net\":");
-    rc |= json_num(b, s->net);
-    rc |= PUT_LIT(b, ",\"tone\":");
-    rc |= json_num(b, s->tone);
-    rc |= PUT_LIT(b, ",\"label\":");
-    rc |= json_cstr(b, s->label);
-    return rc;
+    if ((o = need(b, o, 64 + 4 * SPIRAL_JSON_NUM_MAX + str_room(nlabel))) == NULL)
+        return NULL;
+    o = W_LIT(o, ",\"threat\":");
+    o = w_num(o, s->threat);
+    o = W_LIT(o, ",\"reassurance\":");
+    o = w_num(o, s->reassurance);
+    o = W_LIT(o, ",\"net\":");
+    o = w_num(o, s->net);
+    o = W_LIT(o, ",\"tone\":");
+    o = w_num(o, s->tone);
+    o = W_LIT(o, ",\"label\":");
+    return w_cstr(o, s->label, nlabel);
 }
+
+/* ,"key":"value" (or null), with room made for it.  key is a literal
+ * with its leading comma, quotes and colon. */
+static char *emit_field(spiral_buf *b, char *o, const char *key, size_t nkey, const char *v)
+{
+    size_t n = len_of(v);
+
+    if ((o = need(b, o, nkey + str_room(n))) == NULL)
+        return NULL;
+    memcpy(o, key, nkey);
+    return w_cstr(o + nkey, v, n);
+}
+
+#define FIELD(b, o, key, v) emit_field((b), (o), (key), sizeof(key) - 1, (v))
 
 int spiral_score_json(const spiral_record *rec, const spiral_doc *doc, unsigned flags,
                       const char **out, size_t *len)
@@ -522,74 +680,78 @@ int spiral_score_json(const spiral_record *rec, const spiral_doc *doc, unsigned 
     const spiral_sentence *sent;
     spiral_scores sc;
     size_t nhits, nsent, ntok, i, s;
-    int rc = SPIRAL_OK;
+    char *o;
 
     spiral_buf_reset(b);
     hits = spiral_doc_hits(doc, &nhits);
     sent = spiral_doc_sentences(doc, &nsent);
     spiral_doc_tokens(doc, &ntok);
     spiral_doc_scores(doc, &sc);
-    rc |= spiral_emit_record_head(b, rec, doc);
-    rc |= PUT_LIT(b, ",\"date\":");
-    rc |= json_cstr(b, rec ? rec->date : NULL);
-    rc |= PUT_LIT(b, ",\"actor\":");
-    rc |= json_cstr(b, rec ? rec->actor : NULL);
-    rc |= PUT_LIT(b, ",\"target\":");
-    rc |= json_cstr(b, rec ? rec->target : NULL);
-    rc |= PUT_LIT(b, ",\"title\":");
-    rc |= json_cstr(b, rec ? rec->title : NULL);
-    rc |= PUT_LIT(b, ",\"source\":");
-    rc |= json_cstr(b, rec ? rec->source : NULL);
-    if (rec && rec->link) {
-        rc |= PUT_LIT(b, ",\"link\":");
-        rc |= json_cstr(b, rec->link);
+    if (spiral_emit_record_head(b, rec, doc) < 0)
+        return SPIRAL_ENOMEM;
+    o = b->data + b->len;
+    o = FIELD(b, o, ",\"date\":", rec ? rec->date : NULL);
+    o = o ? FIELD(b, o, ",\"actor\":", rec ? rec->actor : NULL) : NULL;
+    o = o ? FIELD(b, o, ",\"target\":", rec ? rec->target : NULL) : NULL;
+    o = o ? FIELD(b, o, ",\"title\":", rec ? rec->title : NULL) : NULL;
+    o = o ? FIELD(b, o, ",\"source\":", rec ? rec->source : NULL) : NULL;
+    if (o && rec && rec->link)
+        o = FIELD(b, o, ",\"link\":", rec->link);
+    if (o && rec && rec->author)
+        o = FIELD(b, o, ",\"author\":", rec->author);
+    o = o ? FIELD(b, o, ",\"speaker\":", spiral_doc_speaker(doc)) : NULL;
+    if (o && (o = need(b, o, 32 + 2 * UINT_ROOM)) != NULL) {
+        o = W_LIT(o, ",\"tokens\":");
+        o = w_uint(o, ntok);
+        o = W_LIT(o, ",\"n_sentences\":");
+        o = w_uint(o, nsent);
     }
-    if (rec && rec->author) {
-        rc |= PUT_LIT(b, ",\"author\":");
-        rc |= json_cstr(b, rec->author);
+    o = o ? emit_scores(b, o, &sc) : NULL;
+    o = o ? emit_targets(b, o, doc) : NULL;
+    if (o && (flags & SPIRAL_EMIT_HITS) && (o = need(b, o, 16)) != NULL) {
+        o = W_LIT(o, ",\"hits\":[");
+        for (i = 0; o && i < nhits; i++)
+            o = emit_hit(b, o, doc, &hits[i], i == 0);
+        if (o && (o = need(b, o, 1)) != NULL)
+            *o++ = ']';
     }
-    rc |= PUT_LIT(b, ",\"speaker\":");
-    rc |= json_cstr(b, spiral_doc_speaker(doc));
-    rc |= PUT_LIT(b, ",\"tokens\":");
-    rc |= put_uint(b, ntok);
-    rc |= PUT_LIT(b, ",\"n_sentences\":");
-    rc |= put_uint(b, nsent);
-    rc |= emit_scores(b, &sc);
-    rc |= emit_targets(b, doc);
-    if (flags & SPIRAL_EMIT_HITS) {
-        rc |= PUT_LIT(b, ",\"hits\":[");
-        for (i = 0; i < nhits; i++)
-            rc |= emit_hit(b, doc, &hits[i], i == 0);
-        rc |= PUT_LIT(b, "]");
-    }
-    if (flags & SPIRAL_EMIT_SENTENCES) {
-        rc |= PUT_LIT(b, ",\"sentences\":[");
-        for (s = 0, i = 0; s < nsent; s++) {
+    if (o && (flags & SPIRAL_EMIT_SENTENCES) && (o = need(b, o, 16)) != NULL) {
+        o = W_LIT(o, ",\"sentences\":[");
+        for (s = 0, i = 0; o && s < nsent; s++) {
             spiral_scores ss;
             int first = 1;
 
             spiral_doc_sentence_scores(doc, s, &ss);
-            rc |= s ? PUT_LIT(b, ",{\"start\":") : PUT_LIT(b, "{\"start\":");
-            rc |= put_uint(b, sent[s].start);
-            rc |= PUT_LIT(b, ",\"end\":");
-            rc |= put_uint(b, sent[s].end);
-            rc |= emit_scores(b, &ss);
-            rc |= PUT_LIT(b, ",\"hits\":[");
-            for (; i < nhits && hits[i].sentence == s; i++, first = 0)
-                rc |= emit_hit(b, doc, &hits[i], first);
-            rc |= PUT_LIT(b, "]}");
+            if ((o = need(b, o, 32 + 2 * UINT_ROOM)) == NULL)
+                break;
+            o = s ? W_LIT(o, ",{\"start\":") : W_LIT(o, "{\"start\":");
+            o = w_uint(o, sent[s].start);
+            o = W_LIT(o, ",\"end\":");
+            o = w_uint(o, sent[s].end);
+            if ((o = emit_scores(b, o, &ss)) == NULL || (o = need(b, o, 16)) == NULL)
+                break;
+            o = W_LIT(o, ",\"hits\":[");
+            for (; o && i < nhits && hits[i].sentence == s; i++, first = 0)
+                o = emit_hit(b, o, doc, &hits[i], first);
+            if (o && (o = need(b, o, 2)) != NULL)
+                o = W_LIT(o, "]}");
         }
-        rc |= PUT_LIT(b, "]");
+        if (o && (o = need(b, o, 1)) != NULL)
+            *o++ = ']';
     }
-    if (flags & SPIRAL_EMIT_TEXT) {
+    if (o && (flags & SPIRAL_EMIT_TEXT)) {
         size_t tlen;
         const char *text = spiral_doc_text(doc, &tlen);
 
-        rc |= PUT_LIT(b, ",\"text\":");
-        rc |= json_str(b, text, tlen);
+        if ((o = need(b, o, 16 + str_room(tlen))) != NULL) {
+            o = W_LIT(o, ",\"text\":");
+            o = w_str(o, text, tlen);
+        }
     }
-    rc |= spiral_emit_record_tail(b, rec);
-    if (rc < 0)
+    if (o == NULL)
+        return SPIRAL_ENOMEM;
+    close_room(b, o);
+    if (spiral_emit_record_tail(b, rec) < 0)
         return SPIRAL_ENOMEM;
     *out = b->data;
     *len = b->len;

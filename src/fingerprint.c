@@ -14,7 +14,9 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "normalize.h"
 #include "spiral.h"
+#include "utf8.h"
 
 #define FNV_OFFSET 0xcbf29ce484222325ull
 #define FNV_PRIME  0x100000001b3ull
@@ -46,23 +48,10 @@ static void fp_char(fp_state *st, utf8proc_int32_t cp, const unsigned char *enc,
         st->h = (st->h ^ enc[j]) * FNV_PRIME;
 }
 
-/* CJK ideographs and CJK punctuation: unchanged by NFKC and case folding. */
+/* CJK ideographs and CJK punctuation, hashed as they are (see below). */
 static int cjk_plain(utf8proc_int32_t cp)
 {
     return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp > 0x3000 && cp <= 0x303F);
-}
-
-/* Whether u[i..] starts with a well-formed three-byte character that
- * cjk_plain() accepts (leads E3 to E9 have no overlong or surrogate forms). */
-static int plain_cjk_at(const unsigned char *u, size_t i, size_t len)
-{
-    utf8proc_int32_t cp;
-
-    if (i + 3 > len || u[i] < 0xE3 || u[i] > 0xE9 || (u[i + 1] & 0xC0) != 0x80 ||
-        (u[i + 2] & 0xC0) != 0x80)
-        return 0;
-    cp = (utf8proc_int32_t)((u[i] & 0x0F) << 12 | (u[i + 1] & 0x3F) << 6 | (u[i + 2] & 0x3F));
-    return cjk_plain(cp);
 }
 
 static int starter(utf8proc_int32_t cp)
@@ -70,71 +59,140 @@ static int starter(utf8proc_int32_t cp)
     return utf8proc_get_property(cp)->combining_class == 0;
 }
 
-/* Whether u[i..] starts with a CJK character cjk_plain() accepts that is
- * followed by a starter (so no mark composes with it): it is hashed as it
- * is.  A following invalid sequence leaves it alone too (and is an error
- * when it is reached). */
-static int cjk_alone_at(const unsigned char *u, size_t i, size_t len)
-{
-    utf8proc_int32_t nx;
+#define ONES 0x0101010101010101ull
+#define HIGH 0x8080808080808080ull
 
-    if (!plain_cjk_at(u, i, len))
-        return 0;
-    if (i + 3 == len || u[i + 3] < 0x80 || plain_cjk_at(u, i + 3, len))
-        return 1;
-    if (u[i + 3] < 0xE3)
-        return 0;
-    return utf8proc_iterate(u + i + 3, (utf8proc_ssize_t)(len - i - 3), &nx) <= 0 || starter(nx);
+/* The end of the ASCII run from u[i]: the first non-ASCII byte or len. */
+static size_t ascii_end(const unsigned char *u, size_t i, size_t len)
+{
+    uint64_t w;
+
+    while (i + 8 <= len) {
+        memcpy(&w, u + i, 8);
+        if (w & HIGH)
+            break;
+        i += 8;
+    }
+    while (i < len && u[i] < 0x80)
+        i++;
+    return i;
 }
 
+/* Each ASCII byte lower-cased, or with the high bit set for white space
+ * (space, tab, newline, vertical tab, form feed, carriage return). */
+#define SEQ8(b) (b), (b) + 1, (b) + 2, (b) + 3, (b) + 4, (b) + 5, (b) + 6, (b) + 7
+static const unsigned char ascii_fold[128] = {
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 0x89, 0x8A, 0x8B, 0x8C, 0x8D, 14, 15, /* tab to CR */
+    SEQ8(0x10), SEQ8(0x18),
+    0xA0, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, SEQ8(0x28), /* space */
+    SEQ8(0x30), SEQ8(0x38),
+    0x40, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, SEQ8(0x68), /* A to Z: a to z */
+    SEQ8(0x70), 0x78, 0x79, 0x7A, 0x5B, 0x5C, 0x5D, 0x5E, 0x5F,
+    SEQ8(0x60), SEQ8(0x68), SEQ8(0x70), SEQ8(0x78)
+};
+#undef SEQ8
+
+/* Hash the ASCII bytes u[i, e): what fp_char() does, a word and a run of
+ * white space at a time. */
+static void fp_ascii(fp_state *st, const unsigned char *u, size_t i, size_t e)
+{
+    uint64_t h = st->h;
+    int space = st->space, any = st->any;
+
+    while (i < e) {
+        unsigned c = ascii_fold[u[i]];
+
+        if (c & 0x80) {
+            do
+                i++;
+            while (i < e && (ascii_fold[u[i]] & 0x80));
+            space = any;
+            continue;
+        }
+        if (space)
+            h = (h ^ ' ') * FNV_PRIME;
+        space = 0;
+        any = 1;
+        do {
+            h = (h ^ c) * FNV_PRIME;
+            i++;
+        } while (i < e && !((c = ascii_fold[u[i]]) & 0x80));
+    }
+    st->h = h;
+    st->space = space;
+    st->any = any;
+}
+
+/* Hash the cluster u[i, j) (a starter and its marks), normalised by
+ * utf8proc.  Returns SPIRAL_OK or SPIRAL_EENCODING. */
+static int fp_cluster(fp_state *st, const unsigned char *u, size_t i, size_t j)
+{
+    utf8proc_int32_t buf[64];
+    utf8proc_ssize_t n, m;
+
+    n = utf8proc_decompose(u + i, (utf8proc_ssize_t)(j - i), buf, 64,
+                           UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
+                           UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+    if (n < 0)
+        return SPIRAL_EENCODING;
+    if (n > 64) {
+        /* A cluster of more than 64 code points: hash them as they are. */
+        for (; i < j; i++)
+            st->h = (st->h ^ u[i]) * FNV_PRIME;
+        st->any = 1;
+        return SPIRAL_OK;
+    }
+    n = utf8proc_normalize_utf32(buf, n, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    for (m = 0; m < n; m++) {
+        utf8proc_uint8_t enc[4];
+        utf8proc_ssize_t e = utf8proc_encode_char(buf[m], enc);
+
+        fp_char(st, buf[m], enc, (size_t)e);
+    }
+    return SPIRAL_OK;
+}
+
+/*
+ * The text is normalised one cluster (a starter and its combining marks) at
+ * a time, as the analysis does.  Most clusters are one character and need
+ * no utf8proc_decompose(): ASCII runs, CJK characters, and the characters
+ * spiral_nfkc_single() knows.  A CJK character (cjk_plain()) is hashed as
+ * it is when the end, ASCII, or a character whose first byte is E3 or more
+ * follows it, and like any other otherwise (U+3036 and U+3038 to U+303A
+ * decompose then): the values stay what they have always been.  Any invalid
+ * UTF-8 is an error, wherever it is.
+ */
 int spiral_text_fingerprint(uint64_t *out, const char *text, size_t len)
 {
     const unsigned char *u = (const unsigned char *)text;
     fp_state st = { FNV_OFFSET, 0, 0 };
-    utf8proc_int32_t buf[64];
     size_t i = 0;
 
     *out = 0;
     if (len > (size_t)(SIZE_MAX / 16))
         return SPIRAL_ELIMIT;
-    /* The text is normalised one cluster (a starter and its combining
-     * marks) at a time, as the analysis does, with fast paths for ASCII and
-     * CJK text, which need no tables. */
     while (i < len) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k, n, m;
+        int32_t cp, nx, to;
+        int k, kn = 0;
         size_t j;
 
-        if (u[i] < 0x80 && (i + 1 == len || u[i + 1] < 0x80)) {
-            /* A run of ASCII, up to the last character before non-ASCII
-             * (which may be a combining mark that belongs to it): what
-             * fp_char() does, inline. */
-            uint64_t h = st.h;
-            int space = st.space, any = st.any;
+        if (u[i] < 0x80) {
+            /* ASCII up to the last character before one that is not (which
+             * may be a mark that composes with it) */
+            size_t e = ascii_end(u, i, len);
 
-            for (; i < len && u[i] < 0x80 && (i + 1 == len || u[i + 1] < 0x80); i++) {
-                unsigned char c = u[i];
-
-                if (c == ' ' || (c >= '\t' && c <= '\r')) {
-                    space = any;
-                    continue;
-                }
-                if (space)
-                    h = (h ^ ' ') * FNV_PRIME;
-                space = 0;
-                any = 1;
-                if (c >= 'A' && c <= 'Z')
-                    c = (unsigned char)(c + 32);
-                h = (h ^ c) * FNV_PRIME;
+            if (e < len) {
+                if (spiral_utf8_decode(u + e, len - e, &nx) < 0)
+                    return SPIRAL_EENCODING;
+                if (!starter(nx))
+                    e--;
             }
-            st.h = h;
-            st.space = space;
-            st.any = any;
-            continue;
+            fp_ascii(&st, u, i, e);
+            if ((i = e) == len || u[i] >= 0x80)
+                continue;
         }
-        if (cjk_alone_at(u, i, len)) {
-            /* A run of CJK each followed by a starter: what fp_char() does,
-             * inline. */
+        if (spiral_cjk_at(u + i, len - i) && i + 3 < len && spiral_cjk_at(u + i + 3, len - i - 3)) {
+            /* a run of CJK: each is hashed as it is while another follows */
             uint64_t h = st.h;
 
             if (st.space)
@@ -144,46 +202,56 @@ int spiral_text_fingerprint(uint64_t *out, const char *text, size_t len)
                 h = (h ^ u[i + 1]) * FNV_PRIME;
                 h = (h ^ u[i + 2]) * FNV_PRIME;
                 i += 3;
-            } while (cjk_alone_at(u, i, len));
+            } while (i + 3 < len && spiral_cjk_at(u + i + 3, len - i - 3));
             st.h = h;
             st.space = 0;
             st.any = 1;
-            continue;
+            /* the last one goes on below */
         }
-        k = utf8proc_iterate(u + i, (utf8proc_ssize_t)(len - i), &cp);
-        if (k <= 0)
+        if ((k = spiral_utf8_decode(u + i, len - i, &cp)) < 0)
             return SPIRAL_EENCODING;
-        /* The cluster [i, j). */
         j = i + (size_t)k;
-        while (j < len) {
-            utf8proc_ssize_t kk = utf8proc_iterate(u + j, (utf8proc_ssize_t)(len - j), &cp);
-
-            if (kk <= 0)
-                return SPIRAL_EENCODING;
-            if (starter(cp))
-                break;
-            j += (size_t)kk;
-        }
-        n = utf8proc_decompose(u + i, (utf8proc_ssize_t)(j - i), buf, 64,
-                               UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
-                               UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
-        if (n < 0)
+        if (j < len && u[j] >= 0x80 && (kn = spiral_utf8_decode(u + j, len - j, &nx)) < 0)
             return SPIRAL_EENCODING;
-        if (n > 64) {
-            /* A cluster of more than 64 code points: hash them as they are. */
-            for (m = 0; (size_t)m < j - i; m++)
-                st.h = (st.h ^ u[i + m]) * FNV_PRIME;
+        if (k == 3 && cjk_plain(cp) &&
+            (kn == 0 || (kn == 3 && cjk_plain(nx)) || (u[j] >= 0xE3 && starter(nx)))) {
+            /* CJK alone, or before CJK (even a CJK mark) */
+            uint64_t h = st.h;
+
+            if (st.space)
+                h = (h ^ ' ') * FNV_PRIME;
+            h = (h ^ u[i]) * FNV_PRIME;
+            h = (h ^ u[i + 1]) * FNV_PRIME;
+            st.h = (h ^ u[i + 2]) * FNV_PRIME;
+            st.space = 0;
             st.any = 1;
             i = j;
             continue;
         }
-        n = utf8proc_normalize_utf32(buf, n, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
-        for (m = 0; m < n; m++) {
-            utf8proc_uint8_t enc[4];
-            utf8proc_ssize_t e = utf8proc_encode_char(buf[m], enc);
+        if (kn == 0 || starter(nx)) {
+            /* no mark follows: a character alone */
+            if (spiral_nfkc_single(cp, &to)) {
+                utf8proc_uint8_t enc[4];
 
-            fp_char(&st, buf[m], enc, (size_t)e);
+                if (to == cp)
+                    fp_char(&st, cp, u + i, (size_t)k);
+                else
+                    fp_char(&st, to, enc, (size_t)utf8proc_encode_char(to, enc));
+                i = j;
+                continue;
+            }
+        } else {
+            /* the cluster: the marks after cp */
+            while (j < len) {
+                if ((kn = spiral_utf8_decode(u + j, len - j, &nx)) < 0)
+                    return SPIRAL_EENCODING;
+                if (starter(nx))
+                    break;
+                j += (size_t)kn;
+            }
         }
+        if (fp_cluster(&st, u, i, j) < 0)
+            return SPIRAL_EENCODING;
         i = j;
     }
     *out = st.h;

@@ -12,7 +12,9 @@
  * The text is processed one "cluster" at a time: a starter code point and
  * the combining marks after it, which is the smallest unit NFKC composes.
  * Every byte a cluster yields maps to the cluster's first original byte.
- * ASCII outside clusters takes a fast path that only lower-cases.
+ * Most clusters are one character, and most of those need no tables: ASCII
+ * runs are lower-cased eight bytes at a time, CJK runs copied, and only
+ * characters that NFKC or case folding change go through utf8proc.
  *
  * OpenCC converts phrases, not only characters, but Simplified and
  * Traditional forms of a run nearly always have the same number of
@@ -81,14 +83,21 @@ static void normtext_reset(spiral_normtext *nt)
 }
 
 /* Make room for n more normalised bytes (and the final map entry). */
-static int room(spiral_normtext *nt, size_t n)
+static int grow(spiral_normtext *nt, size_t n)
 {
-    if (nt->text.len + n + 1 <= nt->text.cap && nt->text.len + n + 1 <= nt->mapcap)
-        return SPIRAL_OK;
     if (spiral_buf_reserve(&nt->text, n + 64) < 0 ||
         spiral_grow(&nt->map, &nt->mapcap, nt->text.cap, sizeof *nt->map) < 0)
         return SPIRAL_ENOMEM;
     return SPIRAL_OK;
+}
+
+/* Inline: called for most characters that are not ASCII, and mostly
+ * finding the room there. */
+static inline int room(spiral_normtext *nt, size_t n)
+{
+    if (nt->text.len + n + 1 <= nt->text.cap && nt->text.len + n + 1 <= nt->mapcap)
+        return SPIRAL_OK;
+    return grow(nt, n);
 }
 
 /* Append n normalised bytes that all came from original offset `src`. */
@@ -116,6 +125,21 @@ static int emit_span(spiral_normtext *nt, const char *p, size_t n, const uint32_
     memcpy(nt->map + at, map, n * sizeof *map);
     nt->text.len += n;
     return SPIRAL_OK;
+}
+
+/* Han characters and Latin letters of the output, counted for language
+ * detection, and whether a Han character may be Traditional. */
+static inline void count_char(spiral_normtext *nt, int32_t cp)
+{
+    if (spiral_is_han(cp)) {
+        nt->has_han = 1;
+        nt->han_chars++;
+        nt->may_t2s |= spiral_t2s_may_change(cp);
+    } else if (cp < 0x250 && ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z')) {
+        nt->latin_chars++;
+    } else if (cp >= 0xC0 && cp < 0x250) {
+        nt->latin_chars++;
+    }
 }
 
 static int is_starter(int32_t cp)
@@ -154,15 +178,7 @@ static int emit_cluster(spiral_normtext *nt, const char *src, size_t len, uint32
         /* Curly apostrophes are apostrophes: "don’t" tokenises as "don't". */
         if (cp == 0x2019 || cp == 0x2018)
             cp = '\'';
-        if (spiral_is_han(cp)) {
-            nt->has_han = 1;
-            nt->han_chars++;
-            nt->may_t2s |= spiral_t2s_may_change(cp);
-        } else if (cp < 0x250 && ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z')) {
-            nt->latin_chars++;
-        } else if (cp >= 0xC0 && cp < 0x250) {
-            nt->latin_chars++;
-        }
+        count_char(nt, cp);
         rc = emit(nt, enc, (size_t)spiral_utf8_encode(cp, enc), at);
     }
     if (dec != buf)
@@ -170,14 +186,126 @@ static int emit_cluster(spiral_normtext *nt, const char *src, size_t len, uint32
     return n < 0 ? SPIRAL_EENCODING : rc;
 }
 
-/* CJK unified ideographs and CJK punctuation but the ideographic space:
- * NFKC and case folding leave them as they are. */
+/* CJK unified ideographs and CJK punctuation but the ideographic space,
+ * which NFKC and case folding leave as they are (nearly: see nfkc_pass());
+ * spiral_cjk_at() finds them by their bytes. */
 static int cjk_fast(int32_t cp)
 {
     return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp > 0x3000 && cp <= 0x303F);
 }
 
-/* Pass 1: NFKC + case fold with the offset map. */
+/* Normalise the code point cp (k bytes at src[at]), which no mark follows,
+ * and append it: what emit_cluster() does with it, without utf8proc for
+ * the characters spiral_nfkc_single() knows. */
+static int emit_single(spiral_normtext *nt, const char *src, int32_t cp, int k, uint32_t at)
+{
+    int32_t to;
+    size_t o;
+
+    if (!spiral_nfkc_single(cp, &to))
+        return emit_cluster(nt, src + at, (size_t)k, at);
+    /* Curly apostrophes are apostrophes, as emit_cluster() has them. */
+    if (to == 0x2019 || to == 0x2018)
+        to = '\'';
+    if (to < 0x80)
+        k = 1; /* full-width ASCII or an apostrophe */
+    if (room(nt, (size_t)k) < 0)
+        return SPIRAL_ENOMEM;
+    o = nt->text.len;
+    if (k == 1)
+        nt->text.data[o] = (char)to;
+    else
+        memcpy(nt->text.data + o, src + at, (size_t)k);
+    nt->map[o] = at;
+    if (k > 1) {
+        nt->map[o + 1] = at;
+        if (k > 2) {
+            nt->map[o + 2] = at;
+            if (k > 3)
+                nt->map[o + 3] = at;
+        }
+    }
+    nt->text.len += (size_t)k;
+    count_char(nt, to);
+    return SPIRAL_OK;
+}
+
+/* Eight bytes at a time: one in each byte, the high bit of each byte. */
+#define ONES 0x0101010101010101ull
+#define HIGH 0x8080808080808080ull
+
+/* For a word of ASCII bytes: 0x80 in each byte from lo to hi, else 0 (each
+ * sum stays below 0x100 in its byte, so no carry crosses bytes). */
+static inline uint64_t in_range(uint64_t w, unsigned lo, unsigned hi)
+{
+    return ((w + ONES * (0x80 - lo)) ^ (w + ONES * (0x7F - hi))) & HIGH;
+}
+
+/* Lower-case and copy the ASCII run starting at src[i] up to the first
+ * non-ASCII byte or the end, mapping each byte to itself, and count its
+ * letters.  Room for len - i bytes must be there.  Returns the run's end. */
+static size_t copy_ascii(spiral_normtext *nt, const unsigned char *u, size_t i, size_t len)
+{
+    char *o = nt->text.data + nt->text.len - i;
+    uint32_t *m = nt->map + nt->text.len - i;
+    size_t letters = 0, s = i;
+
+    while (i + 8 <= len) {
+        uint64_t w, lw;
+
+        memcpy(&w, u + i, 8);
+        if (w & HIGH)
+            break;
+        lw = w | in_range(w, 'A', 'Z') >> 2;
+        letters += ((in_range(lw, 'a', 'z') >> 7) * ONES) >> 56;
+        memcpy(o + i, &lw, 8);
+        m[i] = (uint32_t)i;
+        m[i + 1] = (uint32_t)i + 1;
+        m[i + 2] = (uint32_t)i + 2;
+        m[i + 3] = (uint32_t)i + 3;
+        m[i + 4] = (uint32_t)i + 4;
+        m[i + 5] = (uint32_t)i + 5;
+        m[i + 6] = (uint32_t)i + 6;
+        m[i + 7] = (uint32_t)i + 7;
+        i += 8;
+    }
+    for (; i < len && u[i] < 0x80; i++) {
+        unsigned ch = u[i];
+
+        if (ch >= 'A' && ch <= 'Z')
+            ch += 32;
+        letters += ch >= 'a' && ch <= 'z';
+        o[i] = (char)ch;
+        m[i] = (uint32_t)i;
+    }
+    nt->text.len += i - s;
+    nt->latin_chars += letters;
+    return i;
+}
+
+/* Whether the character at u[0..len) is a starter (no mark that composes
+ * with what is before it); an invalid sequence counts as one (it is
+ * reported when reached). */
+static int starter_at(const unsigned char *u, size_t len)
+{
+    int32_t cp;
+
+    if (u[0] < 0x80)
+        return 1;
+    return spiral_utf8_decode(u, len, &cp) < 0 || is_starter(cp);
+}
+
+/* Pass 1: NFKC + case fold with the offset map.
+ *
+ * Text is taken a cluster (a starter and the marks after it) at a time, and
+ * most clusters are a single character: ASCII runs are lower-cased eight
+ * bytes at a time, CJK runs are copied, and other characters that NFKC and
+ * case folding leave alone or that are full-width ASCII skip utf8proc.
+ * Han and Latin letters are counted as emit_cluster() counts them, but for
+ * CJK characters copied in a run, of which only U+4E00 to U+9FFF count:
+ * which way a character goes is part of what the counts mean, kept as it
+ * always was, so CJK punctuation (U+3001 to U+303F) is copied unchanged
+ * only when another CJK character, ASCII or the end follows it. */
 static int nfkc_pass(const char *src, size_t len, spiral_normtext *nt, spiral_error *err)
 {
     const unsigned char *u = (const unsigned char *)src;
@@ -185,81 +313,87 @@ static int nfkc_pass(const char *src, size_t len, spiral_normtext *nt, spiral_er
     int rc;
 
     while (i < len) {
-        unsigned c = u[i];
         size_t j;
-        int32_t cp;
-        int k;
+        int32_t cp, nx;
+        int k, kn;
 
-        /* A run of ASCII not followed by a combining mark: lower-case
-         * and copy. */
-        if (c < 0x80 && (i + 1 == len || u[i + 1] < 0x80)) {
-            size_t e = i, at;
+        if (u[i] < 0x80) {
+            /* ASCII up to the next non-ASCII character; the last ASCII
+             * character goes back if a mark follows (it composes). */
+            if (room(nt, len - i) < 0)
+                return spiral_error_nomem(err, NULL);
+            i = copy_ascii(nt, u, i, len);
+            if (i == len || starter_at(u + i, len - i))
+                continue;
+            i--;
+            nt->text.len--;
+            nt->latin_chars -= nt->text.data[nt->text.len] >= 'a' &&
+                               nt->text.data[nt->text.len] <= 'z';
+        } else if ((k = spiral_utf8_decode(u + i, len - i, &cp)) < 0) {
+            goto bad;
+        } else if (k == 3 && cjk_fast(cp)) {
+            /* A run of CJK: each character is copied with its bytes
+             * mapped to its first while the next is CJK too, ASCII or the
+             * end (no mark can follow); one followed by anything else goes
+             * on below. */
+            size_t han = 0, at, e = i + 3, b;
+            int may = 0;
 
-            while (e < len && u[e] < 0x80 && (e + 1 == len || u[e + 1] < 0x80))
-                e++;
+            while (e < len && spiral_cjk_at(u + e, len - e))
+                e += 3;
+            if (e < len && u[e] >= 0x80)
+                e -= 3; /* the last is followed by something else */
             if (room(nt, e - i) < 0)
                 return spiral_error_nomem(err, NULL);
             at = nt->text.len;
-            for (; i < e; i++, at++) {
-                unsigned ch = u[i];
-
-                if (ch >= 'A' && ch <= 'Z')
-                    ch += 32;
-                nt->latin_chars += ch >= 'a' && ch <= 'z';
-                nt->text.data[at] = (char)ch;
-                nt->map[at] = (uint32_t)i;
+            memcpy(nt->text.data + at, u + i, e - i);
+            for (b = i; b < e; b += 3, at += 3) {
+                nt->map[at] = nt->map[at + 1] = nt->map[at + 2] = (uint32_t)b;
+                if (u[b] >= 0xE4) { /* U+4E00 and up: Han */
+                    han++;
+                    may |= spiral_t2s_may_change((int32_t)((u[b] & 0x0F) << 12 |
+                                                           (u[b + 1] & 0x3F) << 6 |
+                                                           (u[b + 2] & 0x3F)));
+                }
             }
             nt->text.len = at;
+            if (han) {
+                nt->has_han = 1;
+                nt->han_chars += han;
+            }
+            nt->may_t2s |= may;
+            if ((i = e) == len || u[i] < 0x80)
+                continue;
+            cp = (int32_t)((u[i] & 0x0F) << 12 | (u[i + 1] & 0x3F) << 6 | (u[i + 2] & 0x3F));
+            /* u[i] is CJK, followed by another non-ASCII character. */
+            k = 3;
+            kn = spiral_utf8_decode(u + i + 3, len - i - 3, &nx);
+            if (kn > 0 && is_starter(nx)) {
+                if (cp >= 0x4E00) {
+                    /* What emit_single() does with it, faster. */
+                    if (room(nt, 3) < 0)
+                        return spiral_error_nomem(err, NULL);
+                    memcpy(nt->text.data + at, u + i, 3);
+                    nt->map[at] = nt->map[at + 1] = nt->map[at + 2] = (uint32_t)i;
+                    nt->text.len += 3;
+                    count_char(nt, cp);
+                    i += 3;
+                    continue;
+                }
+                if ((rc = emit_single(nt, src, cp, k, (uint32_t)i)) < 0)
+                    goto fail;
+                i += 3;
+                continue;
+            }
+        } else if ((j = i + (size_t)k) == len || starter_at(u + j, len - j)) {
+            if ((rc = emit_single(nt, src, cp, k, (uint32_t)i)) < 0)
+                goto fail;
+            i = j;
             continue;
         }
         /* A cluster: this code point and any combining marks after it. */
         if ((k = spiral_utf8_decode(u + i, len - i, &cp)) < 0)
             goto bad;
-        /* Fast path: CJK unified ideographs and CJK punctuation (not the
-         * ideographic space) are unchanged by NFKC and case folding; when
-         * the next character is ASCII or another such character no mark
-         * can combine with them.  A run of them is copied at once, each
-         * byte mapped to its character's first. */
-        if (k == 3 && cjk_fast(cp)) {
-            size_t e = i + 3, at, b;
-            size_t han = cp >= 0x4E00;
-            int may = cp >= 0x4E00 && spiral_t2s_may_change(cp);
-            int32_t nx;
-
-            while (e < len && u[e] >= 0x80 && spiral_utf8_decode(u + e, len - e, &nx) == 3 &&
-                   cjk_fast(nx)) {
-                han += nx >= 0x4E00;
-                may |= nx >= 0x4E00 && spiral_t2s_may_change(nx);
-                e += 3;
-            }
-            if (e < len && u[e] >= 0x80) {
-                /* The last one is followed by something else: it takes the
-                 * long way (a mark may combine with it). */
-                e -= 3;
-                if (e > i) {
-                    int32_t last;
-
-                    spiral_utf8_decode(u + e, 3, &last);
-                    han -= last >= 0x4E00;
-                }
-            }
-            if (e > i) {
-                if (room(nt, e - i) < 0)
-                    return spiral_error_nomem(err, NULL);
-                at = nt->text.len;
-                memcpy(nt->text.data + at, src + i, e - i);
-                for (b = 0; b < e - i; b++)
-                    nt->map[at + b] = (uint32_t)(i + b - b % 3);
-                nt->text.len += e - i;
-                if (han) {
-                    nt->has_han = 1;
-                    nt->han_chars += han;
-                }
-                nt->may_t2s |= may;
-                i = e;
-                continue;
-            }
-        }
         j = i + (size_t)k;
         while (j < len) {
             if ((k = spiral_utf8_decode(u + j, len - j, &cp)) < 0)
@@ -268,14 +402,14 @@ static int nfkc_pass(const char *src, size_t len, spiral_normtext *nt, spiral_er
                 break;
             j += (size_t)k;
         }
-        if ((rc = emit_cluster(nt, src + i, j - i, (uint32_t)i)) < 0) {
-            if (rc == SPIRAL_ENOMEM)
-                return spiral_error_nomem(err, NULL);
-            goto bad;
-        }
+        if ((rc = emit_cluster(nt, src + i, j - i, (uint32_t)i)) < 0)
+            goto fail;
         i = j;
     }
     return SPIRAL_OK;
+fail:
+    if (rc == SPIRAL_ENOMEM)
+        return spiral_error_nomem(err, NULL);
 bad:
     spiral_error_set(err, SPIRAL_EENCODING, NULL, 0, 0,
                      "invalid UTF-8 at byte %zu", i);

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <utf8proc.h>
 
 #include "buf.h"
 #include "spiral.h"
@@ -47,5 +48,48 @@ int spiral_normalize_string(spiral_normalizer *n, const char *src, size_t len,
 uint32_t spiral_normtext_src_end(const spiral_normtext *nt, size_t end);
 
 void spiral_normtext_free(spiral_normtext *nt);
+
+/* Whether u[0..n) starts with a CJK unified ideograph (U+4E00 to U+9FFF)
+ * or CJK punctuation but the ideographic space (U+3001 to U+303F), well
+ * formed, by its bytes: E4 B8 80 to E9 BF BF, or E3 80 81 to E3 80 BF.
+ * The normalise stage copies runs of them and the fingerprint hashes them
+ * as they are. */
+static inline int spiral_cjk_at(const unsigned char *u, size_t n)
+{
+    unsigned c1, c2;
+
+    if (n < 3)
+        return 0;
+    c1 = u[1] ^ 0x80u; /* continuation bytes: 0 to 0x3F */
+    c2 = u[2] ^ 0x80u;
+    if ((c1 | c2) >= 0x40)
+        return 0;
+    if (u[0] - 0xE4u < 6)
+        return u[0] != 0xE4 || c1 >= 0x38;
+    return u[0] == 0xE3 && c1 == 0 && c2 != 0;
+}
+
+/* NFKC and case folding of the code point cp when no mark follows it, for
+ * the characters that need no utf8proc_decompose(): those it leaves as they
+ * are (not ignorable, with no case folding and no decomposition in
+ * utf8proc's tables; Hangul syllables, decomposed by rule, compose back)
+ * and the full-width forms of ASCII.  Sets *out to the one code point cp
+ * becomes and returns 1, else returns 0.  The normalise stage and the
+ * duplicate fingerprint share it; the test suite checks it against utf8proc
+ * for every code point. */
+static inline int spiral_nfkc_single(int32_t cp, int32_t *out)
+{
+    const utf8proc_property_t *p;
+
+    if (cp >= 0xFF01 && cp <= 0xFF5E) {
+        cp -= 0xFEE0;
+        *out = cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
+        return 1;
+    }
+    p = utf8proc_get_property(cp);
+    *out = cp;
+    return !p->ignorable && p->casefold_seqindex == UINT16_MAX &&
+           p->decomp_seqindex == UINT16_MAX;
+}
 
 #endif

@@ -87,23 +87,36 @@ static int clause_break(const spiral_doc *d, uint32_t t)
 #undef IS
 }
 
-/* Per token, the first token of its clause. */
-static int clauses(spiral_doc *d)
+/* Per token of sentence si, the first token of its clause. */
+static void clause_sentence(spiral_doc *d, size_t si)
 {
-    size_t si;
+    const spiral_sentence *s = &d->tk.sent[si];
+    uint32_t t, start = s->first_token;
+
+    for (t = s->first_token; t < s->first_token + s->ntokens; t++) {
+        d->clause[t] = start;
+        if (clause_break(d, t))
+            start = t + 1;
+    }
+}
+
+/* Per token, the first token of its clause: only in the sentences with
+ * hits, which are all the rules (and attribute.c) look at, when the hits
+ * are in sentence order; else in every sentence. */
+static int clauses(spiral_doc *d, int sorted)
+{
+    size_t i;
 
     if (spiral_grow(&d->clause, &d->clausecap, d->tk.n + 1, sizeof *d->clause) < 0)
         return SPIRAL_ENOMEM;
-    for (si = 0; si < d->tk.nsent; si++) {
-        const spiral_sentence *s = &d->tk.sent[si];
-        uint32_t t, start = s->first_token;
-
-        for (t = s->first_token; t < s->first_token + s->ntokens; t++) {
-            d->clause[t] = start;
-            if (clause_break(d, t))
-                start = t + 1;
-        }
+    if (!sorted) {
+        for (i = 0; i < d->tk.nsent; i++)
+            clause_sentence(d, i);
+        return SPIRAL_OK;
     }
+    for (i = 0; i < d->nhits; i++)
+        if (i == 0 || d->hits[i].sentence != d->hits[i - 1].sentence)
+            clause_sentence(d, d->hits[i].sentence);
     return SPIRAL_OK;
 }
 
@@ -302,9 +315,9 @@ int spiral_score_doc(spiral_doc *d)
         finish(&d->scores);
         return SPIRAL_OK;
     }
-    if (clauses(d) < 0)
-        return SPIRAL_ENOMEM;
     sorted = by_sentence(d->hits, d->nhits) && by_sentence(d->mods, d->nmods);
+    if (clauses(d, sorted) < 0)
+        return SPIRAL_ENOMEM;
     i = 0;
     for (si = 0; si < d->tk.nsent; si++) {
         const spiral_sentence *s = &d->tk.sent[si];

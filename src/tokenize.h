@@ -15,10 +15,13 @@
 typedef struct spiral_tokens {
     spiral_token *tok;
     size_t n, cap;
-    uint8_t *nl;        /* newlines before token i: 0, 1 or 2 (two or more) */
+    uint8_t *nl;        /* newlines before token i: 0, 1 or 2 (two or more), and
+                           whether it may end a sentence (tokenize.c) */
     size_t nlcap;
     spiral_sentence *sent;
     size_t nsent, sentcap;
+    uint32_t *ends;     /* the segmenter's word ends in a Han chunk (scratch) */
+    size_t ecap;
 } spiral_tokens;
 
 /* Split nt (normalised from orig) into tokens: Latin words (contractions

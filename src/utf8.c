@@ -6,9 +6,14 @@
  */
 #include "utf8.h"
 
+#include <string.h>
+
 #include "spiral.h"
 
-int spiral_utf8_decode(const unsigned char *s, size_t len, int32_t *cp)
+/* The high bit of each of eight bytes: a word of ASCII has none. */
+#define HIGH_BITS 0x8080808080808080ull
+
+int spiral_utf8_decode_rest(const unsigned char *s, size_t len, int32_t *cp)
 {
     unsigned c = s[0];
     int32_t v;
@@ -80,7 +85,23 @@ size_t spiral_utf8_check(const char *s, size_t len)
 
     while (i < len) {
         if (u[i] < 0x80) {
+            uint64_t w;
+
+            /* Most text is ASCII in runs: eight bytes at a time. */
             i++;
+            while (i + 8 <= len) {
+                memcpy(&w, u + i, 8);
+                if (w & HIGH_BITS)
+                    break;
+                i += 8;
+            }
+            continue;
+        }
+        /* Three-byte characters that cannot be overlong or surrogates (all
+         * of Chinese) need only their continuation bytes checked. */
+        if (u[i] >= 0xE1 && u[i] != 0xED && u[i] <= 0xEF && len - i >= 3 &&
+            (u[i + 1] & 0xC0) == 0x80 && (u[i + 2] & 0xC0) == 0x80) {
+            i += 3;
             continue;
         }
         if ((n = spiral_utf8_decode(u + i, len - i, &cp)) < 0)
@@ -147,13 +168,4 @@ int spiral_utf8_repair(spiral_buf *out, const char *s, size_t len, size_t *repla
         run = i;
     }
     return spiral_buf_append(out, s + run, len - run);
-}
-
-int spiral_is_han(int32_t cp)
-{
-    return (cp >= 0x4E00 && cp <= 0x9FFF) ||   /* unified */
-           (cp >= 0x3400 && cp <= 0x4DBF) ||   /* extension A */
-           (cp >= 0x20000 && cp <= 0x323AF) || /* extensions B-H */
-           (cp >= 0xF900 && cp <= 0xFAFF) ||   /* compatibility */
-           cp == 0x3007 || cp == 0x25CB;       /* ideographic zero, white circle */
 }

@@ -10,10 +10,36 @@
 
 #include "buf.h"
 
+/* spiral_utf8_decode() for what its inline part leaves: leads E0, ED and
+ * F0 to F4 (which have overlong, surrogate or out-of-range forms) and
+ * invalid sequences (utf8.c). */
+int spiral_utf8_decode_rest(const unsigned char *s, size_t len, int32_t *cp);
+
 /* Decode one code point at s (len > 0 bytes available).  Returns its length
  * in bytes and sets *cp, or -1 for an invalid or truncated sequence
- * (overlong forms, surrogates and values above U+10FFFF are invalid). */
-int spiral_utf8_decode(const unsigned char *s, size_t len, int32_t *cp);
+ * (overlong forms, surrogates and values above U+10FFFF are invalid).
+ * Inline: every stage decodes text a character at a time, and ASCII and
+ * the two- and three-byte forms that cannot be overlong or surrogates (all
+ * of Chinese) need no more than a few compares. */
+static inline int spiral_utf8_decode(const unsigned char *s, size_t len, int32_t *cp)
+{
+    unsigned c = s[0];
+
+    if (c < 0x80) {
+        *cp = (int32_t)c;
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF && len >= 2 && (s[1] & 0xC0) == 0x80) {
+        *cp = (int32_t)((c & 0x1F) << 6 | (s[1] & 0x3F));
+        return 2;
+    }
+    if (c >= 0xE1 && c <= 0xEF && c != 0xED && len >= 3 && (s[1] & 0xC0) == 0x80 &&
+        (s[2] & 0xC0) == 0x80) {
+        *cp = (int32_t)((c & 0x0F) << 12 | (s[1] & 0x3F) << 6 | (s[2] & 0x3F));
+        return 3;
+    }
+    return spiral_utf8_decode_rest(s, len, cp);
+}
 
 /* Encode cp into out (4 bytes room).  Returns the length. */
 int spiral_utf8_encode(int32_t cp, char *out);
@@ -29,6 +55,13 @@ int spiral_utf8_repair(spiral_buf *out, const char *s, size_t len, size_t *repla
 /* Han ideographs (CJK unified, extensions, compatibility) and the ideographic
  * zero U+3007; U+25CB WHITE CIRCLE is used as a zero in Chinese numerals and
  * is classed with them. */
-int spiral_is_han(int32_t cp);
+static inline int spiral_is_han(int32_t cp)
+{
+    return (cp >= 0x4E00 && cp <= 0x9FFF) ||   /* unified */
+           (cp >= 0x3400 && cp <= 0x4DBF) ||   /* extension A */
+           (cp >= 0x20000 && cp <= 0x323AF) || /* extensions B-H */
+           (cp >= 0xF900 && cp <= 0xFAFF) ||   /* compatibility */
+           cp == 0x3007 || cp == 0x25CB;       /* ideographic zero, white circle */
+}
 
 #endif

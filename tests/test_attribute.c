@@ -4,6 +4,7 @@
  * referents, and names that are not actors.
  */
 #include <check.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "suites.h"
@@ -120,6 +121,35 @@ START_TEST(target_distribution)
 }
 END_TEST
 
+/* Each word that marks the mention after it as an object or partner: the
+ * subject of the hit is then the mention before. */
+START_TEST(object_markers_each_pass_the_subject_on)
+{
+    static const char *const en[] = { "with", "to", "toward", "towards", "against", "on", "at",
+                                      "by", "from" };
+    static const char *const zh[] = { "同", "与", "和", "跟", "对", "向", "给", "针对", "对于",
+                                      "替", "为" };
+    char text[128];
+    size_t i;
+
+    for (i = 0; i < sizeof en / sizeof en[0]; i++) {
+        snprintf(text, sizeof text, "Ukraine %s Russia condemn sanctions.", en[i]);
+        ck_assert_msg(strcmp(targets(analyze(text, "2022-03-01", NULL, NULL)),
+                             "condemn>UKR/other | sanctions>UKR/other") == 0, "%s: %s", en[i],
+                      targets(analyze(text, "2022-03-01", NULL, NULL)));
+    }
+    ck_assert_str_eq(targets(analyze("Ukraine and Russia condemn sanctions.", "2022-03-01", NULL,
+                                     NULL)), "condemn>RUS/other | sanctions>RUS/other");
+    for (i = 0; i < sizeof zh / sizeof zh[0]; i++) {
+        snprintf(text, sizeof text, "美国%s俄方挑衅。", zh[i]);
+        ck_assert_msg(strcmp(targets(analyze(text, "2022-03-01", NULL, NULL)), "挑衅>USA/other") == 0,
+                      "%s: %s", zh[i], targets(analyze(text, "2022-03-01", NULL, NULL)));
+    }
+    ck_assert_str_eq(targets(analyze("美国说俄方挑衅。", "2022-03-01", NULL, NULL)),
+                     "挑衅>RUS/other");
+}
+END_TEST
+
 Suite *attribute_suite(void)
 {
     Suite *s = suite_create("attribute");
@@ -131,6 +161,7 @@ Suite *attribute_suite(void)
     tcase_add_test(tc, leaders_only_in_office);
     tcase_add_test(tc, chinese_targets);
     tcase_add_test(tc, target_distribution);
+    tcase_add_test(tc, object_markers_each_pass_the_subject_on);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "emit_json.h"
+#include "session.h"
 #include "suites.h"
 #include "testutil.h"
 
@@ -175,6 +176,170 @@ START_TEST(str_all_escapes_grow_buffer)
 }
 END_TEST
 
+/* The reference escaping: each byte on its own. */
+static size_t escape_reference(char *out, const unsigned char *s, size_t len)
+{
+    size_t i, n = 0;
+
+    for (i = 0; i < len; i++) {
+        unsigned c = s[i];
+
+        if (c == '"' || c == '\\')
+            n += (size_t)sprintf(out + n, "\\%c", c);
+        else if (c == '\n')
+            n += (size_t)sprintf(out + n, "\\n");
+        else if (c == '\r')
+            n += (size_t)sprintf(out + n, "\\r");
+        else if (c == '\t')
+            n += (size_t)sprintf(out + n, "\\t");
+        else if (c == '\b')
+            n += (size_t)sprintf(out + n, "\\b");
+        else if (c == '\f')
+            n += (size_t)sprintf(out + n, "\\f");
+        else if (c < 0x20 || c == 0x7F)
+            n += (size_t)sprintf(out + n, "\\u%04x", c);
+        else
+            out[n++] = (char)c;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* Strings are checked eight bytes at a time: every byte value, at every
+ * place in and after a word of eight, in strings of every length up to
+ * three words, is escaped as it is on its own. */
+START_TEST(str_every_byte_at_every_place)
+{
+    spiral_buf b = SPIRAL_BUF_INIT;
+    unsigned char in[24];
+    char want[24 * 6 + 3];
+    size_t len, at;
+    unsigned c;
+    unsigned long bad = 0;
+
+    /* Check's assertions each cost a message: counted, asserted once. */
+    for (len = 1; len <= sizeof in; len++)
+        for (at = 0; at < len; at++)
+            for (c = 0; c < 256; c++) {
+                size_t n;
+
+                memset(in, 'a', sizeof in);
+                in[(at + 5) % len] = at % 2 ? 0xE4 : 'Z'; /* another plain byte */
+                in[at] = (unsigned char)c;
+                want[0] = '"';
+                n = 1 + escape_reference(want + 1, in, len);
+                want[n++] = '"';
+                spiral_buf_reset(&b);
+                if (spiral_json_str(&b, (const char *)in, len) != 0 || b.len != n ||
+                    memcmp(b.data, want, n) != 0 || b.data[n] != '\0')
+                    bad++;
+            }
+    ck_assert_uint_eq(bad, 0);
+    spiral_buf_free(&b);
+}
+END_TEST
+
+/* Integers are written two digits at a time: around every power of ten. */
+START_TEST(integers_at_powers_of_ten)
+{
+    spiral_buf b = SPIRAL_BUF_INIT;
+    spiral_record rec;
+    unsigned long p = 1;
+    char want[64];
+    int k;
+
+    memset(&rec, 0, sizeof rec);
+    for (k = 0; k < 20; k++) {
+        unsigned long v[3] = { p - 1, p, p + 1 };
+        int j;
+
+        for (j = 0; j < 3; j++) {
+            if (v[j] < 2)
+                continue;
+            rec.copies = v[j];
+            spiral_buf_reset(&b);
+            ck_assert_int_eq(spiral_emit_record_tail(&b, &rec), 0);
+            snprintf(want, sizeof want, ",\"copies\":%lu}\n", v[j]);
+            ck_assert_str_eq(b.data, want);
+        }
+        if (p > (unsigned long)-1 / 10)
+            break;
+        p *= 10;
+    }
+    rec.copies = (unsigned long)-1;
+    rec.replaced = 7;
+    spiral_buf_reset(&b);
+    ck_assert_int_eq(spiral_emit_record_tail(&b, &rec), 0);
+    snprintf(want, sizeof want, ",\"copies\":%lu,\"invalid_utf8_replaced\":7}\n", (unsigned long)-1);
+    ck_assert_str_eq(b.data, want);
+    spiral_buf_free(&b);
+}
+END_TEST
+
+/* The tokens output as a simple writer would write it (a record with no
+ * fields but its id). */
+static size_t tokens_reference(char *out, const spiral_doc *doc)
+{
+    const spiral_sentence *sent;
+    const spiral_token *tok;
+    const char *text = spiral_doc_text(doc, NULL), *norm = spiral_doc_norm(doc, NULL);
+    size_t ntok, nsent, s, t, n = 0;
+
+    tok = spiral_doc_tokens(doc, &ntok);
+    sent = spiral_doc_sentences(doc, &nsent);
+    n += (size_t)sprintf(out + n, "{\"id\":\"x\",\"lang\":\"%s\",\"sentences\":[",
+                         spiral_doc_lang(doc));
+    for (s = 0; s < nsent; s++) {
+        n += (size_t)sprintf(out + n, "%s{\"start\":%u,\"end\":%u,\"tokens\":[", s ? "," : "",
+                             sent[s].start, sent[s].end);
+        for (t = sent[s].first_token; t < sent[s].first_token + sent[s].ntokens; t++) {
+            n += (size_t)sprintf(out + n, "%s{\"text\":\"", t > sent[s].first_token ? "," : "");
+            n += escape_reference(out + n, (const unsigned char *)text + tok[t].start,
+                                  tok[t].end - tok[t].start);
+            n += (size_t)sprintf(out + n, "\",\"norm\":\"");
+            n += escape_reference(out + n, (const unsigned char *)norm + tok[t].norm_start,
+                                  tok[t].norm_end - tok[t].norm_start);
+            n += (size_t)sprintf(out + n, "\",\"start\":%u,\"end\":%u,\"kind\":\"%s\"}",
+                                 tok[t].start, tok[t].end, spiral_token_kind_name(tok[t].kind));
+        }
+        n += (size_t)sprintf(out + n, "]}");
+    }
+    n += (size_t)sprintf(out + n, "]}\n");
+    return n;
+}
+
+/* Short tokens are copied a word at a time from inside their text: quotes
+ * and backslashes among them are still escaped, and tokens at the end of
+ * the text (with fewer than eight bytes after them) are whole. */
+START_TEST(tokens_match_a_simple_writer)
+{
+    static const char *const texts[] = {
+        "He said \"no\" \\ twice.", "a\"b", "\"", "x \\", "Quote: \"Stop now!\" he said, \"\\\"",
+        "\xE4\xB8\xAD\xE6\x96\x87\"\xE5\xAD\x97\" ok", "12345678 123456789 1234567 \"12345678\""
+    };
+    static char want[4096];
+    spiral_record rec;
+    size_t i;
+
+    memset(&rec, 0, sizeof rec);
+    rec.id = "x";
+    for (i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        const spiral_doc *doc;
+        spiral_error err;
+        const char *got;
+        size_t glen, wlen;
+
+        ck_assert_int_eq(spiral_session_analyze(test_session(0), texts[i], strlen(texts[i]), "en",
+                                                &doc, &err), SPIRAL_OK);
+        wlen = tokens_reference(want, doc);
+        ck_assert_int_eq(spiral_tokens_json(&rec, doc, &got, &glen), SPIRAL_OK);
+        ck_assert_msg(glen == wlen && memcmp(got, want, glen) == 0, "%s:\n%.*s\n%s", texts[i],
+                      (int)glen, got, want);
+    }
+    test_teardown();
+}
+END_TEST
+
 /* What the JSON writers would write, as bytes (the form -j N copies):
  * the same line, newline included, for a statement with hits, sentences
  * and a record's fields. */
@@ -235,6 +400,9 @@ Suite *emit_json_suite(void)
     tcase_add_test(tc, num_random_values_match_printf);
     tcase_add_test(tc, str_escapes_as_before);
     tcase_add_test(tc, str_all_escapes_grow_buffer);
+    tcase_add_test(tc, str_every_byte_at_every_place);
+    tcase_add_test(tc, integers_at_powers_of_ten);
+    tcase_add_test(tc, tokens_match_a_simple_writer);
     tcase_add_test(tc, json_bytes_equal_what_is_written);
     suite_add_tcase(s, tc);
     return s;

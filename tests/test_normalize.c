@@ -7,6 +7,8 @@
 
 #include "normalize.h"
 #include "t2s.h"
+#include "testutil.h"
+#include "utf8.h"
 #include "suites.h"
 
 static spiral_normalizer *nz;
@@ -122,6 +124,141 @@ START_TEST(chinese_runs_map_each_character)
 }
 END_TEST
 
+/* ASCII is lower-cased eight bytes at a time: every upper-case letter,
+ * and nothing else, changes, wherever it falls in a word of eight, and
+ * letters are counted; each byte maps to itself. */
+START_TEST(ascii_runs_fold_every_letter_and_nothing_else)
+{
+    char in[200], want[200];
+    size_t i, letters = 0;
+
+    for (i = 0; i < 127; i++) {
+        char c = (char)(i + 1);
+
+        in[i] = c;
+        want[i] = c >= 'A' && c <= 'Z' ? (char)(c + 32) : c;
+        letters += (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+    }
+    in[127] = want[127] = '\0';
+    ck_assert_int_eq(spiral_normalize(nz, in, 127, &nt, NULL), SPIRAL_OK);
+    ck_assert_uint_eq(nt.text.len, 127);
+    ck_assert_str_eq(nt.text.data, want);
+    ck_assert_uint_eq(nt.latin_chars, letters);
+    for (i = 0; i <= 127; i++)
+        ck_assert_uint_eq(nt.map[i], i);
+}
+END_TEST
+
+/* The last ASCII letter of a run composes with a mark after it, whether the
+ * run is shorter or longer than a word of eight bytes. */
+START_TEST(ascii_run_gives_its_last_letter_to_a_mark)
+{
+    ck_assert_str_eq(norm("E\xCC\x81"), "\xC3\xA9");
+    ck_assert_uint_eq(nt.latin_chars, 1);
+    ck_assert_str_eq(norm("ABCDEFGHIJKLMNOPQRE\xCC\x81 x"), "abcdefghijklmnopqr\xC3\xA9 x");
+    ck_assert_uint_eq(nt.latin_chars, 20);
+    ck_assert_uint_eq(nt.map[18], 18); /* é from the E */
+    ck_assert_uint_eq(nt.map[20], 21); /* the space after the mark */
+    /* a starter after ASCII takes nothing from it */
+    ck_assert_str_eq(norm("ABCDEFGHI中"), "abcdefghi中");
+    ck_assert_uint_eq(nt.latin_chars, 9);
+}
+END_TEST
+
+/* What the normaliser makes of a character alone, as utf8proc has it, with
+ * Han characters and Latin letters counted. */
+typedef struct expected {
+    spiral_buf text;
+    size_t han, latin;
+} expected;
+
+static int expect_char(int32_t cp, const int32_t *nfkc, int n, void *payload)
+{
+    expected *x = payload;
+    char enc[4];
+    int m, rc = 0;
+
+    (void)cp;
+    for (m = 0; m < n; m++) {
+        int32_t c = nfkc[m] == 0x2018 || nfkc[m] == 0x2019 ? '\'' : nfkc[m];
+
+        rc |= spiral_buf_append(&x->text, enc, (size_t)spiral_utf8_encode(c, enc));
+        if (spiral_is_han(c))
+            x->han++;
+        else if ((c < 0x250 && (c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= 0xC0 && c < 0x250))
+            x->latin++;
+    }
+    return rc | spiral_buf_append(&x->text, ",", 1);
+}
+
+/* Every starter code point alone, followed by a full-width comma (so that
+ * each goes the way of a single character with something non-ASCII after
+ * it), normalises as utf8proc normalises it, and Han and Latin letters are
+ * counted from the result.  Marks are left out: they would join the comma
+ * before them. */
+START_TEST(every_code_point_normalises_as_utf8proc_does)
+{
+    spiral_buf in = SPIRAL_BUF_INIT;
+    expected want = { SPIRAL_BUF_INIT, 0, 0 };
+    size_t i;
+
+    /* Check's assertions each cost a message: none per code point. */
+    ck_assert_int_eq(test_each_starter(&in, expect_char, &want), 0);
+    /* no normaliser: no Traditional-to-Simplified pass */
+    ck_assert_int_eq(spiral_normalize(NULL, in.data, in.len, &nt, NULL), SPIRAL_OK);
+    for (i = 0; i < want.text.len && i < nt.text.len && want.text.data[i] == nt.text.data[i]; i++)
+        ;
+    ck_assert_msg(i == want.text.len && i == nt.text.len, "differs at byte %zu: ...%.24s", i,
+                  want.text.data + (i > 12 ? i - 12 : 0));
+    ck_assert_uint_eq(nt.han_chars, want.han);
+    ck_assert_uint_eq(nt.latin_chars, want.latin);
+    spiral_buf_free(&in);
+    spiral_buf_free(&want.text);
+}
+END_TEST
+
+/* CJK punctuation copied in a run is not looked up: 〇 counts as Han, and
+ * 〶 decomposes, only before a character that is neither CJK nor ASCII
+ * (as they always have; the counts choose the language). */
+START_TEST(cjk_punctuation_in_runs_is_copied)
+{
+    ck_assert_str_eq(norm("\xE3\x80\x87\xE3\x80\x87"), "\xE3\x80\x87\xE3\x80\x87");
+    ck_assert_uint_eq(nt.han_chars, 0);
+    ck_assert_int_eq(nt.has_han, 0);
+    ck_assert_str_eq(norm("\xE3\x80\x87\xEF\xBC\x8C"), "\xE3\x80\x87,");
+    ck_assert_uint_eq(nt.han_chars, 1);
+    ck_assert_str_eq(norm("\xE3\x80\xB6 \xE3\x80\xB6\xEF\xBC\x8C"), "\xE3\x80\xB6 \xE3\x80\x92,");
+    /* 中 before a full-width comma counts once, like 中 anywhere else */
+    ck_assert_str_eq(norm("中\xEF\xBC\x8C中国"), "中,中国");
+    ck_assert_uint_eq(nt.han_chars, 3);
+    ck_assert_uint_eq(nt.map[3], 3);
+    ck_assert_uint_eq(nt.map[4], 6);
+}
+END_TEST
+
+/* spiral_cjk_at() finds by bytes what decoding finds: every lead byte from
+ * E0 to EF with every pair of bytes after it, whole or cut short. */
+START_TEST(cjk_by_bytes_is_cjk_decoded)
+{
+    unsigned a, b, c;
+    unsigned long bad = 0;
+
+    /* Check's assertions each cost a message: counted, asserted once. */
+    for (a = 0xE0; a <= 0xEF; a++)
+        for (b = 0; b < 256; b++)
+            for (c = 0; c < 256; c++) {
+                const unsigned char u[3] = { (unsigned char)a, (unsigned char)b, (unsigned char)c };
+                int32_t cp = 0;
+                int k = spiral_utf8_decode(u, 3, &cp);
+                int want = k == 3 && ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp > 0x3000 && cp <= 0x303F));
+
+                bad += spiral_cjk_at(u, 3) != want;
+                bad += spiral_cjk_at(u, 2) != 0;
+            }
+    ck_assert_uint_eq(bad, 0);
+}
+END_TEST
+
 START_TEST(invalid_utf8_is_reported_with_offset)
 {
     spiral_error err;
@@ -129,6 +266,13 @@ START_TEST(invalid_utf8_is_reported_with_offset)
     ck_assert_int_eq(spiral_normalize(nz, "ok \xFF no", 7, &nt, &err), SPIRAL_EENCODING);
     ck_assert_uint_eq(err.offset, 3);
     ck_assert(strstr(err.message, "byte 3") != NULL);
+    /* after a long ASCII run, after CJK and after a character alone */
+    ck_assert_int_eq(spiral_normalize(nz, "abcdefghijk\xC3(", 13, &nt, &err), SPIRAL_EENCODING);
+    ck_assert_uint_eq(err.offset, 11);
+    ck_assert_int_eq(spiral_normalize(nz, "中国\xE4\xB8", 8, &nt, &err), SPIRAL_EENCODING);
+    ck_assert_uint_eq(err.offset, 6);
+    ck_assert_int_eq(spiral_normalize(nz, "\xC3\xA9\xFF", 3, &nt, &err), SPIRAL_EENCODING);
+    ck_assert_uint_eq(err.offset, 2);
 }
 END_TEST
 
@@ -153,6 +297,11 @@ Suite *normalize_suite(void)
     tcase_add_test(tc, invalid_utf8_is_reported_with_offset);
     tcase_add_test(tc, chinese_runs_map_each_character);
     tcase_add_test(tc, empty_text);
+    tcase_add_test(tc, ascii_runs_fold_every_letter_and_nothing_else);
+    tcase_add_test(tc, ascii_run_gives_its_last_letter_to_a_mark);
+    tcase_add_test(tc, every_code_point_normalises_as_utf8proc_does);
+    tcase_add_test(tc, cjk_punctuation_in_runs_is_copied);
+    tcase_add_test(tc, cjk_by_bytes_is_cjk_decoded);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -144,6 +144,21 @@ END_TEST
  * copy exactly as the four sentences alone: every rule stays in its own
  * sentence (the "not" of one never reaches the next), and regex hits land
  * in theirs. */
+/* Clauses are found in each sentence with hits, wherever it is and
+ * whatever sentences without hits, or the statement before, had. */
+START_TEST(clauses_in_every_sentence_with_hits)
+{
+    ck_assert_str_eq(test_hits("Fine, then; well. We will not tolerate this.", "en", NULL),
+                     "threat.warning=tolerate@2.4[negated,certain]");
+    ck_assert_str_eq(test_hits("Fine. Then, well. So: we did not agree, but we condemn the attack.",
+                               "en", NULL),
+                     "threat.accusation=condemn@2.0[] | threat.force=attack@2.0[]");
+    ck_assert_str_eq(test_hits("We did not agree, but we condemn it. Fine, then. We will not, "
+                               "however, tolerate this.", "en", NULL),
+                     "threat.accusation=condemn@2.0[]"); /* "not" is in another clause */
+}
+END_TEST
+
 START_TEST(long_statement_rules_stay_in_their_sentences)
 {
     static const char block[] = "We will not tolerate this. They may impose sanctions. "
@@ -203,6 +218,7 @@ Suite *score_suite(void)
     tcase_add_test(tc, conditionals_and_questions);
     tcase_add_test(tc, formulas);
     tcase_add_test(tc, long_statement_rules_stay_in_their_sentences);
+    tcase_add_test(tc, clauses_in_every_sentence_with_hits);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -156,6 +156,84 @@ START_TEST(token_limit)
 }
 END_TEST
 
+/* Each ASCII character alone between spaces: letters are words, digits
+ * numbers, $ + < = > ^ ` | ~ symbols, other printable characters
+ * punctuation, control characters and DEL nothing. */
+START_TEST(ascii_characters_have_their_classes)
+{
+    spiral_session *s = test_session(0);
+    const spiral_doc *doc;
+    const spiral_token *tok;
+    spiral_error err;
+    size_t n;
+    int c;
+
+    for (c = 1; c < 128; c++) {
+        char text[4] = { ' ', (char)c, ' ', '\0' };
+        uint32_t want = SPIRAL_TOK_PUNCT;
+
+        if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+            want = SPIRAL_TOK_WORD;
+        else if (c >= '0' && c <= '9')
+            want = SPIRAL_TOK_NUMBER;
+        else if (strchr("$+<=>^`|~", c))
+            want = SPIRAL_TOK_SYMBOL;
+        ck_assert_int_eq(spiral_session_analyze(s, text, 3, "en", &doc, &err), SPIRAL_OK);
+        tok = spiral_doc_tokens(doc, &n);
+        if (c <= ' ' || c == 0x7F) {
+            ck_assert_msg(n == 0, "character %d made a token", c);
+            continue;
+        }
+        ck_assert_msg(n == 1 && tok[0].kind == want && tok[0].start == 1 && tok[0].end == 2,
+                      "character %d: %zu tokens, kind %u", c, n, n ? tok[0].kind : 0);
+    }
+}
+END_TEST
+
+/* A word of ASCII letters and digits is one token when what follows cannot
+ * continue it; before . , % - ' the general rules decide. */
+START_TEST(ascii_words_end_before_what_cannot_continue_them)
+{
+    spiral_session *s = test_session(0);
+
+    ck_assert_str_eq(test_tokens(s, "abc(d abc\"d abc/d abc:d abc!d abc", "en"),
+                     "abc|(|d|abc|\"|d|abc|/|d|abc|:|d|abc|! || d|abc");
+    ck_assert_str_eq(test_tokens(s, "abc,d abc%d abc-d abc'd", "en"),
+                     "abc|,|d|abc|%|d|abc-d|abc|'d");
+    ck_assert_str_eq(test_tokens(s, "12 12:30 12,500 12.5 12% 12-3 5g 5g. cannot Cannot cannots",
+                                 "en"),
+                     "12|12|:|30|12,500|12.5|12|%|12|-|3|5g|5g|. || can|not|can|not|cannots");
+    /* a word at the very end of the text */
+    ck_assert_str_eq(test_tokens(s, "end", "en"), "end");
+    ck_assert_str_eq(test_tokens(s, "2022", "en"), "2022");
+}
+END_TEST
+
+/* Han characters are found by their bytes from U+4E00 to U+9FFF: the
+ * neighbours on both sides are not Han. */
+START_TEST(han_range_edges)
+{
+    spiral_session *s = test_session(0);
+    const spiral_doc *doc;
+    const spiral_token *tok;
+    spiral_error err;
+    size_t n;
+    /* 中, U+4DFF (a hexagram, a symbol), 文; U+9FFF then U+A000 (Yi, a letter) */
+    const char *text = "\xE4\xB8\xAD\xE4\xB7\xBF\xE6\x96\x87 \xE4\xB8\x80\xE9\xBF\xBF\xEA\x80\x80";
+
+    ck_assert_int_eq(spiral_session_analyze(s, text, strlen(text), "zh", &doc, &err), SPIRAL_OK);
+    tok = spiral_doc_tokens(doc, &n);
+    ck_assert_uint_eq(n, 6);
+    ck_assert_uint_eq(tok[0].kind, SPIRAL_TOK_HAN);
+    ck_assert_uint_eq(tok[1].kind, SPIRAL_TOK_SYMBOL);
+    ck_assert_uint_eq(tok[2].kind, SPIRAL_TOK_HAN);
+    ck_assert_uint_eq(tok[3].kind, SPIRAL_TOK_HAN); /* U+4E00 */
+    ck_assert_uint_eq(tok[4].kind, SPIRAL_TOK_HAN); /* U+9FFF */
+    ck_assert_uint_eq(tok[4].end, strlen(text) - 3);
+    ck_assert_uint_eq(tok[5].kind, SPIRAL_TOK_WORD);
+}
+END_TEST
+
 /* The sentences of `words` words, alternately w0 and w1 followed by sep,
  * with a comma after word `comma` (none if it is past the end). */
 static const spiral_sentence *words_sentences(const char *w0, const char *w1, const char *sep,
@@ -226,6 +304,9 @@ Suite *tokenize_suite(void)
     tcase_add_test(tc, language_detection);
     tcase_add_test(tc, token_limit);
     tcase_add_test(tc, overlong_sentences_are_cut);
+    tcase_add_test(tc, ascii_characters_have_their_classes);
+    tcase_add_test(tc, ascii_words_end_before_what_cannot_continue_them);
+    tcase_add_test(tc, han_range_edges);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <utf8proc.h>
+
+#include "utf8.h"
 
 static spiral_dict *dict;
 static spiral_session *sessions[2];
@@ -196,4 +199,34 @@ const spiral_record *test_record(spiral_reader *r)
 
     ck_assert_msg(rc == 1, "reader: %d %s:%lu: %s", rc, err.file, err.line, err.message);
     return rec;
+}
+
+int test_each_starter(spiral_buf *text,
+                      int (*each)(int32_t cp, const int32_t *nfkc, int n, void *payload),
+                      void *payload)
+{
+    int32_t cp;
+    int rc = 0;
+
+    for (cp = 1; cp < 0x110000 && rc == 0; cp++) {
+        utf8proc_int32_t dec[64];
+        utf8proc_ssize_t n;
+        char enc[4];
+        int k;
+
+        if ((cp >= 0xD800 && cp <= 0xDFFF) || utf8proc_get_property(cp)->combining_class != 0)
+            continue;
+        k = spiral_utf8_encode(cp, enc);
+        if (spiral_buf_append(text, enc, (size_t)k) < 0 ||
+            spiral_buf_append(text, "\xEF\xBC\x8C", 3) < 0)
+            return -1;
+        n = utf8proc_decompose((const utf8proc_uint8_t *)enc, k, dec, 64,
+                               UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
+                               UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+        if (n < 0 || n > 64 ||
+            (n = utf8proc_normalize_utf32(dec, n, UTF8PROC_STABLE | UTF8PROC_COMPOSE)) < 0)
+            return -1;
+        rc = each(cp, dec, (int)n, payload);
+    }
+    return rc;
 }

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "spiral.h"
 
 /* Where the built Chinese dictionary is (the Makefile builds it first). */
@@ -43,5 +44,14 @@ const spiral_record *test_record(spiral_reader *r);
 /* Write s to a fresh temporary file and return its path (static buffer per
  * call index 0..3). */
 const char *test_tmpfile(const char *s, size_t len, const char *suffix, int slot);
+
+/* For every starter code point (no surrogate, no combining mark), in
+ * order: append it and a full-width comma to *text, and call each() with
+ * utf8proc's NFKC and case folding of it alone (n code points).  Returns
+ * 0, the first non-zero value each() returns, or -1 when utf8proc fails or
+ * memory runs out. */
+int test_each_starter(spiral_buf *text,
+                      int (*each)(int32_t cp, const int32_t *nfkc, int n, void *payload),
+                      void *payload);
 
 #endif
