@@ -384,14 +384,13 @@ void spiral_lexicon_free(spiral_lexicon *lex)
     spiral_free(lex->regex);
     spiral_free(lex->root);
     spiral_free(lex->actors);
-    spiral_acm_free(&lex->lits);
     spiral_free(lex->rx_always);
-    for (i = 0; lex->rx_rest != NULL && i < lex->nregex; i++)
-        spiral_acm_free(&lex->rx_rest[i]);
-    spiral_free(lex->rx_rest);
-    spiral_free(lex->lit_rx);
-    spiral_free(lex->lit_len);
-    spiral_free(lex->lit_wb);
+    for (i = 0; i < lex->nscans; i++)
+        spiral_scan_free(&lex->scans[i].scan);
+    spiral_free(lex->scans);
+    spiral_free(lex->rx_scan);
+    spiral_free(lex->rx_need);
+    spiral_free(lex->rx_lazy);
     trie_free(&lex->trie);
     trie_free(&lex->atrie);
     spiral_dict_free(lex->user);
@@ -1012,60 +1011,116 @@ int spiral_lexicon_add_file(spiral_lexicon *lex, const char *path, spiral_error 
     return rc;
 }
 
-/* The automaton of the first prefilter set of every regex, and each
- * regex's automaton of its other sets.  SPIRAL_OK or SPIRAL_ENOMEM. */
-static int build_literals(spiral_lexicon *lex)
+/* Which scanners a prefilter's literals go to: all ASCII, none, or both. */
+static int script_of(const spiral_prefilter *pf)
 {
-    size_t n = 0, i, k, j = 0;
-    const char **lit;
-    size_t *len;
-    uint32_t *pay;
+    size_t i, j;
+    int low = 0, high = 0;
+
+    for (i = 0; i < pf->n; i++)
+        for (j = 0; j < pf->len[i]; j++) {
+            if ((unsigned char)pf->lit[i][j] < 0x80)
+                low = 1;
+            else
+                high = 1;
+        }
+    return high ? 1 + low : 0;
+}
+
+/* A set of a regex after its first whose literals are shorter than this
+ * (counting a word start as a byte) is not scanned for: such literals are
+ * everywhere ("to", "ed", 的), so it is checked only in the sentences
+ * that hold the others. */
+#define SCAN_QUALITY 3
+
+/* The sets of prefilter pf that scanners look for: bit k for set k. */
+static unsigned scanned_sets(const spiral_prefilter *pf)
+{
+    unsigned sets = 1;
+    size_t k;
+
+    for (k = 1; k < pf->nset; k++)
+        if (spiral_prefilter_set_quality(pf, k) >= SCAN_QUALITY)
+            sets |= 1u << k;
+    return sets;
+}
+
+/* The scanners of the regexes' prefilter literals: regexes in order, each
+ * to the last scanner of its script while its sets fit (a script's text
+ * is skipped by the others' scanners).  SPIRAL_OK or SPIRAL_ENOMEM. */
+static int build_scanners(spiral_lexicon *lex)
+{
+    size_t cur[3] = { (size_t)-1, (size_t)-1, (size_t)-1 }, used[3] = { 0, 0, 0 };
+    size_t i, k, g, cap = 0, nlit = 0, scap = 0;
+    spiral_scan_lit *lit = NULL;
+    uint8_t *bit;
     int rc = SPIRAL_OK;
 
-    for (i = 0; i < lex->nregex; i++)
-        n += lex->e[lex->regex[i]].pf.n;
-    lit = spiral_malloc((n + 1) * sizeof *lit);
-    len = spiral_malloc((n + 1) * sizeof *len);
-    pay = spiral_malloc((n + 1) * sizeof *pay);
-    lex->lit_rx = spiral_malloc((n + 1) * sizeof *lex->lit_rx);
-    lex->lit_len = spiral_malloc((n + 1) * sizeof *lex->lit_len);
-    lex->lit_wb = spiral_malloc(n + 1);
-    lex->rx_rest = spiral_calloc(lex->nregex, sizeof *lex->rx_rest);
-    if (lit == NULL || len == NULL || pay == NULL || lex->lit_rx == NULL ||
-        lex->lit_len == NULL || lex->lit_wb == NULL || lex->rx_rest == NULL)
-        rc = SPIRAL_ENOMEM;
-    for (i = 0; rc == SPIRAL_OK && i < lex->nregex; i++) {
+    if ((lex->rx_scan = spiral_calloc(lex->nregex, sizeof *lex->rx_scan)) == NULL ||
+        (lex->rx_need = spiral_calloc(2 * lex->nregex, sizeof *lex->rx_need)) == NULL ||
+        (lex->rx_lazy = spiral_calloc(lex->nregex, 1)) == NULL ||
+        (bit = spiral_calloc(lex->nregex * SPIRAL_PREFILTER_SETS + 1, 1)) == NULL)
+        return SPIRAL_ENOMEM;
+    for (i = 0; i < lex->nregex; i++) {
         const spiral_prefilter *pf = &lex->e[lex->regex[i]].pf;
-        size_t m = 0;
+        unsigned sets = scanned_sets(pf), nb = 0;
+        int sc = script_of(pf);
 
-        for (k = 0; k < pf->n; k++) {
-            if (pf->set[k] != 0)
-                continue;
-            lit[j] = pf->lit[k];
-            len[j] = pf->len[k];
-            pay[j] = (uint32_t)j;
-            lex->lit_rx[j] = (uint32_t)i;
-            lex->lit_len[j] = (uint32_t)pf->len[k];
-            if (pf->len[k] > lex->lit_max)
-                lex->lit_max = pf->len[k];
-            lex->lit_wb[j++] = pf->wb[k];
-        }
-        /* The other sets' literals go after the first one's. */
-        for (k = 0; k < pf->n; k++)
-            if (pf->set[k] != 0) {
-                lit[n - 1 - m] = pf->lit[k];
-                len[n - 1 - m] = pf->len[k];
-                pay[n - 1 - m++] = (uint32_t)k;
+        if (pf->n == 0)
+            continue;
+        for (k = 0; k < pf->nset; k++)
+            nb += (sets >> k) & 1;
+        if (cur[sc] == (size_t)-1 || used[sc] + nb > SPIRAL_SCAN_BITS) {
+            if (spiral_grow(&lex->scans, &scap, lex->nscans + 1, sizeof *lex->scans) < 0) {
+                rc = SPIRAL_ENOMEM;
+                goto done;
             }
-        if (m > 0 && spiral_acm_build(&lex->rx_rest[i], lit + n - m, len + n - m,
-                                      pay + n - m, m) < 0)
+            memset(&lex->scans[lex->nscans], 0, sizeof *lex->scans);
+            cur[sc] = lex->nscans++;
+            used[sc] = 0;
+        }
+        lex->rx_scan[i] = (uint32_t)cur[sc];
+        lex->scans[cur[sc]].first[used[sc] / 64] |= (uint64_t)1 << (used[sc] % 64);
+        for (k = 0; k < pf->nset; k++) {
+            size_t b = used[sc];
+
+            if (!((sets >> k) & 1)) {
+                lex->rx_lazy[i] |= (uint8_t)(1u << k);
+                continue;
+            }
+            bit[i * SPIRAL_PREFILTER_SETS + k] = (uint8_t)b;
+            lex->rx_need[2 * i + b / 64] |= (uint64_t)1 << (b % 64);
+            lex->scans[cur[sc]].rx[b] = (uint32_t)i;
+            used[sc]++;
+        }
+    }
+    for (g = 0; g < lex->nscans && rc == SPIRAL_OK; g++) {
+        nlit = 0;
+        for (i = 0; i < lex->nregex; i++) {
+            const spiral_prefilter *pf = &lex->e[lex->regex[i]].pf;
+
+            if (pf->n == 0 || lex->rx_scan[i] != g)
+                continue;
+            if (spiral_grow(&lit, &cap, nlit + pf->n, sizeof *lit) < 0) {
+                rc = SPIRAL_ENOMEM;
+                goto done;
+            }
+            for (k = 0; k < pf->n; k++) {
+                if ((lex->rx_lazy[i] >> pf->set[k]) & 1)
+                    continue;
+                lit[nlit].s = pf->lit[k];
+                lit[nlit].len = pf->len[k];
+                lit[nlit].bit = bit[i * SPIRAL_PREFILTER_SETS + pf->set[k]];
+                lit[nlit].wb = pf->wb[k];
+                lit[nlit++].spans = pf->set[k] == 0;
+            }
+        }
+        if (spiral_scan_build(&lex->scans[g].scan, lit, nlit) < 0)
             rc = SPIRAL_ENOMEM;
     }
-    if (rc == SPIRAL_OK && spiral_acm_build(&lex->lits, lit, len, pay, j) < 0)
-        rc = SPIRAL_ENOMEM;
+done:
     spiral_free(lit);
-    spiral_free(len);
-    spiral_free(pay);
+    spiral_free(bit);
     return rc;
 }
 
@@ -1092,7 +1147,7 @@ int spiral_lexicon_seal(spiral_lexicon *lex, spiral_error *err)
     }
     spiral_dict_freeze(lex->user);
     if (trie_freeze(&lex->trie) < 0 || trie_freeze(&lex->atrie) < 0 ||
-        (lex->nregex && build_literals(lex) < 0))
+        (lex->nregex && build_scanners(lex) < 0))
         return spiral_error_nomem(err, NULL);
     lex->sealed = 1;
     return SPIRAL_OK;

@@ -113,6 +113,13 @@ static inline int32_t spiral_trie_next(const spiral_trie *t, int32_t node, unsig
     return lo < f->n && l[lo] == b ? f->kid + (int32_t)lo : -1;
 }
 
+/* A scanner of prefilter literals and the regexes whose sets it tells. */
+typedef struct spiral_rxscan {
+    spiral_scan scan;
+    uint64_t first[2];                 /* the bits of regexes' first sets */
+    uint32_t rx[SPIRAL_SCAN_BITS];     /* per bit: its regex */
+} spiral_rxscan;
+
 /* An actor alias (lexicons/actors.tsv, lexicons/referents.tsv). */
 typedef struct spiral_actor {
     const char *alias;     /* as written */
@@ -136,17 +143,17 @@ struct spiral_lexicon {
     const char **shared;   /* hash set of the repeating ones among them */
     size_t shcap, shused;
     spiral_dict *user;     /* Chinese patterns as segmentation words */
-    /* The first (most selective) prefilter set of every regex in one
-     * automaton; a literal's payload is its index in lit_*. */
-    spiral_acm lits;
-    uint32_t *lit_rx;      /* per literal: its regex (an index into regex[]) */
-    uint32_t *lit_len;
-    uint8_t *lit_wb;       /* per literal: only at the start of a word */
-    size_t lit_max;        /* the longest literal's length */
-    /* Per regex, its other sets in an automaton of their own, run only
-     * over the sentences the first admits (no states: none); a literal's
-     * payload is its index in the entry's prefilter. */
-    spiral_acm *rx_rest;
+    /* The regexes' prefilter literals in scanners (one per script of
+     * their literals, ASCII, other or both, and per SPIRAL_SCAN_BITS
+     * sets), each run once over a document: a set's literals set its bit
+     * (those of a regex's first set wherever they start).  Sets of short
+     * literals are not scanned for, but looked for in each sentence that
+     * holds the others. */
+    spiral_rxscan *scans;
+    size_t nscans;
+    uint32_t *rx_scan;     /* per regex: its scanner */
+    uint64_t *rx_need;     /* per regex: the bits of its sets, two words */
+    uint8_t *rx_lazy;      /* per regex: its sets not scanned for (bit k: set k) */
     uint8_t *rx_always;    /* per regex: no prefilter, always run */
     spiral_actor *actors;  /* aliases; the actor trie's entries head chains */
     size_t nactors, actorcap;

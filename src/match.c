@@ -274,17 +274,16 @@ static int tail_cands(spiral_doc *d, walk *w, uint32_t t)
     return SPIRAL_OK;
 }
 
-/* The sentence whose normalised text contains byte `at`, or nsent. */
+/* The sentence whose normalised text contains byte `at`, or nsent (by
+ * d->sent_end). */
 static size_t sentence_at(const spiral_doc *d, size_t at)
 {
     size_t lo = 0, hi = d->tk.nsent;
 
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        const spiral_sentence *s = &d->tk.sent[mid];
-        size_t end = d->tk.tok[s->first_token + s->ntokens - 1].norm_end;
 
-        if (end <= at)
+        if (d->sent_end[mid] <= at)
             lo = mid + 1;
         else
             hi = mid;
@@ -317,197 +316,80 @@ static int add_regex_hit(spiral_doc *d, size_t si, size_t ms, size_t me, int32_t
     return SPIRAL_OK;
 }
 
-/* End of sentence si in the normalised text. */
-static size_t sent_end(const spiral_doc *d, size_t si)
+/* Whether regex r may match in sentence si: the bits of its scanned sets
+ * are all in `m` (its scanner's for the sentence), and the sentence holds
+ * a literal of each of its other sets. */
+static int regex_may_match(const spiral_doc *d, const spiral_lexicon *lex, size_t r, size_t si,
+                           const uint64_t *m)
 {
-    const spiral_sentence *s = &d->tk.sent[si];
-
-    return d->tk.tok[s->first_token + s->ntokens - 1].norm_end;
-}
-
-/* The literals' automaton runs over RX_STREAMS parts of a longer text at
- * once: each step waits for the last (a table load), and the parts' steps
- * overlap.  A part starts lit_max - 1 bytes early, so that the automaton is
- * in the state a single scan would be in when its own bytes begin, and it
- * notes only literals that end in its own bytes. */
-#define RX_STREAMS 4
-
-typedef struct rx_stream {
-    size_t i, own, stop; /* bytes [i, stop) are left; [own, stop) are its own */
-    uint32_t state;
-    size_t cur, end0;    /* the sentence holding byte i, and its end */
-    uint32_t *last;      /* per regex: 1 + the last sentence it was noted in */
-    unsigned part;       /* its number */
-} rx_stream;
-
-/* The literals ending at byte i of stream st (in automaton state `state`):
- * note the sentence holding i for their regexes. */
-static int stream_hit(spiral_doc *d, const spiral_lexicon *lex, rx_stream *st, size_t i,
-                      uint32_t state)
-{
-    const unsigned char *t = (const unsigned char *)d->nt.text.data;
-    const uint32_t *o = lex->lits.out + lex->lits.out_first[state];
-    uint32_t k, n = lex->lits.out_n[state];
-
-    if (i < st->own)
-        return SPIRAL_OK; /* the part before's */
-    while (i >= st->end0 && st->cur + 1 < d->tk.nsent)
-        st->end0 = sent_end(d, ++st->cur);
-    for (k = 0; k < n; k++) {
-        uint32_t j = o[k], r;
-        size_t a = i + 1 - lex->lit_len[j];
-
-        if (lex->lit_wb[j] && spiral_prefilter_in_word(t, a))
-            continue; /* inside a word, where \b cannot precede it */
-        r = lex->lit_rx[j];
-        d->rx_possible[r] = 1;
-        if (st->last[r] == st->cur + 1)
-            continue;
-        st->last[r] = (uint32_t)(st->cur + 1);
-        if (spiral_grow(&d->rx_pair, &d->paircap, d->npair + 1, sizeof *d->rx_pair) < 0)
-            return SPIRAL_ENOMEM;
-        d->rx_pair[d->npair++] = (uint64_t)r << 34 | (uint64_t)st->part << 32 | st->cur;
-        d->rx_nsent[r]++;
-    }
-    return SPIRAL_OK;
-}
-
-/* Which regexes may match, and in which sentences: those without a
- * prefilter anywhere, the others in the sentences where a literal of their
- * first set occurs (a match lies within one sentence and contains one).
- * One scan of the text through the literals' automaton. */
-static int regex_possible(spiral_doc *d, const spiral_lexicon *lex)
-{
-    const unsigned char *t = (const unsigned char *)d->nt.text.data;
-    const spiral_acm *m = &lex->lits;
-    size_t len = d->nt.text.len, i, r, at, k, ns;
-    size_t back = lex->lit_max > 0 ? lex->lit_max - 1 : 0;
-    rx_stream st[RX_STREAMS];
-
-    if (spiral_grow(&d->rx_possible, &d->rxpcap, lex->nregex, 1) < 0 ||
-        spiral_grow(&d->rx_first, &d->rxfcap, lex->nregex, sizeof *d->rx_first) < 0 ||
-        spiral_grow(&d->rx_nsent, &d->rxncap, lex->nregex, sizeof *d->rx_nsent) < 0 ||
-        spiral_grow(&d->rx_last, &d->rxlcap, RX_STREAMS * lex->nregex, sizeof *d->rx_last) < 0)
-        return SPIRAL_ENOMEM;
-    memcpy(d->rx_possible, lex->rx_always, lex->nregex);
-    memset(d->rx_nsent, 0, lex->nregex * sizeof *d->rx_nsent);
-    memset(d->rx_last, 0, RX_STREAMS * lex->nregex * sizeof *d->rx_last);
-    d->npair = 0;
-    /* One part, or RX_STREAMS when the text is long enough for the
-     * overlaps to pay. */
-    ns = len >= RX_STREAMS * (back + 32) ? RX_STREAMS : 1;
-    for (k = 0; k < ns; k++) {
-        size_t own = len * k / ns;
-
-        st[k].own = own;
-        st[k].i = own > back ? own - back : 0;
-        st[k].stop = len * (k + 1) / ns;
-        st[k].state = 0;
-        st[k].cur = k ? sentence_at(d, st[k].i) : 0;
-        if (st[k].cur >= d->tk.nsent)
-            st[k].cur = d->tk.nsent - 1;
-        st[k].end0 = sent_end(d, st[k].cur);
-        st[k].last = d->rx_last + k * lex->nregex;
-        st[k].part = (unsigned)k;
-    }
-    if (ns == RX_STREAMS) {
-        /* The parts in step while each has bytes left. */
-        while (st[0].i < st[0].stop && st[1].i < st[1].stop && st[2].i < st[2].stop &&
-               st[3].i < st[3].stop) {
-            for (k = 0; k < RX_STREAMS; k++)
-                st[k].state = spiral_acm_step(m, st[k].state, t[st[k].i]);
-            if ((m->out_n[st[0].state] | m->out_n[st[1].state] | m->out_n[st[2].state] |
-                 m->out_n[st[3].state]) != 0)
-                for (k = 0; k < RX_STREAMS; k++)
-                    if (m->out_n[st[k].state] != 0 &&
-                        stream_hit(d, lex, &st[k], st[k].i, st[k].state) < 0)
-                        return SPIRAL_ENOMEM;
-            for (k = 0; k < RX_STREAMS; k++)
-                st[k].i++;
-        }
-    }
-    for (k = 0; k < ns; k++)
-        for (; st[k].i < st[k].stop; st[k].i++) {
-            st[k].state = spiral_acm_step(m, st[k].state, t[st[k].i]);
-            if (m->out_n[st[k].state] != 0 &&
-                stream_hit(d, lex, &st[k], st[k].i, st[k].state) < 0)
-                return SPIRAL_ENOMEM;
-        }
-    /* Group by regex, keeping each one's sentences in text order: the
-     * parts in order, each part's pairs in its order; a sentence across
-     * two parts' border may be noted by both, and is kept once. */
-    if (spiral_grow(&d->rx_sent, &d->rxscap, d->npair + 1, sizeof *d->rx_sent) < 0)
-        return SPIRAL_ENOMEM;
-    for (r = 0, at = 0; r < lex->nregex; r++) {
-        d->rx_first[r] = (uint32_t)at;
-        at += d->rx_nsent[r];
-        d->rx_last[r] = d->rx_first[r]; /* now: next free slot */
-    }
-    for (k = 0; k < ns; k++)
-        for (i = 0; i < d->npair; i++) {
-            uint32_t sent = (uint32_t)d->rx_pair[i];
-
-            if ((d->rx_pair[i] >> 32 & 3) != k)
-                continue;
-            r = (size_t)(d->rx_pair[i] >> 34);
-            if (d->rx_last[r] > d->rx_first[r] && d->rx_sent[d->rx_last[r] - 1] == sent)
-                continue;
-            d->rx_sent[d->rx_last[r]++] = sent;
-        }
-    for (r = 0; r < lex->nregex; r++)
-        d->rx_nsent[r] = d->rx_last[r] - d->rx_first[r];
-    return SPIRAL_OK;
-}
-
-/* Whether sentence si holds a literal of every other set of regex r's
- * prefilter pf (its first set is known to be there). */
-static int rest_occurs(const spiral_doc *d, const spiral_acm *m, const spiral_prefilter *pf,
-                       size_t si)
-{
-    const unsigned char *t = (const unsigned char *)d->nt.text.data;
-    size_t i = si ? sent_end(d, si - 1) : 0, end = sent_end(d, si);
-    uint32_t state = 0, seen = 1, all = (1u << pf->nset) - 1; /* set 0 is there */
-
-    for (; i < end; i++) {
-        const uint32_t *o;
-        uint32_t k, n;
-
-        state = spiral_acm_step(m, state, t[i]);
-        if ((n = m->out_n[state]) == 0)
-            continue;
-        for (k = 0, o = m->out + m->out_first[state]; k < n; k++) {
-            size_t j = o[k], a = i + 1 - pf->len[j];
-
-            if (pf->wb[j] && spiral_prefilter_in_word(t, a))
-                continue;
-            if ((seen |= 1u << pf->set[j]) == all)
-                return 1;
-        }
-    }
-    return 0;
-}
-
-/* The sentences where regex r may match, ascending: those holding its
- * first set's literals, and where it has more sets, those holding them
- * too.  *out gets them (n of them); SPIRAL_OK or SPIRAL_ENOMEM. */
-static int regex_sentences(spiral_doc *d, const spiral_lexicon *lex, size_t r,
-                           const uint32_t **out, uint32_t *n)
-{
-    const spiral_acm *m = &lex->rx_rest[r];
+    const uint64_t *need = lex->rx_need + 2 * r;
     const spiral_prefilter *pf = &lex->e[lex->regex[r]].pf;
-    uint32_t k, kept = 0;
+    size_t k;
 
-    *out = d->rx_sent + d->rx_first[r];
-    *n = d->rx_nsent[r];
-    if (m->nstates == 0)
-        return SPIRAL_OK;
-    if (spiral_grow(&d->rx_isect, &d->rxicap, *n + 1, sizeof *d->rx_isect) < 0)
+    if ((m[0] & need[0]) != need[0] || (m[1] & need[1]) != need[1])
+        return 0;
+    for (k = 1; k < pf->nset; k++)
+        if (((lex->rx_lazy[r] >> k) & 1) &&
+            !spiral_prefilter_set_in(pf, k, d->nt.text.data, si ? d->sent_end[si - 1] : 0,
+                                     d->sent_end[si]))
+            return 0;
+    return 1;
+}
+
+/* The sentences where each regex with a prefilter may match, ascending:
+ * those holding a literal of each of its sets (a match lies within one
+ * sentence and contains one of each; a literal of its first set counts in
+ * the sentence where it ends).  Regex r's are rx_sent[rx_first[r] ..
+ * rx_first[r + 1]).  One scan of the text per scanner.  SPIRAL_OK or
+ * SPIRAL_ENOMEM. */
+static int regex_sentences(spiral_doc *d, const spiral_lexicon *lex)
+{
+    const unsigned char *t = (const unsigned char *)d->nt.text.data;
+    size_t ns = d->tk.nsent, g, si, r, w, k, total = 0;
+
+    if (spiral_grow(&d->rx_mask, &d->rxmcap, 2 * ns * (lex->nscans + 1), sizeof *d->rx_mask) < 0 ||
+        spiral_grow(&d->rx_first, &d->rxfcap, lex->nregex + 1, sizeof *d->rx_first) < 0)
         return SPIRAL_ENOMEM;
-    for (k = 0; k < *n; k++)
-        if (rest_occurs(d, m, pf, (*out)[k]))
-            d->rx_isect[kept++] = (*out)[k];
-    *out = d->rx_isect;
-    *n = kept;
+    d->npair = 0;
+    for (g = 0; g < lex->nscans; g++) {
+        const spiral_rxscan *sc = &lex->scans[g];
+        uint64_t *mask = d->rx_mask + 2 * ns * g;
+
+        spiral_scan_text(&sc->scan, t, d->nt.text.len, d->sent_end, ns, mask);
+        for (si = 0; si < ns; si++)
+            for (w = 0; w < 2; w++) {
+                uint64_t bits = mask[2 * si + w] & sc->first[w];
+
+                for (; bits != 0; bits &= bits - 1) {
+                    r = sc->rx[w * 64 + spiral_lowest_bit(bits)];
+                    if (!regex_may_match(d, lex, r, si, mask + 2 * si))
+                        continue;
+                    if (spiral_grow(&d->rx_pair, &d->paircap, d->npair + 1,
+                                    sizeof *d->rx_pair) < 0)
+                        return SPIRAL_ENOMEM;
+                    d->rx_pair[d->npair++] = (uint64_t)r << 32 | si;
+                }
+            }
+    }
+    /* By regex (a counting sort), each one's in text order as found. */
+    memset(d->rx_first, 0, (lex->nregex + 1) * sizeof *d->rx_first);
+    for (k = 0; k < d->npair; k++)
+        d->rx_first[d->rx_pair[k] >> 32]++;
+    for (r = 0; r < lex->nregex; r++) {
+        uint32_t n = d->rx_first[r];
+
+        d->rx_first[r] = (uint32_t)total;
+        total += n;
+    }
+    d->rx_first[lex->nregex] = (uint32_t)total;
+    if (spiral_grow(&d->rx_sent, &d->rxscap, total + 1, sizeof *d->rx_sent) < 0)
+        return SPIRAL_ENOMEM;
+    for (k = 0; k < d->npair; k++)
+        d->rx_sent[d->rx_first[d->rx_pair[k] >> 32]++] = (uint32_t)d->rx_pair[k];
+    /* Each start is now the next one's: move them back. */
+    for (r = lex->nregex; r > 0; r--)
+        d->rx_first[r] = d->rx_first[r - 1];
+    d->rx_first[0] = 0;
     return SPIRAL_OK;
 }
 
@@ -594,7 +476,7 @@ static int regex_range(spiral_doc *d, const spiral_entry *e, int32_t ei, size_t 
         si = sentence_at(d, ov[0]);
         if (si >= d->tk.nsent)
             return 1;
-        send = sent_end(d, si);
+        send = d->sent_end[si];
         if (ov[1] > send && pinned == (size_t)-1) {
             /* Crosses the sentence end: search this sentence alone. */
             pinned = si;
@@ -621,13 +503,20 @@ static int regex_range(spiral_doc *d, const spiral_entry *e, int32_t ei, size_t 
 
 static int regex_matches(spiral_doc *d, const spiral_lexicon *lex)
 {
-    size_t len = d->nt.text.len, r;
+    size_t len = d->nt.text.len, r, si;
     uint32_t opts;
 
     d->nrx = 0;
     if (d->tk.nsent == 0)
         return SPIRAL_OK;
-    if (regex_possible(d, lex) < 0)
+    if (spiral_grow(&d->sent_end, &d->sendcap, d->tk.nsent, sizeof *d->sent_end) < 0)
+        return SPIRAL_ENOMEM;
+    for (si = 0; si < d->tk.nsent; si++) {
+        const spiral_sentence *s = &d->tk.sent[si];
+
+        d->sent_end[si] = d->tk.tok[s->first_token + s->ntokens - 1].norm_end;
+    }
+    if (regex_sentences(d, lex) < 0)
         return SPIRAL_ENOMEM;
     /* PCRE2 would check the whole subject's UTF-8 on every call (one per
      * window and match): check it once here. */
@@ -635,27 +524,24 @@ static int regex_matches(spiral_doc *d, const spiral_lexicon *lex)
     for (r = 0; r < lex->nregex; r++) {
         int32_t ei = (int32_t)lex->regex[r];
         const spiral_entry *e = &lex->e[ei];
+        const uint32_t *sv = d->rx_sent + d->rx_first[r];
+        uint32_t k, n = d->rx_first[r + 1] - d->rx_first[r];
         uint64_t start;
         int rc = SPIRAL_OK;
-        uint32_t k, n;
 
-        if (!d->rx_possible[r])
+        if (!lex->rx_always[r] && n == 0)
             continue;
         start = d->regex_time_limit ? now_ms() : 0;
         if (lex->rx_always[r]) {
             rc = regex_range(d, e, ei, 0, len + 1, opts, start);
         } else {
             /* Runs of consecutive sentences holding its literals. */
-            const uint32_t *sv;
-
-            if (regex_sentences(d, lex, r, &sv, &n) < 0)
-                return SPIRAL_ENOMEM;
             for (k = 0; k < n && rc == SPIRAL_OK; k++) {
                 uint32_t a = sv[k];
 
                 while (k + 1 < n && sv[k + 1] == sv[k] + 1)
                     k++;
-                rc = regex_range(d, e, ei, a ? sent_end(d, a - 1) : 0, sent_end(d, sv[k]), opts,
+                rc = regex_range(d, e, ei, a ? d->sent_end[a - 1] : 0, d->sent_end[sv[k]], opts,
                                  start);
             }
         }

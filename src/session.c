@@ -93,14 +93,12 @@ void spiral_session_free(spiral_session *s)
     spiral_free(s->doc.cand);
     spiral_free(s->doc.acand);
     spiral_free(s->doc.rx);
-    spiral_free(s->doc.rx_possible);
     spiral_free(s->doc.memo_mem);
-    spiral_free(s->doc.rx_pair);
+    spiral_free(s->doc.sent_end);
+    spiral_free(s->doc.rx_mask);
     spiral_free(s->doc.rx_sent);
     spiral_free(s->doc.rx_first);
-    spiral_free(s->doc.rx_nsent);
-    spiral_free(s->doc.rx_last);
-    spiral_free(s->doc.rx_isect);
+    spiral_free(s->doc.rx_pair);
     spiral_free(s->doc.taken);
     spiral_free(s->doc.clause);
     spiral_free(s->doc.sscores);

@@ -40,16 +40,15 @@ struct spiral_doc {
     size_t nacand, acandcap;
     spiral_cand *rx;    /* regex matches of the document (skip = sentence) */
     size_t nrx, rxcap;
-    uint8_t *rx_possible; /* per regex: a literal of its first set occurs */
-    size_t rxpcap;
-    /* Per regex, the sentences holding a literal of its first prefilter
-     * set, ascending: rx_sent[rx_first[r] .. rx_first[r] + rx_nsent[r]).
-     * rx_pair holds (regex << 32 | sentence) while the text is scanned;
-     * rx_isect those of a regex's sentences that hold all its sets. */
-    uint64_t *rx_pair;
-    size_t npair, paircap;
-    uint32_t *rx_sent, *rx_first, *rx_nsent, *rx_last, *rx_isect;
-    size_t rxscap, rxfcap, rxncap, rxlcap, rxicap;
+    size_t *sent_end;   /* per sentence: where its normalised text ends */
+    size_t sendcap;
+    /* Per scanner and sentence, the bits of the prefilter sets found (two
+     * words); rx_pair holds (regex << 32 | sentence) for each sentence
+     * where a regex may match, then per regex they are ascending in
+     * rx_sent[rx_first[r] .. rx_first[r + 1]). */
+    uint64_t *rx_mask, *rx_pair;
+    uint32_t *rx_sent, *rx_first;
+    size_t rxmcap, npair, paircap, rxscap, rxfcap;
     uint8_t *taken;
     size_t takencap;
     uint32_t *clause;   /* per token: first token of its clause */

@@ -7,6 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "lexicon.h"
+#include "session.h"
 #include "suites.h"
 #include "testutil.h"
 
@@ -260,6 +265,143 @@ START_TEST(long_texts_match_as_their_sentences_do)
 }
 END_TEST
 
+
+/* Whether literal k of pf occurs in the normalised text t where a
+ * prefilter set counts it for the sentence [b, e) (the last one: `last`):
+ * wholly inside, or for the first set ending inside (or after the last
+ * sentence) wherever it starts; at a word start when it must be. */
+static int literal_in(const spiral_prefilter *pf, size_t k, const char *t, size_t len, size_t b,
+                      size_t e, int last)
+{
+    size_t a, stop = last && pf->set[k] == 0 ? len : e;
+
+    for (a = pf->set[k] == 0 ? 0 : b; a + pf->len[k] <= stop; a++)
+        if (a + pf->len[k] > b && memcmp(t + a, pf->lit[k], pf->len[k]) == 0 &&
+            (!pf->wb[k] || !spiral_prefilter_in_word((const unsigned char *)t, a)))
+            return 1;
+    return 0;
+}
+
+/* The sentences where each shipped regex is searched are exactly those
+ * holding a literal of every set of its prefilter (the scanners' bits and
+ * the short sets looked for afterwards give that, brute force finds it),
+ * and they include every sentence where the regex matches. */
+static void check_regex_sentences(spiral_session *s, const spiral_lexicon *lex, const char *text,
+                                  const char *lang, size_t *searched, size_t *matched)
+{
+    const spiral_doc *doc;
+    spiral_error err;
+    pcre2_match_data *md;
+    size_t r, si, k, len;
+    const char *t;
+
+    ck_assert_int_eq(spiral_session_analyze(s, text, strlen(text), lang, &doc, &err), SPIRAL_OK);
+    t = spiral_doc_norm(doc, &len);
+    ck_assert_uint_gt(lex->nregex, 0);
+    for (r = 0; r < lex->nregex; r++) {
+        const spiral_entry *e = &lex->e[lex->regex[r]];
+        const uint32_t *got = doc->rx_sent + doc->rx_first[r];
+        size_t ngot = doc->rx_first[r + 1] - doc->rx_first[r], at = 0;
+
+        md = pcre2_match_data_create_from_pattern(e->re, NULL);
+        for (si = 0; si < doc->tk.nsent; si++) {
+            size_t b = si ? doc->sent_end[si - 1] : 0, end = doc->sent_end[si], set;
+            int holds = 1, hit;
+
+            for (set = 0; set < e->pf.nset && holds; set++) {
+                for (k = 0; k < e->pf.n; k++)
+                    if (e->pf.set[k] == set &&
+                        literal_in(&e->pf, k, t, len, b, end, si + 1 == doc->tk.nsent))
+                        break;
+                holds = k < e->pf.n;
+            }
+            hit = pcre2_match(e->re, (PCRE2_SPTR)t, end, b, 0, md, NULL) >= 0;
+            ck_assert_msg(!hit || holds, "%s matches in sentence %zu, which lacks a set",
+                          e->pattern, si);
+            if (holds) {
+                ck_assert_msg(at < ngot && got[at] == si, "%s: sentence %zu not searched",
+                              e->pattern, si);
+                at++;
+            }
+            *matched += hit;
+        }
+        ck_assert_msg(at == ngot, "%s: %zu sentences searched, %zu hold its sets", e->pattern,
+                      ngot, at);
+        *searched += ngot;
+        pcre2_match_data_free(md);
+    }
+}
+
+START_TEST(regex_sentences_hold_every_set)
+{
+    static const char *en[] = {
+        "The government lifted the remaining sanctions on the country. They will ease "
+        "restrictions and end the curfew next week. The spending on defence will end up "
+        "higher; sanctions remain. Both sides agreed to end the war and release all prisoners. "
+        "The rebels released the detained journalists on Friday. The hostages were finally "
+        "released after talks. He accused them of playing the race card again. The display of "
+        "the card was a player's trick. Washington suspended military aid and froze contacts.",
+        "They rejected the latest peace proposals outright. The ministry refused to meet the "
+        "envoy. We must hold those responsible accountable for this. Moscow withdrew from the "
+        "arms control treaty. The troops will withdraw from the border region. Should Russia "
+        "attack, we will respond. They may retaliate if provoked. In May they met. The "
+        "government closed the consulate general in Houston. They fired missiles at the city "
+        "overnight. It was the first time. Both leaders spoke by phone on Tuesday.",
+        "The country re-established diplomatic relations with its neighbour. It was a "
+        "premeditated, unprovoked and unjustified attack. They vowed to retaliate. The "
+        "ceasefire was violated repeatedly. We will help them to defend themselves. They "
+        "were allowed into the country to work. Forces forced them out. They staged "
+        "protests. Everybody should respect the sovereignty of others. She was granted "
+        "asylum. The soldiers laid down their arms.",
+    };
+    static const char *zh[] = {
+        "美方必将对任何挑衅予以坚决回击。双方同意避免局势进一步升级。我们坚决反对美方对中方实施"
+        "单边制裁。中方愿同各方一道，通过对话协商解决分歧。对话的大门始终敞开。由此产生的一切后果"
+        "由美方承担。中方保留采取进一步措施的权利。我们将采取坚决的反制措施。不要低估中国人民的"
+        "坚强决心。美国应当停止挑衅。",
+    };
+    spiral_lexicon *lex;
+    spiral_dict *dict;
+    spiral_session *s;
+    spiral_error err;
+    static char longtext[16384];
+    size_t i, o = 0, searched = 0, matched = 0;
+
+    ck_assert_int_eq(spiral_dict_load(&dict, TEST_DICT, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_load(&lex, "lexicons", &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_session_new(&s, dict, lex, NULL, &err), SPIRAL_OK);
+    for (i = 0; i < sizeof en / sizeof *en; i++)
+        check_regex_sentences(s, lex, en[i], "en", &searched, &matched);
+    for (i = 0; i < sizeof zh / sizeof *zh; i++)
+        check_regex_sentences(s, lex, zh[i], "zh", &searched, &matched);
+    /* A sentence cut at its 1,024th token, inside "territorial integrity"
+     * (a first-set literal of the "respect" entry): the sentence after
+     * holds it, as it holds "respect". */
+    for (i = 0; i < 1023; i++)
+        o += (size_t)snprintf(longtext + o, sizeof longtext - o, "%s ", i % 2 ? "a" : "b");
+    snprintf(longtext + o, sizeof longtext - o, "territorial integrity we respect.");
+    check_regex_sentences(s, lex, longtext, "en", &searched, &matched);
+    {
+        const spiral_doc *doc;
+        size_t len;
+        const char *t;
+
+        ck_assert_int_eq(spiral_session_analyze(s, longtext, strlen(longtext), "en", &doc, &err),
+                         SPIRAL_OK);
+        t = spiral_doc_norm(doc, &len);
+        ck_assert_uint_eq(doc->tk.nsent, 2);
+        ck_assert_int_eq(memcmp(t + doc->sent_end[0] - strlen("territorial"), "territorial", 11),
+                         0);
+    }
+    /* the sentences do match (so the checks have teeth) */
+    ck_assert_uint_ge(matched, 30);
+    ck_assert_uint_ge(searched, matched + 10);
+    spiral_session_free(s);
+    spiral_lexicon_free(lex);
+    spiral_dict_free(dict);
+}
+END_TEST
+
 Suite *match_suite(void)
 {
     Suite *s = suite_create("match");
@@ -274,6 +416,7 @@ Suite *match_suite(void)
     tcase_add_test(tc, offsets_point_into_original);
     tcase_add_test(tc, remembered_walks_replay_the_walk);
     tcase_add_test(tc, long_texts_match_as_their_sentences_do);
+    tcase_add_test(tc, regex_sentences_hold_every_set);
     suite_add_tcase(s, tc);
     return s;
 }
