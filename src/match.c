@@ -316,6 +316,17 @@ static int add_regex_hit(spiral_doc *d, size_t si, size_t ms, size_t me, int32_t
     return SPIRAL_OK;
 }
 
+/* Whether most of text nt is bytes scanner sc skips: Han characters (3
+ * bytes) for an ASCII scanner, or the other way round. */
+static int scan_foreign(const spiral_scan *sc, const spiral_normtext *nt)
+{
+    size_t han = 3 * nt->han_chars;
+
+    if (sc->skip == SPIRAL_SCAN_SKIP_HIGH)
+        return han > nt->text.len / 2;
+    return sc->skip == SPIRAL_SCAN_SKIP_LOW && han < nt->text.len / 2;
+}
+
 /* Whether regex r may match in sentence si: the bits of its scanned sets
  * are all in `m` (its scanner's for the sentence), and the sentence holds
  * a literal of each of its other sets. */
@@ -355,7 +366,8 @@ static int regex_sentences(spiral_doc *d, const spiral_lexicon *lex)
         const spiral_rxscan *sc = &lex->scans[g];
         uint64_t *mask = d->rx_mask + 2 * ns * g;
 
-        spiral_scan_text(&sc->scan, t, d->nt.text.len, d->sent_end, ns, mask);
+        spiral_scan_text(&sc->scan, t, d->nt.text.len, d->sent_end, ns, mask,
+                         scan_foreign(&sc->scan, &d->nt));
         for (si = 0; si < ns; si++)
             for (w = 0; w < 2; w++) {
                 uint64_t bits = mask[2 * si + w] & sc->first[w];

@@ -745,6 +745,10 @@ int spiral_scan_build(spiral_scan *sc, const spiral_scan_lit *lit, size_t n)
         sc->out_row = 0;
     }
     sc->wide = ent == 4;
+    sc->word_row = row[1];
+    for (i = 1; i < tr.n; i++)
+        if (tr.depth[i] > sc->depth_max)
+            sc->depth_max = tr.depth[i];
     for (i = 0; i < 256; i++)
         sc->off[i] = (uint32_t)(8 + ent * cls[i]);
     if ((sc->rows = spiral_calloc(total / 8 + 1, 8)) == NULL ||
@@ -945,14 +949,14 @@ static void scan_run32(const spiral_scan *sc, const unsigned char *t, size_t i, 
     SCAN_RUN(uint32_t);
 }
 
-void spiral_scan_text(const spiral_scan *sc, const unsigned char *t, size_t len,
-                      const size_t *ends, size_t nsent, uint64_t *out)
+/* Sentences [s, stop) of t (the first from byte i, the scanner in state
+ * *st there) one after the other, as spiral_scan_text() describes. */
+static void scan_sentences(const spiral_scan *sc, const unsigned char *t, size_t i, uint32_t *st,
+                           const size_t *ends, size_t s, size_t stop, uint64_t *out)
 {
-    uint64_t stop = sc->skip == SPIRAL_SCAN_SKIP_LOW ? 0x8080808080808080u : 0;
-    uint32_t st = 0;
-    size_t s, i = 0;
+    uint64_t skip = sc->skip == SPIRAL_SCAN_SKIP_LOW ? 0x8080808080808080u : 0;
 
-    for (s = 0; s < nsent; s++) {
+    for (; s < stop; s++) {
         size_t b = i, e = ends[s];
         uint64_t *m = out + 2 * s;
 
@@ -961,23 +965,154 @@ void spiral_scan_text(const spiral_scan *sc, const unsigned char *t, size_t len,
          * sentence: once it cannot, it never can again in this one (the
          * depth grows by one byte at most). */
         for (; i < e; i++) {
-            st = scan_step(sc, st, t[i]);
-            if (scan_depth(sc, st) <= i + 1 - b) {
-                if (st >= sc->out_row)
-                    scan_bits(sc, st, m);
+            *st = scan_step(sc, *st, t[i]);
+            if (scan_depth(sc, *st) <= i + 1 - b) {
+                if (*st >= sc->out_row)
+                    scan_bits(sc, *st, m);
                 i++;
                 break;
             }
-            scan_outputs(sc, st, i + 1 - b, m);
+            scan_outputs(sc, *st, i + 1 - b, m);
         }
         if (sc->wide)
-            scan_run32(sc, t, i, e, &st, m, sc->skip != 0, stop);
+            scan_run32(sc, t, i, e, st, m, sc->skip != 0, skip);
         else
-            scan_run16(sc, t, i, e, &st, m, sc->skip != 0, stop);
+            scan_run16(sc, t, i, e, st, m, sc->skip != 0, skip);
         i = e;
     }
+}
+
+/* A part of the text scanned in step with others: byte i next (before
+ * `stop`), in sentence s (bytes b to e). */
+typedef struct scan_part {
+    size_t i, stop, b, e, s;
+    uint32_t st;
+} scan_part;
+
+/* Part x at byte x->i, in sentence x->s or a later one: where that
+ * sentence begins and ends, and its bytes while a literal in progress may
+ * have started before it (usually none: the depth check passes at once).
+ * A part may start inside a sentence: being watchful there as at its
+ * start changes nothing, as the depth check lets literals that start
+ * inside it count.  Returns 0 when the part is done. */
+static int part_sentence(const spiral_scan *sc, const unsigned char *t, const size_t *ends,
+                         uint64_t *out, scan_part *x)
+{
+    while (x->i < x->stop) {
+        while (ends[x->s] <= x->i)
+            x->s++;
+        x->b = x->s ? ends[x->s - 1] : 0;
+        x->e = ends[x->s];
+        for (; x->i < x->e && x->i < x->stop; x->i++) {
+            x->st = scan_step(sc, x->st, t[x->i]);
+            if (scan_depth(sc, x->st) <= x->i + 1 - x->b) {
+                if (x->st >= sc->out_row)
+                    scan_bits(sc, x->st, out + 2 * x->s);
+                x->i++;
+                return x->i < x->stop;
+            }
+            scan_outputs(sc, x->st, x->i + 1 - x->b, out + 2 * x->s);
+        }
+    }
+    return 0;
+}
+
+/* One byte of part K in the loop of spiral_scan_text(). */
+#define PART_STEP(K)                                                    \
+    do {                                                                \
+        uint16_t v_;                                                    \
+                                                                        \
+        memcpy(&v_, rows + (size_t)st##K * 8 + off[p##K[j]], 2);        \
+        st##K = v_;                                                     \
+        if (v_ >= out_row)                                              \
+            scan_bits(sc, v_, out + 2 * x[K].s);                        \
+    } while (0)
+
+#define SCAN_PARTS 4
+
+void spiral_scan_text(const spiral_scan *sc, const unsigned char *t, size_t len,
+                      const size_t *ends, size_t nsent, uint64_t *out, int foreign)
+{
+    scan_part x[SCAN_PARTS];
+    uint32_t st = 0;
+    size_t i, k, end, live = 0;
+
+    if (nsent == 0)
+        return;
+    end = ends[nsent - 1];
+    if (foreign || sc->wide || end < 64 * SCAN_PARTS) {
+        scan_sentences(sc, t, 0, &st, ends, 0, nsent, out);
+    } else {
+        const unsigned char *rows = sc->rows;
+        const uint32_t *off = sc->off;
+        uint32_t out_row = sc->out_row;
+
+        /* Parts of equal bytes, each started depth_max bytes early (from
+         * the start state after the byte before, a word byte or not), so
+         * that it is in the state one pass would be in where its own bytes
+         * begin; a sentence in two parts gets the bits of both. */
+        memset(out, 0, 2 * nsent * sizeof *out);
+        for (k = 0; k < SCAN_PARTS; k++) {
+            size_t p;
+
+            x[k].i = end / SCAN_PARTS * k;
+            x[k].stop = k + 1 < SCAN_PARTS ? end / SCAN_PARTS * (k + 1) : end;
+            x[k].s = 0;
+            p = x[k].i > sc->depth_max ? x[k].i - sc->depth_max : 0;
+            x[k].st = p > 0 && spiral_prefilter_word_byte(t[p - 1]) ? sc->word_row : 0;
+            for (; p < x[k].i; p++)
+                x[k].st = scan_step(sc, x[k].st, t[p]);
+            live += part_sentence(sc, t, ends, out, &x[k]);
+        }
+        /* In step, as far as all four go before a sentence or part ends. */
+        while (live == SCAN_PARTS) {
+            const unsigned char *p0 = t + x[0].i, *p1 = t + x[1].i, *p2 = t + x[2].i,
+                                *p3 = t + x[3].i;
+            uint32_t st0 = x[0].st, st1 = x[1].st, st2 = x[2].st, st3 = x[3].st;
+            size_t n = (size_t)-1, j;
+
+            for (k = 0; k < SCAN_PARTS; k++) {
+                size_t left = (x[k].e < x[k].stop ? x[k].e : x[k].stop) - x[k].i;
+
+                n = left < n ? left : n;
+            }
+            for (j = 0; j < n; j++) {
+                PART_STEP(0);
+                PART_STEP(1);
+                PART_STEP(2);
+                PART_STEP(3);
+            }
+            x[0].st = st0;
+            x[1].st = st1;
+            x[2].st = st2;
+            x[3].st = st3;
+            for (k = 0; k < SCAN_PARTS; k++) {
+                x[k].i += n;
+                if (x[k].i == x[k].e || x[k].i == x[k].stop)
+                    live -= !part_sentence(sc, t, ends, out, &x[k]);
+            }
+        }
+        for (k = 0; k < SCAN_PARTS; k++)
+            if (x[k].i < x[k].stop) {
+                /* the rest of its sentence, then its other sentences */
+                size_t e = x[k].e < x[k].stop ? x[k].e : x[k].stop;
+
+                for (; x[k].i < e; x[k].i++) {
+                    x[k].st = scan_step(sc, x[k].st, t[x[k].i]);
+                    if (x[k].st >= sc->out_row)
+                        scan_bits(sc, x[k].st, out + 2 * x[k].s);
+                }
+                while (part_sentence(sc, t, ends, out, &x[k]))
+                    for (e = x[k].e < x[k].stop ? x[k].e : x[k].stop; x[k].i < e; x[k].i++) {
+                        x[k].st = scan_step(sc, x[k].st, t[x[k].i]);
+                        if (x[k].st >= sc->out_row)
+                            scan_bits(sc, x[k].st, out + 2 * x[k].s);
+                    }
+            }
+        st = x[SCAN_PARTS - 1].st; /* where one pass would end */
+    }
     /* After the last sentence, only literals that span count, for it. */
-    for (; nsent > 0 && i < len; i++) {
+    for (i = end; i < len; i++) {
         st = scan_step(sc, st, t[i]);
         scan_outputs(sc, st, 0, out + 2 * (nsent - 1));
     }

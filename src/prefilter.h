@@ -95,6 +95,8 @@ typedef struct spiral_scan {
     unsigned char *rows;   /* 8-byte aligned */
     size_t nstates;
     uint32_t out_row;      /* the first row of a state where literals end */
+    uint32_t word_row;     /* the start's row after a word byte */
+    uint32_t depth_max;    /* the longest literal */
     int wide;              /* 32-bit entries (the rows are over 512 KB) */
     uint32_t *out;         /* the literals of states, by index into: */
     uint16_t *lit_len;
@@ -113,9 +115,11 @@ int spiral_scan_build(spiral_scan *sc, const spiral_scan_lit *lit, size_t n);
 /* Scan text[0..len), whose sentence k is [ends[k - 1], ends[k]) (the first
  * from 0; ends ascending, the last <= len; bytes after it belong to the
  * last sentence, but only for literals that span): out[2k] and out[2k + 1]
- * get the bits of the literals that occur in sentence k. */
+ * get the bits of the literals that occur in sentence k.  `foreign`: most
+ * of the text is bytes sc skips (then it goes through once, skipping;
+ * else in four parts at once, so that the table's loads overlap). */
 void spiral_scan_text(const spiral_scan *sc, const unsigned char *text, size_t len,
-                      const size_t *ends, size_t nsent, uint64_t *out);
+                      const size_t *ends, size_t nsent, uint64_t *out, int foreign);
 
 void spiral_scan_free(spiral_scan *sc);
 

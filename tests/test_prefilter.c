@@ -279,17 +279,19 @@ START_TEST(scanner_finds_literals_by_sentence)
         ck_assert_int_eq(spiral_scan_build(&sc, all + from[set], n), 0);
         ck_assert_int_eq(sc.skip, set == 0 ? SPIRAL_SCAN_SKIP_HIGH
                                   : set == 1 ? SPIRAL_SCAN_SKIP_LOW : 0);
-        for (round = 0; round < 400; round++) {
-            char text[512];
-            size_t len = 0, ends[16], nsent = 0, k;
-            uint64_t got[32], want[32];
+        for (round = 0; round < 600; round++) {
+            /* short texts, and long ones scanned in parts at once */
+            char text[2048];
+            size_t len = 0, ends[64], nsent = 0, k, size = round % 3 ? 300 : 1500;
+            uint64_t got[128], want[128];
+            int foreign;
 
-            while (len < 300) {
+            while (len < size) {
                 const char *p = pieces[next_rand(&seed) % (sizeof pieces / sizeof *pieces)];
 
                 memcpy(text + len, p, strlen(p));
                 len += strlen(p);
-                if (next_rand(&seed) % 8 == 0 && nsent < 15)
+                if (next_rand(&seed) % (size / 40) == 0 && nsent < 63)
                     ends[nsent++] = len; /* a sentence ends after a piece */
             }
             /* sometimes nothing after the last sentence, sometimes a tail */
@@ -297,14 +299,18 @@ START_TEST(scanner_finds_literals_by_sentence)
                 ends[nsent++] = len - (next_rand(&seed) % 2 ? 0 : strlen(pieces[0]));
             if (nsent > 1 && ends[nsent - 1] <= ends[nsent - 2])
                 nsent--;
-            spiral_scan_text(&sc, (const unsigned char *)text, len, ends, nsent, got);
             naive_scan(all + from[set], n, text, len, ends, nsent, want);
-            for (k = 0; k < nsent; k++)
-                ck_assert_msg(got[2 * k] == want[2 * k] && got[2 * k + 1] == want[2 * k + 1],
-                              "set %zu round %zu sentence %zu: %#lx %#lx, expected %#lx %#lx",
-                              set, round, k, (unsigned long)got[2 * k],
-                              (unsigned long)got[2 * k + 1], (unsigned long)want[2 * k],
-                              (unsigned long)want[2 * k + 1]);
+            for (foreign = 0; foreign < 2; foreign++) {
+                memset(got, 0xA5, sizeof got);
+                spiral_scan_text(&sc, (const unsigned char *)text, len, ends, nsent, got, foreign);
+                for (k = 0; k < nsent; k++)
+                    ck_assert_msg(got[2 * k] == want[2 * k] && got[2 * k + 1] == want[2 * k + 1],
+                                  "set %zu round %zu (%zu bytes, %d) sentence %zu of %zu: "
+                                  "%#lx %#lx, expected %#lx %#lx",
+                                  set, round, len, foreign, k, nsent, (unsigned long)got[2 * k],
+                                  (unsigned long)got[2 * k + 1], (unsigned long)want[2 * k],
+                                  (unsigned long)want[2 * k + 1]);
+            }
         }
         spiral_scan_free(&sc);
     }
@@ -317,7 +323,7 @@ START_TEST(scanner_finds_literals_by_sentence)
         uint64_t got[4];
 
         ck_assert_int_eq(spiral_scan_build(&sc, two, 2), 0);
-        spiral_scan_text(&sc, (const unsigned char *)"axhe", 4, ends, 2, got);
+        spiral_scan_text(&sc, (const unsigned char *)"axhe", 4, ends, 2, got, 0);
         ck_assert_uint_eq(got[0], 0);
         ck_assert_uint_eq(got[2], 4);
         spiral_scan_free(&sc);
@@ -351,7 +357,7 @@ START_TEST(scanner_with_many_states)
      * one cut short */
     snprintf(text, sizeof text, "zz%s-%sq %.7s", buf[12345], buf[39999], buf[7]);
     end = strlen(text);
-    spiral_scan_text(&sc, (const unsigned char *)text, end, &end, 1, found);
+    spiral_scan_text(&sc, (const unsigned char *)text, end, &end, 1, found, 0);
     ck_assert_uint_eq(found[0], ((uint64_t)1 << 57) | ((uint64_t)1 << 63));
     ck_assert_uint_eq(found[1], 0);
     spiral_scan_free(&sc);
