@@ -14,6 +14,12 @@
  * then resolved longest first, so "arms control" beats "arms" and each
  * stretch of text is counted once.  Because matches start and end on token
  * boundaries, 印度 never matches inside 印度尼西亚.
+ *
+ * Between Latin tokens a walk goes from token to token, not byte to byte:
+ * each token's word number in the lexicon's vocabulary is found once, and
+ * the walk over it from a token start is worked out by the lexicon at
+ * seal time (spiral_token_calls()).  Walks that touch a Han token go byte
+ * by byte, as there is no separator to stop at.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +31,11 @@
 
 /* The walk from one start token. */
 typedef struct walk {
+    const spiral_lexicon *lex;
+    int which;             /* the trie: 0 the lexicon's, 1 the actors' */
     const spiral_trie *trie;
     const spiral_token *tok;
+    const uint32_t *words; /* per token: its word number, or WORD_WALK */
     const unsigned char *norm;
     size_t normcap;        /* bytes allocated at norm (readable, if not text) */
     uint32_t start, end;   /* start token; end of the sentence */
@@ -57,17 +66,28 @@ static int32_t valid_actor(const walk *w, int32_t head, uint32_t last)
     return -1;
 }
 
+/* A token walked byte by byte: Han, or before a Han token. */
+#define WORD_WALK 0xFFFFFFFEu
+
+#if defined(__GNUC__)
+#define SPIRAL_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define SPIRAL_PREFETCH(p) ((void)(p))
+#endif
+
 static void walk_token_from(walk *w, int32_t node, uint32_t t, uint32_t wilds, size_t from);
+static void walk_next(walk *w, int32_t start, uint32_t t, uint32_t wilds);
 
 static void walk_token(walk *w, int32_t node, uint32_t t, uint32_t wilds)
 {
     walk_token_from(w, node, t, wilds, 0);
 }
 
-static void after_token(walk *w, int32_t node, uint32_t t, uint32_t wilds)
+/* A pattern (entry e, for actors the head of a chain of aliases) ends
+ * with token t: the best of the walk if it is longer, or as long with
+ * fewer wildcards. */
+static void take(walk *w, int32_t e, uint32_t t, uint32_t wilds)
 {
-    int32_t e = w->trie->fn[node].entry;
-
     if (e >= 0 && w->actors)
         e = valid_actor(w, e, t);
     if (e >= 0) {
@@ -81,13 +101,86 @@ static void after_token(walk *w, int32_t node, uint32_t t, uint32_t wilds)
             w->best.skip = w->skip;
         }
     }
-    if (t + 1 < w->end) {
-        int sep = w->tok[t].kind != SPIRAL_TOK_HAN && w->tok[t + 1].kind != SPIRAL_TOK_HAN;
-        int32_t next = sep ? spiral_trie_next(w->trie, node, ' ') : node;
+}
 
-        if (next >= 0)
-            walk_token(w, next, t + 1, wilds);
+static void after_token(walk *w, int32_t node, uint32_t t, uint32_t wilds)
+{
+    take(w, w->trie->fn[node].entry, t, wilds);
+    if (t + 1 < w->end) {
+        if (w->tok[t].kind != SPIRAL_TOK_HAN && w->tok[t + 1].kind != SPIRAL_TOK_HAN) {
+            int32_t next = spiral_trie_next(w->trie, node, ' ');
+
+            if (next >= 0)
+                walk_next(w, next, t + 1, wilds);
+        } else {
+            walk_token(w, node, t + 1, wilds);
+        }
     }
+}
+
+/* One call of a walk by words: its pattern ends with token t, and the
+ * walk goes on from its child by ' ' (unless the next token's word is not
+ * among those with a walk from there). */
+static inline void word_call(walk *w, const spiral_calls *c, uint32_t t, uint32_t wilds)
+{
+    int32_t space = (int32_t)(c->b & SPIRAL_CALL_NODE) - 1;
+    uint32_t next;
+
+    wilds += c->b >> 31;
+    take(w, (int32_t)c->a, t, wilds);
+    if (space < 0 || t + 1 >= w->end || (next = w->words[t + 1]) == SPIRAL_WORD_NONE)
+        return;
+    if (next != WORD_WALK) {
+        uint64_t bits = spiral_word_bits(next & ~SPIRAL_WORD_STEM);
+
+        if ((c->next & bits) != bits)
+            return;
+    }
+    walk_next(w, space, t + 1, wilds);
+}
+
+/* The calls c of the walk over token t, whose word is `word` (with
+ * SPIRAL_WORD_STEM, a longer token than the stem: only the wildcards'
+ * calls). */
+static inline void word_calls(walk *w, const spiral_calls *c, uint32_t word, uint32_t t,
+                              uint32_t wilds)
+{
+    const spiral_calls *r;
+    uint32_t n, i;
+
+    if (c->b & SPIRAL_CALL_ONE) {
+        if (!(word & SPIRAL_WORD_STEM) || (c->b & SPIRAL_CALL_WILD))
+            word_call(w, c, t, wilds);
+        return;
+    }
+    if (!(c->b & SPIRAL_CALL_MANY))
+        return;
+    r = w->trie->tok_many + c->a;
+    n = (r[0].a & 0x7FFFFFFFu) - ((word & SPIRAL_WORD_STEM) ? r[0].a >> 31 : 0);
+    for (i = 1; i <= n; i++)
+        word_call(w, &r[i], t, wilds);
+}
+
+/* The walk over token t from `start`, where a token starts, by its word
+ * (the calls after_token() would get, with their nodes' entries and
+ * children by ' '). */
+static void walk_word(walk *w, int32_t start, uint32_t t, uint32_t wilds)
+{
+    uint32_t word = w->words[t];
+    spiral_calls c;
+
+    if (word == SPIRAL_WORD_NONE)
+        return;
+    c = spiral_token_calls(w->lex, w->which, start, word & ~SPIRAL_WORD_STEM);
+    word_calls(w, &c, word, t, wilds);
+}
+
+static void walk_next(walk *w, int32_t start, uint32_t t, uint32_t wilds)
+{
+    if (w->words[t] == WORD_WALK)
+        walk_token(w, start, t, wilds);
+    else
+        walk_word(w, start, t, wilds);
 }
 
 static void walk_token_from(walk *w, int32_t node, uint32_t t, uint32_t wilds, size_t from)
@@ -111,8 +204,9 @@ static void walk_token_from(walk *w, int32_t node, uint32_t t, uint32_t wilds, s
     }
 }
 
-/* A start token's walk through its own bytes depends only on the token, and
- * the same words start walks again and again; what it yields in each trie
+/* A start token walked byte by byte (Han, or before a Han token): its
+ * walk through its own bytes depends only on the token, and the same
+ * words start walks again and again; what it yields in each trie
  * (the nodes after_token() is called with, in order: wildcard ends inside
  * it, then the node at its end) is remembered per session in one
  * direct-mapped table of 64-byte slots, filled for the lexicon and the
@@ -123,13 +217,6 @@ static void walk_token_from(walk *w, int32_t node, uint32_t t, uint32_t wilds, s
 #define MEMO_KEY 24
 #define MEMO_OUT 4
 #define MEMO_WALK 0xFF /* nout: too many calls to remember */
-
-/* A little-endian load's value (the first byte lowest), on any host. */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-#define SPIRAL_LE64(x) __builtin_bswap64(x)
-#else
-#define SPIRAL_LE64(x) (x)
-#endif
 
 typedef struct spiral_memo {
     uint64_t key[MEMO_KEY / 8]; /* the token's bytes, zero-padded */
@@ -145,29 +232,15 @@ typedef struct spiral_memo {
 static uint8_t first_token_calls(const spiral_trie *trie, const unsigned char *p, size_t len,
                                  int32_t *node_out, uint8_t *wild)
 {
-    int32_t node = 0;
-    size_t k;
-    uint8_t n = 0;
+    uint8_t wilds[MEMO_OUT];
+    size_t n = spiral_trie_calls(trie, 0, p, len, node_out, wilds, MEMO_OUT), i;
 
     *wild = 0;
-    for (k = 0;; k++) {
-        int32_t wnode = trie->fn[node].wild;
-
-        if (wnode >= 0 && k > 0) {
-            if (n == MEMO_OUT)
-                return MEMO_WALK;
-            *wild |= (uint8_t)(1u << n);
-            node_out[n++] = wnode;
-        }
-        if (k == len) {
-            if (n == MEMO_OUT)
-                return MEMO_WALK;
-            node_out[n++] = node;
-            return n;
-        }
-        if ((node = spiral_trie_next(trie, node, p[k])) < 0)
-            return n;
-    }
+    if (n > MEMO_OUT)
+        return MEMO_WALK;
+    for (i = 0; i < n; i++)
+        *wild |= (uint8_t)(wilds[i] << i);
+    return (uint8_t)n;
 }
 
 /* The memo slot of token t (w->tok, w->norm) in m, filled for both tries
@@ -213,12 +286,18 @@ static const spiral_memo *memo_slot(const walk *w, spiral_memo *m, const spiral_
     return slot;
 }
 
-/* walk_token(w, 0, t, 0) in trie `which` (0 lexicon, 1 actors), replayed
- * from the token's memo slot (NULL: walked). */
-static void walk_start(walk *w, const spiral_memo *slot, int which, uint32_t t)
+/* walk_token(w, 0, t, 0) in trie `which` (0 lexicon, 1 actors): by its
+ * word's walk from the root, or replayed from the token's memo slot, or
+ * walked (slot NULL). */
+static inline void walk_start(walk *w, const spiral_memo *slot, int which, uint32_t t)
 {
+    uint32_t word = w->words[t];
     uint8_t i, n;
 
+    if (word != WORD_WALK) {
+        word_calls(w, &w->lex->words[word & ~SPIRAL_WORD_STEM].root[which], word, t, 0);
+        return;
+    }
     if (slot == NULL || (n = slot->nout[which]) == MEMO_WALK) {
         walk_token(w, 0, t, 0);
         return;
@@ -695,8 +774,11 @@ static int emit_mentions(spiral_doc *d, const spiral_lexicon *lex, const spiral_
 static void walk_init(walk *w, const spiral_doc *d, const spiral_lexicon *lex, int which,
                       uint32_t end, int32_t date)
 {
+    w->lex = lex;
+    w->which = which;
     w->trie = which ? &lex->atrie : &lex->trie;
     w->tok = d->tk.tok;
+    w->words = d->words;
     w->norm = (const unsigned char *)d->nt.text.data;
     w->normcap = d->nt.text.cap;
     w->end = end;
@@ -706,13 +788,104 @@ static void walk_init(walk *w, const spiral_doc *d, const spiral_lexicon *lex, i
     w->orig = d->text;
 }
 
+/* The word number (spiral_lexicon_word()) of each token in d->words, or
+ * WORD_WALK for one walked byte by byte: a Han token, or one before a Han
+ * token in its sentence (walks go on into it without a separator).
+ * Tokens hold no space and no control byte (tokenize.c splits there), so
+ * a word's walk never crosses a separator.  Three steps in a pipeline, so
+ * that the lookups' cache misses overlap: a token's hash, with the slot
+ * it needs fetched ahead; WORD_LAG tokens later the word the slot names,
+ * fetched ahead in turn; WORD_LAG tokens later still, the token checked
+ * against it. */
+#define WORD_LAG 32
+
+static void token_words(spiral_doc *d, const spiral_lexicon *lex)
+{
+    const spiral_token *tok = d->tk.tok;
+    const unsigned char *norm = (const unsigned char *)d->nt.text.data;
+    uint64_t h[2 * WORD_LAG];
+    uint32_t *words = d->words, t, n = 0, end = 0;
+    size_t si = 0;
+
+    if (d->tk.nsent > 0)
+        n = d->tk.sent[d->tk.nsent - 1].first_token + d->tk.sent[d->tk.nsent - 1].ntokens;
+    for (t = 0; t < n + 2 * WORD_LAG; t++) {
+        /* (the slot of h the first step fills, the last has just read) */
+        if (t >= 2 * WORD_LAG && words[t - 2 * WORD_LAG] != WORD_WALK) {
+            uint32_t u = t - 2 * WORD_LAG;
+            const spiral_token *tk = &tok[u];
+            size_t len = tk->norm_end - tk->norm_start;
+
+            if (words[u] != SPIRAL_WORD_NONE || len > lex->stem_min)
+                words[u] = spiral_lexicon_word(lex, norm + tk->norm_start, len,
+                                               tk->norm_start + len + 7 <= d->nt.text.cap,
+                                               h[u % (2 * WORD_LAG)], words[u]);
+        }
+        if (t >= WORD_LAG && t - WORD_LAG < n && words[t - WORD_LAG] != WORD_WALK) {
+            uint32_t u = t - WORD_LAG;
+
+            words[u] = spiral_word_probe(lex, h[u % (2 * WORD_LAG)]);
+            if (words[u] != SPIRAL_WORD_NONE)
+                SPIRAL_PREFETCH(&lex->words[words[u]]);
+        }
+        if (t < n) {
+            const spiral_token *tk = &tok[t];
+            size_t len = tk->norm_end - tk->norm_start;
+
+            while (t >= end && si < d->tk.nsent) {
+                end = d->tk.sent[si].first_token + d->tk.sent[si].ntokens;
+                si++;
+            }
+            if (tk->kind == SPIRAL_TOK_HAN || (t + 1 < end && tok[t + 1].kind == SPIRAL_TOK_HAN)) {
+                words[t] = WORD_WALK;
+            } else {
+                h[t % (2 * WORD_LAG)] = spiral_word_hash(norm + tk->norm_start, len,
+                                                         tk->norm_start + len + 7 <= d->nt.text.cap);
+                SPIRAL_PREFETCH(spiral_word_slot(lex, h[t % (2 * WORD_LAG)]));
+                words[t] = 0;
+            }
+        }
+    }
+}
+
+/* Fetch ahead the walks that go on from a token of [first, end) to the
+ * next, as far as the token's own walk (from the root) says where they
+ * start: their lookups' cache misses then overlap. */
+static void prefetch_next_walks(const spiral_doc *d, const spiral_lexicon *lex, uint32_t first,
+                                uint32_t end)
+{
+    uint32_t t;
+    int which;
+
+    for (t = first; t + 1 < end; t++) {
+        uint32_t w = d->words[t], next = d->words[t + 1];
+
+        if (w >= WORD_WALK || next >= WORD_WALK)
+            continue;
+        for (which = 0; which < 2; which++) {
+            const spiral_trie *tr = which ? &lex->atrie : &lex->trie;
+            const spiral_calls *c = &lex->words[w & ~SPIRAL_WORD_STEM].root[which];
+            uint32_t space = (c->b & SPIRAL_CALL_NODE) - 1;
+            uint64_t bits = spiral_word_bits(next & ~SPIRAL_WORD_STEM);
+
+            if ((c->b & SPIRAL_CALL_ONE) && (c->b & SPIRAL_CALL_NODE) && (c->next & bits) == bits)
+                SPIRAL_PREFETCH(&tr->tok_edge[spiral_tedge_slot(
+                    ((uint64_t)space << 32 | (next & ~SPIRAL_WORD_STEM)) + 1, tr->tok_cap)]);
+        }
+    }
+}
+
 /* The lexicon entries (when `entries`) and the actor aliases valid on
- * `date` in each sentence, in one pass over its tokens: each token's memo
- * slot is looked up once for both tries. */
+ * `date` in each sentence, in one pass over its tokens.  A token walked
+ * byte by byte has its memo slot looked up once for both tries. */
 static int match_sentences(spiral_doc *d, const spiral_lexicon *lex, int32_t date, int entries)
 {
-    spiral_memo *memo = memo_of(d);
+    spiral_memo *memo = NULL;
     size_t si, rxi = 0;
+
+    if (spiral_grow(&d->words, &d->wordcap, d->tk.n + 1, sizeof *d->words) < 0)
+        return SPIRAL_ENOMEM;
+    token_words(d, lex);
 
     /* Each sentence takes its regex matches from a cursor: a long
      * statement's sentences do not each scan all of them. */
@@ -725,17 +898,28 @@ static int match_sentences(spiral_doc *d, const spiral_lexicon *lex, int32_t dat
         size_t c;
 
         d->ncand = d->nacand = 0;
+        prefetch_next_walks(d, lex, s->first_token, end);
         walk_init(&w, d, lex, 0, end, date);
         walk_init(&wa, d, lex, 1, end, date);
         for (t = s->first_token; t < end; t++) {
-            const spiral_memo *slot = memo_slot(&w, memo, lex, t);
+            const spiral_memo *slot = NULL;
 
+            if (d->words[t] == SPIRAL_WORD_NONE)
+                continue; /* no walk makes a call over it */
+            if (d->words[t] == WORD_WALK) {
+                if (memo == NULL)
+                    memo = memo_of(d);
+                slot = memo_slot(&w, memo, lex, t);
+            }
             if (entries) {
                 w.start = t;
                 memset(&w.best, 0, sizeof w.best);
                 walk_start(&w, slot, 0, t);
-                if (w.best.n > 0 && add_cand(&d->cand, &d->ncand, &d->candcap, &w.best) < 0)
-                    return SPIRAL_ENOMEM;
+                if (w.best.n > 0) {
+                    SPIRAL_PREFETCH(&lex->e[w.best.entry]); /* for emit_hit() */
+                    if (add_cand(&d->cand, &d->ncand, &d->candcap, &w.best) < 0)
+                        return SPIRAL_ENOMEM;
+                }
                 if (d->tk.tok[t].kind == SPIRAL_TOK_HAN && tail_cands(d, &w, t) < 0)
                     return SPIRAL_ENOMEM;
             }

@@ -94,6 +94,7 @@ void spiral_session_free(spiral_session *s)
     spiral_free(s->doc.acand);
     spiral_free(s->doc.rx);
     spiral_free(s->doc.memo_mem);
+    spiral_free(s->doc.words);
     spiral_free(s->doc.sent_end);
     spiral_free(s->doc.rx_mask);
     spiral_free(s->doc.rx_sent);
@@ -108,6 +109,7 @@ void spiral_session_free(spiral_session *s)
     spiral_tokens_free(&s->aux.tk);
     spiral_free(s->aux.ments);
     spiral_free(s->aux.memo_mem);
+    spiral_free(s->aux.words);
     spiral_free(s->aux.cand);
     spiral_free(s->aux.acand);
     spiral_free(s->aux.taken);

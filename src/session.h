@@ -32,6 +32,8 @@ struct spiral_doc {
     const spiral_lexicon *lex;
     spiral_hit *hits, *mods;
     size_t nhits, hitcap, nmods, modcap;
+    uint32_t *words;    /* per token: its word number (match.c) */
+    size_t wordcap;
     struct spiral_memo *memo; /* first-token walks in the lexicon and actor tries */
     void *memo_mem;           /* its allocation (memo is aligned within) */
     spiral_cand *cand;  /* lexicon candidates of a sentence */

@@ -402,6 +402,58 @@ START_TEST(regex_sentences_hold_every_set)
 }
 END_TEST
 
+/* Walks go from Latin tokens to Latin tokens by words and byte by byte
+ * wherever a Han token is next to them (no separator there), and both
+ * kinds meet in one pattern: a Latin token before a Han one, Latin tokens
+ * after a Han one, a wildcard inside a phrase. */
+START_TEST(walks_across_latin_and_han_tokens)
+{
+    static const char extra[] = "g20峰会\tthreat.warning\t1\n"
+                                "峰会 summit talks\treassurance.dialogue\t2\n"
+                                "nuclear* talks\treassurance.dialogue\t2\n"
+                                "联合国 security council\tthreat.demand\t1.5\n";
+    static const char *texts[][3] = {
+        { "G20峰会召开。峰会 summit talks 开始。联合国 security council 开会。", "zh",
+          "g20峰会@0-9 峰会 summit talks@18-37 联合国 security council@47-73 " },
+        { "The nuclear talks and nuclearization talks resumed; nuclear, talks.", "en",
+          "nuclear* talks@4-17 nuclear* talks@22-42 " },
+        { "Summit talks 峰会 summit 联合国 security.", "en", "" },
+    };
+    const char *path = test_tmpfile(extra, sizeof extra - 1, ".tsv", 0);
+    spiral_lexicon *lex;
+    spiral_dict *dict;
+    spiral_session *s;
+    spiral_error err;
+    size_t t;
+
+    ck_assert_int_eq(spiral_dict_load(&dict, TEST_DICT, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_new(&lex, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_add_dir(lex, "tests/data/lex", &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_add_file(lex, path, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_seal(lex, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_session_new(&s, dict, lex, NULL, &err), SPIRAL_OK);
+    for (t = 0; t < sizeof texts / sizeof *texts; t++) {
+        const spiral_doc *doc;
+        const spiral_hit *h;
+        char buf[512];
+        size_t n, i, o = 0;
+
+        ck_assert_int_eq(spiral_session_analyze(s, texts[t][0], strlen(texts[t][0]), texts[t][1],
+                                                &doc, &err),
+                         SPIRAL_OK);
+        buf[0] = '\0';
+        for (h = spiral_doc_hits(doc, &n), i = 0; i < n; i++)
+            if (h[i].family != SPIRAL_NONE && strstr(extra, h[i].pattern) != NULL)
+                o += (size_t)snprintf(buf + o, sizeof buf - o, "%s@%u-%u ", h[i].pattern,
+                                      h[i].start, h[i].end);
+        ck_assert_str_eq(buf, texts[t][2]);
+    }
+    spiral_session_free(s);
+    spiral_lexicon_free(lex);
+    spiral_dict_free(dict);
+}
+END_TEST
+
 Suite *match_suite(void)
 {
     Suite *s = suite_create("match");
@@ -417,6 +469,7 @@ Suite *match_suite(void)
     tcase_add_test(tc, remembered_walks_replay_the_walk);
     tcase_add_test(tc, long_texts_match_as_their_sentences_do);
     tcase_add_test(tc, regex_sentences_hold_every_set);
+    tcase_add_test(tc, walks_across_latin_and_han_tokens);
     suite_add_tcase(s, tc);
     return s;
 }
