@@ -322,76 +322,32 @@ size_t spiral_trie_calls(const spiral_trie *t, int32_t node, const unsigned char
  * makes no call anywhere.
  */
 
-/* n zeroed elements of `size` bytes from a cache-line boundary within a
- * fresh allocation, *mem (for spiral_free()); NULL out of memory. */
-static void *calloc_lines(size_t n, size_t size, void **mem)
-{
-    unsigned char *p;
-
-    if (size == 0 || n > (SIZE_MAX - 64) / size || (p = spiral_calloc(n * size + 64, 1)) == NULL)
-        return NULL;
-    *mem = p;
-    return (void *)(((uintptr_t)p + 63) & ~(uintptr_t)63);
-}
-
-uint64_t spiral_word_hash(const unsigned char *p, size_t len, int readable)
-{
-    uint64_t h = (uint64_t)len * 0x9E3779B97F4A7C15u;
-    size_t i, k;
-
-    for (i = 0; i < len; i += 8) {
-        size_t have = len - i;
-        uint64_t w = 0;
-
-        if (readable) {
-            memcpy(&w, p + i, 8);
-            w = SPIRAL_LE64(w);
-            if (have < 8)
-                w &= ((uint64_t)1 << (have * 8)) - 1;
-        } else {
-            for (k = 0; k < have && k < 8; k++)
-                w |= (uint64_t)p[i + k] << (k * 8);
-        }
-        h = (h ^ w) * 0xC2B2AE3D27D4EB4Fu;
-        h ^= h >> 31;
-    }
-    h ^= h >> 29;
-    h *= 0xBF58476D1CE4E5B9u;
-    return h ^ (h >> 32);
-}
-
-/* The first 24 bytes of p[0..len), zero-padded, as little-endian loads
- * (`readable`: p[0 .. len rounded up to 8) may be read). */
-static void word_head(const unsigned char *p, size_t len, int readable, uint64_t *head)
+/* The first 24 bytes of p[0..len), zero-padded, as little-endian loads. */
+static void word_head(const unsigned char *p, size_t len, uint64_t *head)
 {
     size_t k;
 
-    head[0] = head[1] = head[2] = 0;
-    if (!readable) {
-        for (k = 0; k < len && k < 24; k++)
-            head[k / 8] |= (uint64_t)p[k] << (k % 8 * 8);
-        return;
-    }
-    for (k = 0; k < 3 && k * 8 < len; k++) {
-        memcpy(&head[k], p + k * 8, 8);
-        head[k] = SPIRAL_LE64(head[k]);
-        if (len - k * 8 < 8)
-            head[k] &= ((uint64_t)1 << ((len - k * 8) * 8)) - 1;
-    }
+    for (k = 0; k < 3; k++)
+        head[k] = spiral_word_load(p, k * 8, len, 0);
 }
 
-/* Whether word w is p[0..len) (readable as for word_head()). */
+int spiral_word_tail_is(const spiral_lexicon *lex, uint32_t w, const unsigned char *p,
+                        size_t len)
+{
+    const spiral_word *wd = &lex->words[w];
+
+    return wd->len == len && memcmp(lex->voc_text + wd->off + 24, p + 24, len - 24) == 0;
+}
+
+/* Whether word w is p[0..len) (readable as for spiral_word_hash()). */
 static int word_is(const spiral_lexicon *lex, uint32_t w, const unsigned char *p, size_t len,
                    int readable)
 {
     const spiral_word *wd = &lex->words[w];
-    uint64_t head[3];
 
     if (wd->len != len)
         return 0;
-    word_head(p, len, readable, head);
-    return head[0] == wd->head[0] && head[1] == wd->head[1] && head[2] == wd->head[2] &&
-           (len <= 24 || memcmp(lex->voc_text + wd->off + 24, p + 24, len - 24) == 0);
+    return spiral_word_is(lex, w, p, len, readable);
 }
 
 /* The number of word p[0..len) with hash h, or SPIRAL_WORD_NONE; *slot
@@ -411,35 +367,6 @@ static uint32_t voc_find(const spiral_lexicon *lex, const unsigned char *p, size
     return SPIRAL_WORD_NONE;
 }
 
-/* The bit of p[0..n) (n is 3 or 4) in stem3 or stem4. */
-static unsigned stem_bit(const unsigned char *p, size_t n)
-{
-    uint32_t v = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
-
-    if (n == 4)
-        v = v << 8 | p[3];
-    return (unsigned)(v * 0x9E3779B1u) >> 17;
-}
-
-static int stem_bit_set(const uint8_t *set, const unsigned char *p, size_t n)
-{
-    unsigned b = stem_bit(p, n);
-
-    return (set[b / 8] >> (b % 8)) & 1;
-}
-
-/* Whether token p[0..len) may have a stem as a proper prefix: one of 3
- * bytes, or one of more that starts as it does (stems shorter than 3 bytes
- * are looked for every time). */
-static int may_have_stem(const spiral_lexicon *lex, const unsigned char *p, size_t len)
-{
-    if (lex->stem_min == 0 || len <= lex->stem_min)
-        return 0;
-    if (lex->stem_min < 3)
-        return 1;
-    return stem_bit_set(lex->stem3, p, 3) || (len > 4 && stem_bit_set(lex->stem4, p, 4));
-}
-
 uint32_t spiral_lexicon_word(const spiral_lexicon *lex, const unsigned char *p, size_t len,
                              int readable, uint64_t h, uint32_t guess)
 {
@@ -451,7 +378,7 @@ uint32_t spiral_lexicon_word(const spiral_lexicon *lex, const unsigned char *p, 
         (word_is(lex, guess, p, len, readable) ||
          (guess = voc_find(lex, p, len, h, &slot)) != SPIRAL_WORD_NONE))
         return guess; /* the guess, or after a tag shared by two words */
-    if (!may_have_stem(lex, p, len))
+    if (!spiral_may_have_stem(lex, p, len))
         return w; /* most tokens: too short, or not how a stem starts */
     for (k = 0; k + 1 < len && (node = spiral_trie_next(&lex->stems, node, p[k])) >= 0; k++)
         if (lex->stems.fn[node].entry >= 0)
@@ -498,7 +425,7 @@ static int voc_add(spiral_lexicon *lex, const unsigned char *p, size_t len, uint
     if (lex->nvoc == lex->wordcap) {
         size_t ncap = lex->wordcap ? lex->wordcap * 2 : 256;
         void *mem;
-        spiral_word *n = calloc_lines(ncap, sizeof *n, &mem);
+        spiral_word *n = spiral_calloc_lines(ncap, sizeof *n, &mem);
 
         if (n == NULL)
             return SPIRAL_ENOMEM;
@@ -510,7 +437,7 @@ static int voc_add(spiral_lexicon *lex, const unsigned char *p, size_t len, uint
         lex->wordcap = ncap;
     }
     w = &lex->words[lex->nvoc];
-    word_head(p, len, 0, w->head);
+    word_head(p, len, w->head);
     w->len = (uint32_t)len;
     w->off = (uint32_t)lex->voc_len;
     memcpy(lex->voc_text + lex->voc_len, p, len);
@@ -610,7 +537,7 @@ static int add_words(spiral_lexicon *lex, spiral_trie *t, int32_t s, int32_t nod
     if (lex->stem_min == 0 || depth < lex->stem_min)
         lex->stem_min = depth;
     if (depth >= 3) {
-        unsigned b = stem_bit(path, depth == 3 ? 3 : 4);
+        unsigned b = spiral_stem_bit(path, depth == 3 ? 3 : 4);
         uint8_t *set = depth == 3 ? lex->stem3 : lex->stem4;
 
         set[b / 8] |= (uint8_t)(1u << (b % 8));
@@ -664,7 +591,7 @@ static int add_edge(spiral_trie *t, uint64_t key, spiral_calls c)
     if ((t->tok_used + 1) * 2 > t->tok_cap) {
         size_t ncap = t->tok_cap ? t->tok_cap * 2 : 1024, j;
         void *mem;
-        spiral_tedge *n = calloc_lines(ncap, sizeof *n, &mem);
+        spiral_tedge *n = spiral_calloc_lines(ncap, sizeof *n, &mem);
 
         if (n == NULL)
             return SPIRAL_ENOMEM;
@@ -1715,6 +1642,7 @@ int spiral_lexicon_seal(spiral_lexicon *lex, spiral_error *err)
         if (spiral_prefilter_build(&e->pf, e->pattern + 3) < 0)
             return spiral_error_nomem(err, e->file);
         lex->rx_always[i] = e->pf.n == 0;
+        lex->nalways += e->pf.n == 0;
     }
     spiral_dict_freeze(lex->user);
     if (trie_freeze(&lex->trie) < 0 || trie_freeze(&lex->atrie) < 0 || build_words(lex) < 0 ||

@@ -8,6 +8,7 @@
 #include <pcre2.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "buf.h"
 #include "prefilter.h"
@@ -224,6 +225,7 @@ struct spiral_lexicon {
     uint64_t *rx_need;     /* per regex: the bits of its sets, two words */
     uint8_t *rx_lazy;      /* per regex: its sets not scanned for (bit k: set k) */
     uint8_t *rx_always;    /* per regex: no prefilter, always run */
+    size_t nalways;        /* how many */
     /* The vocabulary (spiral_word), with the walks over each word from the
      * tries' roots; voc_slot is open addressing, hash << 32 | (word + 1),
      * 0 empty; `stems` is a trie of the stems, whose entries are their
@@ -246,10 +248,86 @@ struct spiral_lexicon {
     char *root;            /* the directory loaded, for display paths */
 };
 
+/* Bytes i .. i + 8 of p[0..len) as a little-endian load, those past len
+ * zero (`readable`: p[0 .. len rounded up to 8) may be read; else they are
+ * read one by one; the value is the same). */
+static inline uint64_t spiral_word_load(const unsigned char *p, size_t i, size_t len, int readable)
+{
+    uint64_t w = 0;
+    size_t k;
+
+    if (i >= len)
+        return 0;
+    if (!readable) {
+        for (k = 0; k < 8 && i + k < len; k++)
+            w |= (uint64_t)p[i + k] << (k * 8);
+        return w;
+    }
+    memcpy(&w, p + i, 8);
+    w = SPIRAL_LE64(w);
+    return len - i >= 8 ? w : w & (((uint64_t)1 << ((len - i) * 8)) - 1);
+}
+
 /* The hash of a token's bytes p[0..len) for spiral_lexicon_word()
- * (`readable`: p[0 .. len rounded up to 8) may be read; the value is the
- * same either way). */
-uint64_t spiral_word_hash(const unsigned char *p, size_t len, int readable);
+ * (readable as for spiral_word_load()). */
+static inline uint64_t spiral_word_hash(const unsigned char *p, size_t len, int readable)
+{
+    uint64_t h = len;
+    size_t i;
+
+    for (i = 0; i < len; i += 8) {
+        h = (h ^ spiral_word_load(p, i, len, readable)) * 0x9E3779B97F4A7C15u;
+        h ^= h >> 29;
+    }
+    h *= 0xBF58476D1CE4E5B9u;
+    return h ^ (h >> 32);
+}
+
+/* The bit of p[0..n) (n is 3 or 4) in lex->stem3 or stem4. */
+static inline unsigned spiral_stem_bit(const unsigned char *p, size_t n)
+{
+    uint32_t v = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+
+    if (n == 4)
+        v = v << 8 | p[3];
+    return (unsigned)(v * 0x9E3779B1u) >> 17;
+}
+
+/* Whether token p[0..len) may have a stem as a proper prefix: one of 3
+ * bytes, or one of more that starts as it does (stems shorter than 3 bytes
+ * are looked for every time). */
+static inline int spiral_may_have_stem(const spiral_lexicon *lex, const unsigned char *p,
+                                       size_t len)
+{
+    unsigned b3, b4;
+
+    if (lex->stem_min == 0 || len <= lex->stem_min)
+        return 0;
+    if (lex->stem_min < 3)
+        return 1;
+    b3 = spiral_stem_bit(p, 3);
+    if ((lex->stem3[b3 / 8] >> (b3 % 8)) & 1)
+        return 1;
+    b4 = len > 4 ? spiral_stem_bit(p, 4) : 0;
+    return len > 4 && ((lex->stem4[b4 / 8] >> (b4 % 8)) & 1);
+}
+
+/* Whether p[24..len) is the rest of word w of len bytes. */
+int spiral_word_tail_is(const spiral_lexicon *lex, uint32_t w, const unsigned char *p,
+                        size_t len);
+
+/* Whether word w, whose length is len, is p[0..len) (readable as for
+ * spiral_word_load()). */
+static inline int spiral_word_is(const spiral_lexicon *lex, uint32_t w, const unsigned char *p,
+                                 size_t len, int readable)
+{
+    const spiral_word *wd = &lex->words[w];
+
+    return wd->head[0] == spiral_word_load(p, 0, len, readable) &&
+           (len <= 8 || (wd->head[1] == spiral_word_load(p, 8, len, readable) &&
+                         (len <= 16 || (wd->head[2] == spiral_word_load(p, 16, len, readable) &&
+                                        (len <= 24 || spiral_word_tail_is(lex, w, p, len))))));
+}
 
 /* The vocabulary slot where the search for hash h starts (to fetch it
  * ahead), or NULL. */

@@ -36,6 +36,7 @@ typedef struct walk {
     const spiral_trie *trie;
     const spiral_token *tok;
     const uint32_t *words; /* per token: its word number, or WORD_WALK */
+    const spiral_calls (*roots)[2]; /* per token with a word: its walks from the roots */
     const unsigned char *norm;
     size_t normcap;        /* bytes allocated at norm (readable, if not text) */
     uint32_t start, end;   /* start token; end of the sentence */
@@ -295,7 +296,7 @@ static inline void walk_start(walk *w, const spiral_memo *slot, int which, uint3
     uint8_t i, n;
 
     if (word != WORD_WALK) {
-        word_calls(w, &w->lex->words[word & ~SPIRAL_WORD_STEM].root[which], word, t, 0);
+        word_calls(w, &w->roots[t][which], word, t, 0);
         return;
     }
     if (slot == NULL || (n = slot->nout[which]) == MEMO_WALK) {
@@ -426,19 +427,25 @@ static int regex_may_match(const spiral_doc *d, const spiral_lexicon *lex, size_
     return 1;
 }
 
-/* The sentences where each regex with a prefilter may match, ascending:
- * those holding a literal of each of its sets (a match lies within one
- * sentence and contains one of each; a literal of its first set counts in
- * the sentence where it ends).  Regex r's are rx_sent[rx_first[r] ..
- * rx_first[r + 1]).  One scan of the text per scanner.  SPIRAL_OK or
+static int pair_order(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+    return a < b ? -1 : a > b;
+}
+
+/* The sentences where each regex with a prefilter may match: those
+ * holding a literal of each of its sets (a match lies within one sentence
+ * and contains one of each; a literal of its first set counts in the
+ * sentence where it ends), in d->rx_pair as regex << 32 | sentence,
+ * ascending.  One scan of the text per scanner.  SPIRAL_OK or
  * SPIRAL_ENOMEM. */
 static int regex_sentences(spiral_doc *d, const spiral_lexicon *lex)
 {
     const unsigned char *t = (const unsigned char *)d->nt.text.data;
-    size_t ns = d->tk.nsent, g, si, r, w, k, total = 0;
+    size_t ns = d->tk.nsent, g, si, r, w, k;
 
-    if (spiral_grow(&d->rx_mask, &d->rxmcap, 2 * ns * (lex->nscans + 1), sizeof *d->rx_mask) < 0 ||
-        spiral_grow(&d->rx_first, &d->rxfcap, lex->nregex + 1, sizeof *d->rx_first) < 0)
+    if (spiral_grow(&d->rx_mask, &d->rxmcap, 2 * ns * (lex->nscans + 1), sizeof *d->rx_mask) < 0)
         return SPIRAL_ENOMEM;
     d->npair = 0;
     for (g = 0; g < lex->nscans; g++) {
@@ -462,25 +469,19 @@ static int regex_sentences(spiral_doc *d, const spiral_lexicon *lex)
                 }
             }
     }
-    /* By regex (a counting sort), each one's in text order as found. */
-    memset(d->rx_first, 0, (lex->nregex + 1) * sizeof *d->rx_first);
-    for (k = 0; k < d->npair; k++)
-        d->rx_first[d->rx_pair[k] >> 32]++;
-    for (r = 0; r < lex->nregex; r++) {
-        uint32_t n = d->rx_first[r];
+    /* By regex, then sentence: few, mostly (an insertion sort). */
+    if (d->npair > 32) {
+        qsort(d->rx_pair, d->npair, sizeof *d->rx_pair, pair_order);
+    } else {
+        for (k = 1; k < d->npair; k++) {
+            uint64_t v = d->rx_pair[k];
+            size_t j;
 
-        d->rx_first[r] = (uint32_t)total;
-        total += n;
+            for (j = k; j > 0 && d->rx_pair[j - 1] > v; j--)
+                d->rx_pair[j] = d->rx_pair[j - 1];
+            d->rx_pair[j] = v;
+        }
     }
-    d->rx_first[lex->nregex] = (uint32_t)total;
-    if (spiral_grow(&d->rx_sent, &d->rxscap, total + 1, sizeof *d->rx_sent) < 0)
-        return SPIRAL_ENOMEM;
-    for (k = 0; k < d->npair; k++)
-        d->rx_sent[d->rx_first[d->rx_pair[k] >> 32]++] = (uint32_t)d->rx_pair[k];
-    /* Each start is now the next one's: move them back. */
-    for (r = lex->nregex; r > 0; r--)
-        d->rx_first[r] = d->rx_first[r - 1];
-    d->rx_first[0] = 0;
     return SPIRAL_OK;
 }
 
@@ -594,8 +595,9 @@ static int regex_range(spiral_doc *d, const spiral_entry *e, int32_t ei, size_t 
 
 static int regex_matches(spiral_doc *d, const spiral_lexicon *lex)
 {
-    size_t len = d->nt.text.len, r, si;
+    size_t len = d->nt.text.len, r, si, k;
     uint32_t opts;
+    int rc;
 
     d->nrx = 0;
     if (d->tk.nsent == 0)
@@ -609,32 +611,29 @@ static int regex_matches(spiral_doc *d, const spiral_lexicon *lex)
     }
     if (regex_sentences(d, lex) < 0)
         return SPIRAL_ENOMEM;
+    if (d->npair == 0 && lex->nalways == 0)
+        return SPIRAL_OK;
     /* PCRE2 would check the whole subject's UTF-8 on every call (one per
      * window and match): check it once here. */
     opts = spiral_utf8_check(d->nt.text.data, len) == len ? PCRE2_NO_UTF_CHECK : 0;
-    for (r = 0; r < lex->nregex; r++) {
-        int32_t ei = (int32_t)lex->regex[r];
-        const spiral_entry *e = &lex->e[ei];
-        const uint32_t *sv = d->rx_sent + d->rx_first[r];
-        uint32_t k, n = d->rx_first[r + 1] - d->rx_first[r];
-        uint64_t start;
-        int rc = SPIRAL_OK;
+    for (r = 0; lex->nalways > 0 && r < lex->nregex; r++)
+        if (lex->rx_always[r] &&
+            (rc = regex_range(d, &lex->e[lex->regex[r]], (int32_t)lex->regex[r], 0, len + 1, opts,
+                              d->regex_time_limit ? now_ms() : 0)) < 0)
+            return rc;
+    for (k = 0; k < d->npair;) {
+        /* regex r's sentences, in runs of consecutive ones */
+        int32_t ei = (int32_t)lex->regex[r = (size_t)(d->rx_pair[k] >> 32)];
+        uint64_t start = d->regex_time_limit ? now_ms() : 0;
 
-        if (!lex->rx_always[r] && n == 0)
-            continue;
-        start = d->regex_time_limit ? now_ms() : 0;
-        if (lex->rx_always[r]) {
-            rc = regex_range(d, e, ei, 0, len + 1, opts, start);
-        } else {
-            /* Runs of consecutive sentences holding its literals. */
-            for (k = 0; k < n && rc == SPIRAL_OK; k++) {
-                uint32_t a = sv[k];
+        for (rc = SPIRAL_OK; k < d->npair && d->rx_pair[k] >> 32 == r; k++) {
+            uint32_t a = (uint32_t)d->rx_pair[k];
 
-                while (k + 1 < n && sv[k + 1] == sv[k] + 1)
-                    k++;
-                rc = regex_range(d, e, ei, a ? d->sent_end[a - 1] : 0, d->sent_end[sv[k]], opts,
-                                 start);
-            }
+            while (k + 1 < d->npair && d->rx_pair[k + 1] == d->rx_pair[k] + 1)
+                k++;
+            if (rc == SPIRAL_OK)
+                rc = regex_range(d, &lex->e[ei], ei, a ? d->sent_end[a - 1] : 0,
+                                 d->sent_end[(uint32_t)d->rx_pair[k]], opts, start);
         }
         if (rc < 0)
             return rc;
@@ -675,15 +674,34 @@ static int text_order(const void *x, const void *y)
     return a->first < b->first ? -1 : a->first > b->first;
 }
 
+/* Sort v[0..n) by `order`: a sentence has few candidates, mostly in
+ * order already (an insertion sort), a long one many (qsort). */
+static void sort_cands(spiral_cand *v, size_t n, int (*order)(const void *, const void *))
+{
+    size_t i, j;
+
+    if (n > 16) {
+        qsort(v, n, sizeof *v, order);
+        return;
+    }
+    for (i = 1; i < n; i++) {
+        spiral_cand k = v[i];
+
+        for (j = i; j > 0 && order(&v[j - 1], &k) > 0; j--)
+            v[j] = v[j - 1];
+        v[j] = k;
+    }
+}
+
 /* Keep the candidates v[0..n) of sentence s that do not overlap a longer
  * one (longest first: each token belongs to at most one hit; the others
- * get n = 0) and put them in text order.  Returns SPIRAL_OK or
- * SPIRAL_ENOMEM. */
+ * get n = 0) and put them in text order (the order of those kept: each
+ * starts at a token of its own).  Returns SPIRAL_OK or SPIRAL_ENOMEM. */
 static int select_cands(spiral_doc *d, spiral_cand *v, size_t n, const spiral_sentence *s)
 {
     size_t c;
 
-    qsort(v, n, sizeof *v, cand_order);
+    sort_cands(v, n, cand_order);
     if (spiral_grow(&d->taken, &d->takencap, s->ntokens, 1) < 0)
         return SPIRAL_ENOMEM;
     memset(d->taken, 0, s->ntokens);
@@ -700,7 +718,7 @@ static int select_cands(spiral_doc *d, spiral_cand *v, size_t n, const spiral_se
         for (i = k->first; i < k->first + k->n; i++)
             d->taken[i - s->first_token] = 1;
     }
-    qsort(v, n, sizeof *v, text_order);
+    sort_cands(v, n, text_order);
     return SPIRAL_OK;
 }
 
@@ -779,6 +797,7 @@ static void walk_init(walk *w, const spiral_doc *d, const spiral_lexicon *lex, i
     w->trie = which ? &lex->atrie : &lex->trie;
     w->tok = d->tk.tok;
     w->words = d->words;
+    w->roots = (const spiral_calls(*)[2])d->roots;
     w->norm = (const unsigned char *)d->nt.text.data;
     w->normcap = d->nt.text.cap;
     w->end = end;
@@ -788,61 +807,138 @@ static void walk_init(walk *w, const spiral_doc *d, const spiral_lexicon *lex, i
     w->orig = d->text;
 }
 
+/* The words of the tokens a session met last, by hash (a token of up to
+ * 16 bytes: its bytes, zero-padded, and length), with their walks from the
+ * roots: most tokens are the same few words, and their entries stay in
+ * the nearest caches, where the vocabulary's slots and words do not. */
+typedef struct spiral_wcache {
+    uint64_t key[2];
+    uint32_t len;          /* 0: empty */
+    uint32_t word;
+    uint64_t pad;
+    spiral_calls root[2];
+} spiral_wcache;
+
+_Static_assert(sizeof(spiral_wcache) == 64, "a word-cache entry is one cache line");
+
+/* The session's word cache, allocated on first use; NULL when that
+ * fails (the tokens are then looked up every time). */
+static spiral_wcache *wcache_of(spiral_doc *d)
+{
+    if (d->wcache == NULL)
+        d->wcache = spiral_calloc_lines(SPIRAL_WORD_CACHE, sizeof *d->wcache, &d->wcache_mem);
+    return d->wcache;
+}
+
 /* The word number (spiral_lexicon_word()) of each token in d->words, or
  * WORD_WALK for one walked byte by byte: a Han token, or one before a Han
- * token in its sentence (walks go on into it without a separator).
- * Tokens hold no space and no control byte (tokenize.c splits there), so
- * a word's walk never crosses a separator.  Three steps in a pipeline, so
- * that the lookups' cache misses overlap: a token's hash, with the slot
- * it needs fetched ahead; WORD_LAG tokens later the word the slot names,
- * fetched ahead in turn; WORD_LAG tokens later still, the token checked
- * against it. */
-#define WORD_LAG 32
+ * token in its sentence (walks go on into it without a separator); and
+ * for a word, its walks from the roots in d->roots.  Tokens hold no space
+ * and no control byte (tokenize.c splits there), so a word's walk never
+ * crosses a separator.  Four steps in a pipeline, a block of tokens
+ * apart, so that cache misses overlap: the tokens' hashes, with their
+ * word-cache entries fetched ahead; the tokens found there done, the
+ * others' vocabulary slots fetched ahead; the words the slots name fetched
+ * ahead in turn; the tokens checked against those words (and remembered
+ * in the word cache). */
+#define WORD_BLOCK 16
+#define WORD_RING (4 * WORD_BLOCK) /* the last blocks' hashes, by t % WORD_RING */
 
 static void token_words(spiral_doc *d, const spiral_lexicon *lex)
 {
+    static const spiral_calls none[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
     const spiral_token *tok = d->tk.tok;
     const unsigned char *norm = (const unsigned char *)d->nt.text.data;
-    uint64_t h[2 * WORD_LAG];
-    uint32_t *words = d->words, t, n = 0, end = 0;
-    size_t si = 0;
+    size_t cap = d->nt.text.cap;
+    spiral_wcache *wc = wcache_of(d);
+    uint64_t h[WORD_RING];
+    uint8_t todo[WORD_RING]; /* looked up in the vocabulary */
+    uint32_t *words = d->words, b, t, n = 0;
+    spiral_calls(*roots)[2] = d->roots;
+    size_t si;
 
-    if (d->tk.nsent > 0)
-        n = d->tk.sent[d->tk.nsent - 1].first_token + d->tk.sent[d->tk.nsent - 1].ntokens;
-    for (t = 0; t < n + 2 * WORD_LAG; t++) {
-        /* (the slot of h the first step fills, the last has just read) */
-        if (t >= 2 * WORD_LAG && words[t - 2 * WORD_LAG] != WORD_WALK) {
-            uint32_t u = t - 2 * WORD_LAG;
-            const spiral_token *tk = &tok[u];
-            size_t len = tk->norm_end - tk->norm_start;
+    for (si = 0; si < d->tk.nsent; si++) {
+        uint32_t end = d->tk.sent[si].first_token + d->tk.sent[si].ntokens;
 
-            if (words[u] != SPIRAL_WORD_NONE || len > lex->stem_min)
-                words[u] = spiral_lexicon_word(lex, norm + tk->norm_start, len,
-                                               tk->norm_start + len + 7 <= d->nt.text.cap,
-                                               h[u % (2 * WORD_LAG)], words[u]);
-        }
-        if (t >= WORD_LAG && t - WORD_LAG < n && words[t - WORD_LAG] != WORD_WALK) {
-            uint32_t u = t - WORD_LAG;
+        for (t = n; t < d->tk.sent[si].first_token; t++)
+            words[t] = WORD_WALK; /* (between sentences: none) */
+        for (t = d->tk.sent[si].first_token; t < end; t++)
+            words[t] = tok[t].kind == SPIRAL_TOK_HAN ||
+                               (t + 1 < end && tok[t + 1].kind == SPIRAL_TOK_HAN)
+                           ? WORD_WALK
+                           : 0;
+        n = end;
+    }
+    for (b = 0; b < n + 3 * WORD_BLOCK; b += WORD_BLOCK) {
+        uint32_t e = b < n ? (n - b < WORD_BLOCK ? n : b + WORD_BLOCK) : b;
 
-            words[u] = spiral_word_probe(lex, h[u % (2 * WORD_LAG)]);
-            if (words[u] != SPIRAL_WORD_NONE)
-                SPIRAL_PREFETCH(&lex->words[words[u]]);
-        }
-        if (t < n) {
-            const spiral_token *tk = &tok[t];
-            size_t len = tk->norm_end - tk->norm_start;
+        for (t = b; t < e; t++)
+            if (words[t] != WORD_WALK) {
+                size_t len = tok[t].norm_end - tok[t].norm_start;
 
-            while (t >= end && si < d->tk.nsent) {
-                end = d->tk.sent[si].first_token + d->tk.sent[si].ntokens;
-                si++;
+                h[t % WORD_RING] = spiral_word_hash(norm + tok[t].norm_start, len,
+                                                    tok[t].norm_start + len + 7 <= cap);
+                if (wc != NULL)
+                    SPIRAL_PREFETCH(&wc[h[t % WORD_RING] % SPIRAL_WORD_CACHE]);
             }
-            if (tk->kind == SPIRAL_TOK_HAN || (t + 1 < end && tok[t + 1].kind == SPIRAL_TOK_HAN)) {
-                words[t] = WORD_WALK;
-            } else {
-                h[t % (2 * WORD_LAG)] = spiral_word_hash(norm + tk->norm_start, len,
-                                                         tk->norm_start + len + 7 <= d->nt.text.cap);
-                SPIRAL_PREFETCH(spiral_word_slot(lex, h[t % (2 * WORD_LAG)]));
-                words[t] = 0;
+        for (t = b >= WORD_BLOCK ? b - WORD_BLOCK : n; t < n && t < b; t++) {
+            const unsigned char *p = norm + tok[t].norm_start;
+            size_t len = tok[t].norm_end - tok[t].norm_start;
+
+            todo[t % WORD_RING] = 0;
+            if (words[t] == WORD_WALK)
+                continue;
+            if (wc != NULL && len <= 16 && tok[t].norm_start + len + 7 <= cap) {
+                const spiral_wcache *c = &wc[h[t % WORD_RING] % SPIRAL_WORD_CACHE];
+
+                if (c->len == len && c->key[0] == spiral_word_load(p, 0, len, 1) &&
+                    c->key[1] == spiral_word_load(p, 8, len, 1)) {
+                    words[t] = c->word;
+                    memcpy(roots[t], c->root, sizeof c->root);
+                    continue;
+                }
+            }
+            todo[t % WORD_RING] = 1;
+            SPIRAL_PREFETCH(spiral_word_slot(lex, h[t % WORD_RING]));
+        }
+        for (t = b >= 2 * WORD_BLOCK ? b - 2 * WORD_BLOCK : n; t < n && t + WORD_BLOCK < b; t++)
+            if (todo[t % WORD_RING]) {
+                const unsigned char *p = norm + tok[t].norm_start;
+                size_t len = tok[t].norm_end - tok[t].norm_start;
+
+                words[t] = spiral_word_probe(lex, h[t % WORD_RING]);
+                if (words[t] != SPIRAL_WORD_NONE) {
+                    SPIRAL_PREFETCH(&lex->words[words[t]]);
+                } else if (len > lex->stem_min && lex->stem_min >= 3) {
+                    /* no word: the stem filter's bits */
+                    SPIRAL_PREFETCH(&lex->stem3[spiral_stem_bit(p, 3) / 8]);
+                    if (len > 4)
+                        SPIRAL_PREFETCH(&lex->stem4[spiral_stem_bit(p, 4) / 8]);
+                }
+            }
+        for (t = b >= 3 * WORD_BLOCK ? b - 3 * WORD_BLOCK : n; t < n && t + 2 * WORD_BLOCK < b;
+             t++) {
+            const unsigned char *p = norm + tok[t].norm_start;
+            size_t len = tok[t].norm_end - tok[t].norm_start;
+            uint32_t w = words[t];
+            int readable = tok[t].norm_start + len + 7 <= cap;
+
+            if (!todo[t % WORD_RING])
+                continue;
+            if (w == SPIRAL_WORD_NONE ? spiral_may_have_stem(lex, p, len)
+                                      : lex->words[w].len != len ||
+                                            !spiral_word_is(lex, w, p, len, readable))
+                w = words[t] = spiral_lexicon_word(lex, p, len, readable, h[t % WORD_RING], w);
+            memcpy(roots[t], w == SPIRAL_WORD_NONE ? none : lex->words[w & ~SPIRAL_WORD_STEM].root,
+                   sizeof *roots);
+            if (wc != NULL && len <= 16 && readable) {
+                spiral_wcache *c = &wc[h[t % WORD_RING] % SPIRAL_WORD_CACHE];
+
+                c->key[0] = spiral_word_load(p, 0, len, 1);
+                c->key[1] = spiral_word_load(p, 8, len, 1);
+                c->len = (uint32_t)len;
+                c->word = w;
+                memcpy(c->root, roots[t], sizeof c->root);
             }
         }
     }
@@ -864,7 +960,7 @@ static void prefetch_next_walks(const spiral_doc *d, const spiral_lexicon *lex, 
             continue;
         for (which = 0; which < 2; which++) {
             const spiral_trie *tr = which ? &lex->atrie : &lex->trie;
-            const spiral_calls *c = &lex->words[w & ~SPIRAL_WORD_STEM].root[which];
+            const spiral_calls *c = &d->roots[t][which];
             uint32_t space = (c->b & SPIRAL_CALL_NODE) - 1;
             uint64_t bits = spiral_word_bits(next & ~SPIRAL_WORD_STEM);
 
@@ -883,7 +979,8 @@ static int match_sentences(spiral_doc *d, const spiral_lexicon *lex, int32_t dat
     spiral_memo *memo = NULL;
     size_t si, rxi = 0;
 
-    if (spiral_grow(&d->words, &d->wordcap, d->tk.n + 1, sizeof *d->words) < 0)
+    if (spiral_grow(&d->words, &d->wordcap, d->tk.n + 1, sizeof *d->words) < 0 ||
+        spiral_grow(&d->roots, &d->rootcap, d->tk.n + 1, sizeof *d->roots) < 0)
         return SPIRAL_ENOMEM;
     token_words(d, lex);
 

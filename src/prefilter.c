@@ -553,9 +553,22 @@ void spiral_prefilter_free(spiral_prefilter *pf)
 
 #define SCAN_NONE (-1)
 
+void *spiral_calloc_lines(size_t n, size_t size, void **mem)
+{
+    unsigned char *p;
+
+    if (size == 0 || n > (SIZE_MAX - 64) / size || (p = spiral_calloc(n * size + 64, 1)) == NULL)
+        return NULL;
+    *mem = p;
+    return (void *)(((uintptr_t)p + 63) & ~(uintptr_t)63);
+}
+
 void spiral_scan_free(spiral_scan *sc)
 {
-    spiral_free(sc->rows);
+    spiral_free(sc->rows_mem);
+    spiral_free(sc->bits);
+    spiral_free(sc->depth);
+    spiral_free(sc->out_first);
     spiral_free(sc->out);
     spiral_free(sc->lit_len);
     spiral_free(sc->lit_bit);
@@ -611,9 +624,9 @@ int spiral_scan_build(spiral_scan *sc, const spiral_scan_lit *lit, size_t n)
     uint8_t word[258];
     scan_trie tr;
     int32_t *fail = NULL, *queue = NULL, *id = NULL;
-    uint32_t *ofirst = NULL, *ocount = NULL, *row = NULL;
+    uint32_t *ofirst = NULL, *ocount = NULL, *tmp;
+    int32_t *node = NULL;
     size_t ncls = 2, bytes = 0, nout = 0, outcap = 0, qh = 0, qt = 0, i, j, k;
-    size_t ent, total;
     int any_wb = 0, low = 0, high = 0;
 
     memset(sc, 0, sizeof *sc);
@@ -710,90 +723,82 @@ int spiral_scan_build(spiral_scan *sc, const spiral_scan_lit *lit, size_t n)
     }
     /* States: the start after a non-word byte (0), after a word byte (1),
      * then the other nodes breadth first, those where literals end last;
-     * row[] gets each one's row (its place in units of 8 bytes). */
-    for (i = 1; i < qt; i++)
-        id[queue[i]] = (int32_t)(i + 1);
-    id[0] = 0;
+     * node[] gets each state's node, id[] each node's state. */
     sc->nstates = tr.n + 1;
-    if ((row = spiral_malloc(sc->nstates * sizeof *row)) == NULL)
+    if ((node = spiral_malloc(sc->nstates * sizeof *node)) == NULL)
         goto nomem;
-    ent = 2;
-    for (;;) {
-        size_t at = 0, pass;
-
-        for (pass = 0; pass < 2; pass++)
-            for (i = 0; i < sc->nstates; i++) {
-                int32_t u = i <= 1 ? 0 : queue[i - 1];
-
-                if ((ocount[u] > 0) != (int)pass)
-                    continue;
-                if (pass == 1 && sc->out_row == 0)
-                    sc->out_row = (uint32_t)((at + 16) / 8);
-                at += pass * 16;
-                row[i] = (uint32_t)(at / 8);
-                at += (8 + ent * ncls + 7) & ~(size_t)7;
+    node[0] = node[1] = 0;
+    for (k = 2, j = 0; j < 2; j++)
+        for (i = 1; i < qt; i++)
+            if ((ocount[queue[i]] > 0) == (int)j) {
+                if (j == 1 && sc->out_state == 0)
+                    sc->out_state = (uint32_t)k;
+                id[queue[i]] = (int32_t)k;
+                node[k++] = queue[i];
             }
-        if (sc->out_row == 0)
-            sc->out_row = (uint32_t)(at / 8);
-        if (at / 8 <= (ent == 2 ? UINT16_MAX : UINT32_MAX)) {
-            total = at;
-            break;
-        }
-        if (ent == 4)
-            goto nomem;
-        ent = 4;
-        sc->out_row = 0;
-    }
-    sc->wide = ent == 4;
-    sc->word_row = row[1];
+    if (sc->out_state == 0)
+        sc->out_state = (uint32_t)sc->nstates;
+    id[0] = 0;
+    sc->wide = sc->nstates > UINT16_MAX + 1;
+    for (sc->shift = 4; ((size_t)1 << sc->shift) < (sc->wide ? 4 : 2) * ncls; sc->shift++)
+        ;
     for (i = 1; i < tr.n; i++)
         if (tr.depth[i] > sc->depth_max)
             sc->depth_max = tr.depth[i];
     for (i = 0; i < 256; i++)
-        sc->off[i] = (uint32_t)(8 + ent * cls[i]);
-    if ((sc->rows = spiral_calloc(total / 8 + 1, 8)) == NULL ||
+        sc->off[i] = (uint32_t)((sc->wide ? 4 : 2) * cls[i]);
+    if (sc->nstates > (SIZE_MAX >> sc->shift) ||
+        (sc->rows = spiral_calloc_lines(sc->nstates, (size_t)1 << sc->shift, &sc->rows_mem)) ==
+            NULL ||
+        (sc->bits = spiral_calloc(2 * (sc->nstates - sc->out_state) + 2, sizeof *sc->bits)) ==
+            NULL ||
+        (sc->depth = spiral_malloc(sc->nstates * sizeof *sc->depth)) == NULL ||
+        (sc->out_first = spiral_malloc((sc->nstates + 1) * sizeof *sc->out_first)) == NULL ||
         (sc->lit_len = spiral_malloc((n + 1) * sizeof *sc->lit_len)) == NULL ||
         (sc->lit_bit = spiral_malloc(n + 1)) == NULL ||
-        (sc->lit_spans = spiral_malloc(n + 1)) == NULL ||
-        (sc->out == NULL && (sc->out = spiral_malloc(sizeof *sc->out)) == NULL))
+        (sc->lit_spans = spiral_malloc(n + 1)) == NULL)
         goto nomem;
     for (i = 0; i < n; i++) {
         sc->lit_len[i] = (uint16_t)lit[i].len;
         sc->lit_bit[i] = lit[i].bit;
         sc->lit_spans[i] = lit[i].spans;
     }
+    /* The states' literals in their order (a node's are in one run). */
+    if ((tmp = spiral_malloc((nout + 1) * sizeof *tmp)) == NULL)
+        goto nomem;
+    for (i = 0, k = 0; i < sc->nstates; i++) {
+        int32_t u = node[i];
+
+        sc->out_first[i] = (uint32_t)k;
+        for (j = 0; j < ocount[u]; j++)
+            tmp[k++] = sc->out[ofirst[u] + j];
+    }
+    sc->out_first[sc->nstates] = (uint32_t)k;
+    spiral_free(sc->out);
+    sc->out = tmp;
     for (i = 0; i < sc->nstates; i++) {
         /* state i: node u, entered after a word byte or not */
-        int32_t u = i <= 1 ? 0 : queue[i - 1];
+        int32_t u = node[i];
         unsigned f = i == 0 ? 0 : i == 1 ? 1 : word[tr.last[u]];
-        unsigned char *r = sc->rows + (size_t)row[i] * 8;
-        uint16_t head[2];
+        unsigned char *r = sc->rows + (i << sc->shift);
         size_t c;
 
-        if (ocount[u] > 0) {
-            uint64_t m[2] = { 0, 0 };
+        for (k = sc->out_first[i]; k < sc->out_first[i + 1]; k++) {
+            unsigned b = lit[sc->out[k]].bit;
 
-            for (k = 0; k < ocount[u]; k++) {
-                unsigned b = lit[sc->out[ofirst[u] + k]].bit;
-
-                m[b / 64] |= (uint64_t)1 << (b % 64);
-            }
-            memcpy(r - 16, m, sizeof m);
+            sc->bits[2 * (i - sc->out_state) + b / 64] |= (uint64_t)1 << (b % 64);
         }
-        head[0] = tr.depth[u];
-        head[1] = (uint16_t)ocount[u];
-        memcpy(r, head, sizeof head);
-        memcpy(r + 4, &ofirst[u], 4);
+        sc->depth[i] = tr.depth[u];
         for (c = 0; c < ncls; c++) {
             int32_t v = tr.go[(size_t)u * tr.nsym + (any_wb ? c * 2 + f : c)];
-            uint32_t to = row[v != 0 ? (size_t)id[v] : word[c]];
+            uint32_t to = v != 0 ? (uint32_t)id[v] : word[c];
 
-            if (ent == 2) {
+            if (sc->wide) {
+                memcpy(r + 4 * c, &to, 4);
+            } else {
                 uint16_t to16 = (uint16_t)to;
 
-                memcpy(r + 8 + 2 * c, &to16, 2);
-            } else {
-                memcpy(r + 8 + 4 * c, &to, 4);
+                memcpy(r + 2 * c, &to16, 2);
             }
         }
     }
@@ -808,7 +813,7 @@ int spiral_scan_build(spiral_scan *sc, const spiral_scan_lit *lit, size_t n)
     spiral_free(ofirst);
     spiral_free(ocount);
     spiral_free(id);
-    spiral_free(row);
+    spiral_free(node);
     return 0;
 nomem:
     spiral_free(tr.go);
@@ -822,25 +827,15 @@ nomem:
     spiral_free(ofirst);
     spiral_free(ocount);
     spiral_free(id);
-    spiral_free(row);
+    spiral_free(node);
     spiral_scan_free(sc);
     return -1;
 }
 
-/* The head of the row at `st` (units of 8 bytes): the depth, and the
- * number and first index in sc->out of its literals. */
-static inline unsigned scan_depth(const spiral_scan *sc, uint32_t st)
-{
-    uint16_t d;
-
-    memcpy(&d, sc->rows + (size_t)st * 8, 2);
-    return d;
-}
-
-/* The next state's row after byte b in state st. */
+/* The next state after byte b in state st. */
 static inline uint32_t scan_step(const spiral_scan *sc, uint32_t st, unsigned char b)
 {
-    const unsigned char *p = sc->rows + (size_t)st * 8 + sc->off[b];
+    const unsigned char *p = sc->rows + ((size_t)st << sc->shift) + sc->off[b];
 
     if (sc->wide) {
         uint32_t v;
@@ -855,12 +850,11 @@ static inline uint32_t scan_step(const spiral_scan *sc, uint32_t st, unsigned ch
     }
 }
 
-/* The bits set where literals end in state st. */
+/* The bits set where literals end in state st (>= out_state). */
 static inline void scan_bits(const spiral_scan *sc, uint32_t st, uint64_t *m)
 {
-    uint64_t w[2];
+    const uint64_t *w = sc->bits + 2 * (st - sc->out_state);
 
-    memcpy(w, sc->rows + (size_t)st * 8 - 16, sizeof w);
     m[0] |= w[0];
     m[1] |= w[1];
 }
@@ -870,14 +864,10 @@ static inline void scan_bits(const spiral_scan *sc, uint32_t st, uint64_t *m)
  * it, and counts only if it spans). */
 static void scan_outputs(const spiral_scan *sc, uint32_t st, size_t inside, uint64_t *m)
 {
-    const unsigned char *r = sc->rows + (size_t)st * 8;
-    uint16_t n;
-    uint32_t first, k;
+    uint32_t k;
 
-    memcpy(&n, r + 2, 2);
-    memcpy(&first, r + 4, 4);
-    for (k = 0; k < n; k++) {
-        uint32_t j = sc->out[first + k];
+    for (k = sc->out_first[st]; k < sc->out_first[st + 1]; k++) {
+        uint32_t j = sc->out[k];
 
         if (sc->lit_len[j] <= inside || sc->lit_spans[j])
             m[sc->lit_bit[j] / 64] |= (uint64_t)1 << (sc->lit_bit[j] % 64);
@@ -912,7 +902,8 @@ static size_t scan_skip(const unsigned char *t, size_t i, size_t e, uint64_t sto
     do {                                                                              \
         const unsigned char *rows = sc->rows;                                         \
         const uint32_t *off = sc->off;                                                \
-        uint32_t out_row = sc->out_row, s_ = *st;                                     \
+        unsigned shift = sc->shift;                                                   \
+        uint32_t out_state = sc->out_state, s_ = *st;                                 \
         ENTRY v_;                                                                     \
                                                                                       \
         while (i < e) {                                                               \
@@ -923,15 +914,10 @@ static size_t scan_skip(const unsigned char *t, size_t i, size_t e, uint64_t sto
                 s_ = 0;                                                               \
                 continue;                                                             \
             }                                                                         \
-            memcpy(&v_, rows + (size_t)s_ * 8 + off[c], sizeof v_);                   \
+            memcpy(&v_, rows + ((size_t)s_ << shift) + off[c], sizeof v_);            \
             s_ = v_;                                                                  \
-            if (s_ >= out_row) {                                                      \
-                uint64_t w_[2];                                                       \
-                                                                                      \
-                memcpy(w_, rows + (size_t)s_ * 8 - 16, sizeof w_);                    \
-                m[0] |= w_[0];                                                        \
-                m[1] |= w_[1];                                                        \
-            }                                                                         \
+            if (s_ >= out_state)                                                      \
+                scan_bits(sc, s_, m);                                                 \
             i++;                                                                      \
         }                                                                             \
         *st = s_;                                                                     \
@@ -966,8 +952,8 @@ static void scan_sentences(const spiral_scan *sc, const unsigned char *t, size_t
          * depth grows by one byte at most). */
         for (; i < e; i++) {
             *st = scan_step(sc, *st, t[i]);
-            if (scan_depth(sc, *st) <= i + 1 - b) {
-                if (*st >= sc->out_row)
+            if (sc->depth[*st] <= i + 1 - b) {
+                if (*st >= sc->out_state)
                     scan_bits(sc, *st, m);
                 i++;
                 break;
@@ -1005,8 +991,8 @@ static int part_sentence(const spiral_scan *sc, const unsigned char *t, const si
         x->e = ends[x->s];
         for (; x->i < x->e && x->i < x->stop; x->i++) {
             x->st = scan_step(sc, x->st, t[x->i]);
-            if (scan_depth(sc, x->st) <= x->i + 1 - x->b) {
-                if (x->st >= sc->out_row)
+            if (sc->depth[x->st] <= x->i + 1 - x->b) {
+                if (x->st >= sc->out_state)
                     scan_bits(sc, x->st, out + 2 * x->s);
                 x->i++;
                 return x->i < x->stop;
@@ -1022,9 +1008,9 @@ static int part_sentence(const spiral_scan *sc, const unsigned char *t, const si
     do {                                                                \
         uint16_t v_;                                                    \
                                                                         \
-        memcpy(&v_, rows + (size_t)st##K * 8 + off[p##K[j]], 2);        \
+        memcpy(&v_, rows + ((size_t)st##K << shift) + off[p##K[j]], 2); \
         st##K = v_;                                                     \
-        if (v_ >= out_row)                                              \
+        if (v_ >= out_state)                                            \
             scan_bits(sc, v_, out + 2 * x[K].s);                        \
     } while (0)
 
@@ -1040,30 +1026,37 @@ void spiral_scan_text(const spiral_scan *sc, const unsigned char *t, size_t len,
     if (nsent == 0)
         return;
     end = ends[nsent - 1];
-    if (foreign || sc->wide || end < 64 * SCAN_PARTS) {
+    if (foreign || sc->wide || end < 64 * SCAN_PARTS || end / SCAN_PARTS <= sc->depth_max + 1) {
         scan_sentences(sc, t, 0, &st, ends, 0, nsent, out);
     } else {
         const unsigned char *rows = sc->rows;
         const uint32_t *off = sc->off;
-        uint32_t out_row = sc->out_row;
+        unsigned shift = sc->shift;
+        uint32_t out_state = sc->out_state;
 
         /* Parts of equal bytes, each started depth_max bytes early (from
          * the start state after the byte before, a word byte or not), so
          * that it is in the state one pass would be in where its own bytes
          * begin; a sentence in two parts gets the bits of both. */
+        size_t warm = sc->depth_max, back;
+
         memset(out, 0, 2 * nsent * sizeof *out);
         for (k = 0; k < SCAN_PARTS; k++) {
-            size_t p;
-
             x[k].i = end / SCAN_PARTS * k;
             x[k].stop = k + 1 < SCAN_PARTS ? end / SCAN_PARTS * (k + 1) : end;
             x[k].s = 0;
-            p = x[k].i > sc->depth_max ? x[k].i - sc->depth_max : 0;
-            x[k].st = p > 0 && spiral_prefilter_word_byte(t[p - 1]) ? sc->word_row : 0;
-            for (; p < x[k].i; p++)
-                x[k].st = scan_step(sc, x[k].st, t[p]);
-            live += part_sentence(sc, t, ends, out, &x[k]);
+            x[k].st = 0;
         }
+        /* (the parts but the first start more than depth_max bytes in) */
+        for (k = 1; k < SCAN_PARTS; k++)
+            x[k].st = spiral_prefilter_word_byte(t[x[k].i - warm - 1]);
+        for (back = warm; back > 0; back--) {
+            x[1].st = scan_step(sc, x[1].st, t[x[1].i - back]);
+            x[2].st = scan_step(sc, x[2].st, t[x[2].i - back]);
+            x[3].st = scan_step(sc, x[3].st, t[x[3].i - back]);
+        }
+        for (k = 0; k < SCAN_PARTS; k++)
+            live += part_sentence(sc, t, ends, out, &x[k]);
         /* In step, as far as all four go before a sentence or part ends. */
         while (live == SCAN_PARTS) {
             const unsigned char *p0 = t + x[0].i, *p1 = t + x[1].i, *p2 = t + x[2].i,
@@ -1099,13 +1092,13 @@ void spiral_scan_text(const spiral_scan *sc, const unsigned char *t, size_t len,
 
                 for (; x[k].i < e; x[k].i++) {
                     x[k].st = scan_step(sc, x[k].st, t[x[k].i]);
-                    if (x[k].st >= sc->out_row)
+                    if (x[k].st >= sc->out_state)
                         scan_bits(sc, x[k].st, out + 2 * x[k].s);
                 }
                 while (part_sentence(sc, t, ends, out, &x[k]))
                     for (e = x[k].e < x[k].stop ? x[k].e : x[k].stop; x[k].i < e; x[k].i++) {
                         x[k].st = scan_step(sc, x[k].st, t[x[k].i]);
-                        if (x[k].st >= sc->out_row)
+                        if (x[k].st >= sc->out_state)
                             scan_bits(sc, x[k].st, out + 2 * x[k].s);
                     }
             }

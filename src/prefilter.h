@@ -82,27 +82,36 @@ typedef struct spiral_scan_lit {
 } spiral_scan_lit;
 
 /* A deterministic automaton over byte classes that finds every occurrence
- * of a set of literals in one pass, one table step per byte.  Each state
- * has a row: its depth (the bytes of the literal in progress), its
- * literals (for the first bytes of a sentence, where one may have started
- * before it), then per byte class the next state's row (in units of 8
- * bytes, 16 or 32 bits wide); the rows of states where literals end come
- * last, each after the bits they set (two words).  The start state is
- * split in two, after a word byte (row 1) or not (row 0), so that a
- * literal that must start a word is found only where one starts. */
+ * of a set of literals in one pass, one table step per byte.  A state's
+ * row holds, per byte class, the next state's number (16 bits, or 32 when
+ * there are more states); rows are a power of two bytes, on cache-line
+ * boundaries, so that a step reads one line.  The states where literals
+ * end come last, with the bits they set; each state's depth (the bytes of
+ * the literal in progress) and literals serve the first bytes of a
+ * sentence, where a literal may have started before it.  The start state
+ * is split in two, after a non-word byte (state 0) or a word byte (1), so
+ * that a literal that must start a word is found only where one starts. */
 typedef struct spiral_scan {
     uint32_t off[256];     /* per byte: where its class's entry is in a row */
-    unsigned char *rows;   /* 8-byte aligned */
+    unsigned char *rows;
+    void *rows_mem;        /* the allocation rows is aligned within */
+    unsigned shift;        /* a row is 1 << shift bytes */
+    int wide;              /* 32-bit entries */
     size_t nstates;
-    uint32_t out_row;      /* the first row of a state where literals end */
-    uint32_t word_row;     /* the start's row after a word byte */
-    uint32_t depth_max;    /* the longest literal */
-    int wide;              /* 32-bit entries (the rows are over 512 KB) */
-    uint32_t *out;         /* the literals of states, by index into: */
+    uint32_t out_state;    /* the first state where literals end */
+    uint64_t *bits;        /* two words per state from out_state */
+    uint16_t *depth;       /* per state */
+    uint32_t *out_first;   /* per state and one more: its literals are */
+    uint32_t *out;         /* out[out_first[s] .. out_first[s + 1]), by index into: */
     uint16_t *lit_len;
     uint8_t *lit_bit, *lit_spans;
+    uint32_t depth_max;    /* the longest literal */
     int skip;              /* SPIRAL_SCAN_SKIP_*: bytes in no literal, skipped */
 } spiral_scan;
+
+/* n zeroed elements of `size` bytes from a cache-line boundary within a
+ * fresh allocation, *mem (for spiral_free()); NULL out of memory. */
+void *spiral_calloc_lines(size_t n, size_t size, void **mem);
 
 #define SPIRAL_SCAN_SKIP_HIGH 1 /* bytes >= 0x80 (every literal is ASCII) */
 #define SPIRAL_SCAN_SKIP_LOW 2  /* bytes < 0x80 (no literal has ASCII) */

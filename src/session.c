@@ -95,10 +95,10 @@ void spiral_session_free(spiral_session *s)
     spiral_free(s->doc.rx);
     spiral_free(s->doc.memo_mem);
     spiral_free(s->doc.words);
+    spiral_free(s->doc.roots);
+    spiral_free(s->doc.wcache_mem);
     spiral_free(s->doc.sent_end);
     spiral_free(s->doc.rx_mask);
-    spiral_free(s->doc.rx_sent);
-    spiral_free(s->doc.rx_first);
     spiral_free(s->doc.rx_pair);
     spiral_free(s->doc.taken);
     spiral_free(s->doc.clause);
@@ -110,6 +110,8 @@ void spiral_session_free(spiral_session *s)
     spiral_free(s->aux.ments);
     spiral_free(s->aux.memo_mem);
     spiral_free(s->aux.words);
+    spiral_free(s->aux.roots);
+    spiral_free(s->aux.wcache_mem);
     spiral_free(s->aux.cand);
     spiral_free(s->aux.acand);
     spiral_free(s->aux.taken);

@@ -33,7 +33,11 @@ struct spiral_doc {
     spiral_hit *hits, *mods;
     size_t nhits, hitcap, nmods, modcap;
     uint32_t *words;    /* per token: its word number (match.c) */
-    size_t wordcap;
+    spiral_calls (*roots)[2]; /* per token with a word: its walks from the roots */
+    size_t wordcap, rootcap;
+    struct spiral_wcache *wcache; /* the words of tokens met last (match.c), */
+#define SPIRAL_WORD_CACHE 2048        /* by spiral_word_hash() % SPIRAL_WORD_CACHE */
+    void *wcache_mem;         /* its allocation (wcache is aligned within) */
     struct spiral_memo *memo; /* first-token walks in the lexicon and actor tries */
     void *memo_mem;           /* its allocation (memo is aligned within) */
     spiral_cand *cand;  /* lexicon candidates of a sentence */
@@ -45,12 +49,10 @@ struct spiral_doc {
     size_t *sent_end;   /* per sentence: where its normalised text ends */
     size_t sendcap;
     /* Per scanner and sentence, the bits of the prefilter sets found (two
-     * words); rx_pair holds (regex << 32 | sentence) for each sentence
-     * where a regex may match, then per regex they are ascending in
-     * rx_sent[rx_first[r] .. rx_first[r + 1]). */
+     * words); the sentences where a regex may match, as regex << 32 |
+     * sentence, ascending. */
     uint64_t *rx_mask, *rx_pair;
-    uint32_t *rx_sent, *rx_first;
-    size_t rxmcap, npair, paircap, rxscap, rxfcap;
+    size_t rxmcap, npair, paircap;
     uint8_t *taken;
     size_t takencap;
     uint32_t *clause;   /* per token: first token of its clause */

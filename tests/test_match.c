@@ -300,8 +300,12 @@ static void check_regex_sentences(spiral_session *s, const spiral_lexicon *lex, 
     ck_assert_uint_gt(lex->nregex, 0);
     for (r = 0; r < lex->nregex; r++) {
         const spiral_entry *e = &lex->e[lex->regex[r]];
-        const uint32_t *got = doc->rx_sent + doc->rx_first[r];
-        size_t ngot = doc->rx_first[r + 1] - doc->rx_first[r], at = 0;
+        uint32_t got[256];
+        size_t ngot = 0, at = 0;
+
+        for (k = 0; k < doc->npair; k++)
+            if (doc->rx_pair[k] >> 32 == r && ngot < 256)
+                got[ngot++] = (uint32_t)doc->rx_pair[k];
 
         md = pcre2_match_data_create_from_pattern(e->re, NULL);
         for (si = 0; si < doc->tk.nsent; si++) {
@@ -454,6 +458,86 @@ START_TEST(walks_across_latin_and_han_tokens)
 }
 END_TEST
 
+/* A session remembers the words of the tokens it met (a cache of a few
+ * thousand, by hash): over many more distinct words than it holds (the
+ * lexicon's own words, some with an ending), each text gets what a
+ * session that has not seen the others finds. */
+START_TEST(remembered_words_are_the_words)
+{
+    static const char *ends[] = { "", "", "", "s", "ed", "ing", "x" };
+    spiral_lexicon *lex;
+    spiral_dict *dict;
+    spiral_session *warm, *fresh;
+    spiral_error err;
+    static char text[4096], a[16384], b[16384];
+    size_t k, round, with_hits = 0, nword = 0;
+    static uint32_t word[20000];
+    uint32_t seed = 11;
+
+    ck_assert_int_eq(spiral_dict_load(&dict, TEST_DICT, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_load(&lex, "lexicons", &err), SPIRAL_OK);
+    /* the words of plain letters */
+    for (k = 0; k < lex->nvoc && nword < 20000; k++) {
+        const spiral_word *wd = &lex->words[k];
+        size_t i;
+
+        for (i = 0; i < wd->len && lex->voc_text[wd->off + i] >= 'a' &&
+                    lex->voc_text[wd->off + i] <= 'z';
+             i++)
+            ;
+        if (i == wd->len && wd->len <= 14)
+            word[nword++] = (uint32_t)k;
+    }
+    ck_assert_uint_gt(nword, 2500);
+    ck_assert_int_eq(spiral_session_new(&warm, dict, lex, NULL, &err), SPIRAL_OK);
+    for (round = 0; round < 300; round++) {
+        size_t o = 0;
+
+        for (k = 0; k < 60; k++) {
+            const spiral_word *wd;
+
+            seed = seed * 1103515245u + 12345u;
+            wd = &lex->words[word[(seed >> 8) % nword]];
+            o += (size_t)snprintf(text + o, sizeof text - o, "%.*s%s ", (int)wd->len,
+                                  lex->voc_text + wd->off, ends[(seed >> 26) % 7]);
+        }
+        describe(warm, text, a, sizeof a);
+        ck_assert_int_eq(spiral_session_new(&fresh, dict, lex, NULL, &err), SPIRAL_OK);
+        ck_assert_str_eq(a, describe(fresh, text, b, sizeof b));
+        spiral_session_free(fresh);
+        with_hits += a[0] != '\0';
+    }
+    ck_assert_uint_gt(with_hits, 250);
+    {
+        /* a token that shares the slot, the length and the first 8 bytes
+         * of a word, after the word */
+        const char *known = "brinkmanship";
+        uint64_t h = spiral_word_hash((const unsigned char *)known, strlen(known), 0);
+        char other[16];
+        unsigned i;
+
+        for (i = 0; i < 26 * 26 * 26; i++) {
+            snprintf(other, sizeof other, "brinkman%c%c%c%c", 'a' + i % 26, 'a' + i / 26 % 26,
+                     'a' + i / 676, 'p');
+            if (strcmp(other, known) != 0 &&
+                spiral_word_hash((const unsigned char *)other, strlen(other), 0) %
+                        SPIRAL_WORD_CACHE ==
+                    h % SPIRAL_WORD_CACHE)
+                break;
+        }
+        ck_assert_uint_lt(i, 26 * 26 * 26);
+        describe(warm, "A brinkmanship.", a, sizeof a);
+        ck_assert_ptr_nonnull(strstr(a, "brinkmanship"));
+        snprintf(text, sizeof text, "A %s.", other);
+        describe(warm, text, a, sizeof a);
+        ck_assert_str_eq(a, "");
+    }
+    spiral_session_free(warm);
+    spiral_lexicon_free(lex);
+    spiral_dict_free(dict);
+}
+END_TEST
+
 Suite *match_suite(void)
 {
     Suite *s = suite_create("match");
@@ -470,6 +554,7 @@ Suite *match_suite(void)
     tcase_add_test(tc, long_texts_match_as_their_sentences_do);
     tcase_add_test(tc, regex_sentences_hold_every_set);
     tcase_add_test(tc, walks_across_latin_and_han_tokens);
+    tcase_add_test(tc, remembered_words_are_the_words);
     suite_add_tcase(s, tc);
     return s;
 }
