@@ -894,14 +894,27 @@ static void decode_chunk(zh_ctx *c, size_t len)
     uint32_t i = 0, j;
     int invalid = 0;
 
-    while (o < len) {
+    for (; o < len; i++) {
+        uint32_t cp;
         z->off[i] = (uint32_t)o;
-        m = utf8_decode(s + o, len - o, &z->cp[i]);
-        invalid |= m == 1 && z->cp[i] == 0xFFFD;
+        /* Nearly every character is three bytes long (Han): decoded here,
+         * the rest by utf8_decode(). */
+        if (len - o >= 3 && (s[o] & 0xF0) == 0xE0 && (s[o + 1] & 0xC0) == 0x80
+            && (s[o + 2] & 0xC0) == 0x80
+            && (cp = (s[o] & 0x0Fu) << 12 | (s[o + 1] & 0x3Fu) << 6 | (s[o + 2] & 0x3Fu)) >= 0x800
+            && (cp < 0xD800 || cp > 0xDFFF)) {
+            m = 3;
+        } else {
+            m = utf8_decode(s + o, len - o, &cp);
+            invalid |= m == 1 && cp == 0xFFFD;
+        }
+        z->cp[i] = cp;
+        z->cls[i] = is_han(cp) ? C_HAN : is_alnum(cp) ? C_ALNUM : C_OTHER;
+        z->nocut[i] = 0;
         o += m;
-        i++;
     }
     z->off[i] = (uint32_t)o;
+    z->nocut[i] = 0;
     c->n = i;
     if (c->dict != NULL)
         spiral_dict_symbols(c->dict, z->cp, c->n, z->sym);
@@ -913,12 +926,6 @@ static void decode_chunk(zh_ctx *c, size_t len)
     for (i = 0; invalid && i < c->n; i++)
         if (z->cp[i] == 0xFFFD && z->off[i + 1] - z->off[i] == 1)
             z->sym[i] = z->usym[i] = 0;
-    for (i = 0; i < c->n; i++) {
-        uint32_t cp = z->cp[i];
-        z->cls[i] = is_han(cp) ? C_HAN : is_alnum(cp) ? C_ALNUM : C_OTHER;
-        z->nocut[i] = 0;
-    }
-    z->nocut[c->n] = 0;
     for (i = 0; i < c->n; i = j) {
         j = i + 1;
         if (z->cls[i] != C_ALNUM)

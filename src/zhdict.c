@@ -437,24 +437,31 @@ void spiral_dict_freeze(spiral_dict *d)
         dict_index_root(d);
 }
 
-int spiral_dict_may_start(const spiral_dict *d, uint32_t a, uint32_t b)
+/* Whether the filter of d (frozen) lets a word be a alone or start with a
+ * and b (b DICT_NONE: a is the text's last character). */
+static int starts_maybe(const spiral_dict *d, uint32_t a, uint32_t b)
 {
-    size_t one, two;
+    size_t one = start_bit(a, DICT_NONE), two = start_bit(a, b);
 
-    if (d == NULL || !d->starts_ok)
-        return 1;
-    one = start_bit(a, DICT_NONE);
-    two = start_bit(a, b);
     return (d->starts[one / 64] >> (one % 64) & 1) != 0 ||
            (b != DICT_NONE && (d->starts[two / 64] >> (two % 64) & 1) != 0);
+}
+
+int spiral_dict_may_start(const spiral_dict *d, uint32_t a, uint32_t b)
+{
+    return d == NULL || !d->starts_ok || starts_maybe(d, a, b);
 }
 
 void spiral_dict_may_starts(const spiral_dict *d, const uint32_t *cp, size_t n, unsigned char *out)
 {
     size_t i;
 
+    if (d == NULL || !d->starts_ok) {
+        memset(out, 1, n);
+        return;
+    }
     for (i = 0; i < n; i++)
-        out[i] = (unsigned char)spiral_dict_may_start(d, cp[i], i + 1 < n ? cp[i + 1] : DICT_NONE);
+        out[i] = (unsigned char)starts_maybe(d, cp[i], i + 1 < n ? cp[i + 1] : DICT_NONE);
 }
 
 /* Start a walk through an in-memory trie at the empty text. */

@@ -258,6 +258,13 @@ START_TEST(unknown_characters_are_words)
 
     /* Characters outside the dictionary and the HMM (extension B). */
     CHECK_SEG(d, NULL, "\xF0\xA0\x80\x80\xF0\xA0\x80\x81", "\xF0\xA0\x80\x80/\xF0\xA0\x80\x81");
+    /* Bytes that are no character (a surrogate, an overlong form, a
+     * sequence cut short) are one word each, and the characters around
+     * them, of one to four bytes, are read as they are. */
+    CHECK_SEG(d, NULL, "中\xED\xA0\x80国", "中/\xED/\xA0/\x80/国");
+    CHECK_SEG(d, NULL, "中\xE0\x81\x80国", "中/\xE0/\x81/\x80/国");
+    CHECK_SEG(d, NULL, "美国\xE4\xB8", "美国/\xE4/\xB8");
+    CHECK_SEG(d, NULL, "\xC3\xA9\xF0\xA0\x80\x80中国", "\xC3\xA9/\xF0\xA0\x80\x80/中国");
     spiral_dict_free(d);
 }
 END_TEST

@@ -663,6 +663,9 @@ START_TEST(user_dictionary_filter_of_starts)
     }
     /* Not frozen: always maybe. */
     ck_assert_int_eq(spiral_dict_may_start(u, 0x7F8E, 0x56FD), 1); /* 美国 */
+    spiral_dict_may_starts(u, text, 6, starts);
+    for (i = 0; i < 6; i++)
+        ck_assert_int_eq(starts[i], 1);
     spiral_dict_freeze(u);
     ck_assert_int_eq(spiral_dict_may_start(u, 0x5370, 0x5EA6), 1);       /* 印度 */
     ck_assert_int_eq(spiral_dict_may_start(u, 0x6253, 0x51FB), 1);       /* 打 + 击 */
