@@ -71,10 +71,11 @@
  * nodes whose children lie side by side, sorted by code point, and a step is
  * a binary search among them; their symbols are the code points.  A node's
  * children are kept in a block of a power of two nodes, moved to the end
- * (with twice the room) when it is full.  Once complete (loaded, or
- * spiral_dict_freeze()), the root's children are indexed by code point
- * (a bit set of the first characters, and for a big root where each one
- * is), since every walk starts there.
+ * (with twice the room) when it is full.  A bit set of the first characters
+ * ends most walks at their first step.  (An index of the root's children by
+ * code point, 256 KiB, made the first step a single look-up but missed the
+ * cache at nearly every one: a binary search among the root's labels, a few
+ * KiB, is cheaper.)
  */
 #if !defined(_POSIX_C_SOURCE) || _POSIX_C_SOURCE < 200809L
 #undef _POSIX_C_SOURCE
@@ -149,7 +150,6 @@ struct spiral_dict {
     dict_node *nodes;
     size_t nnodes, nodes_cap;
     dict_node root;      /* first and kids only */
-    uint32_t *rootidx;   /* owned, or NULL: BMP code point -> root child + 1 */
     uint64_t roots[0x10000 / 64]; /* bit cp: a word starts with BMP cp */
     /* A frozen user dictionary's filter of how its words start (see
      * spiral_dict_may_start()); starts_ok says it is up to date. */
@@ -323,31 +323,6 @@ static int dict_put_word(spiral_dict *d, const char *w, size_t len, float value)
     return SPIRAL_OK;
 }
 
-/*
- * Index the root's children by code point, for dictionaries that will not
- * change any more (every walk starts with a step from the root): the set of
- * first characters (which dict_put_word() keeps up to date as it goes) and,
- * if the root has many children, where each one is.  Without memory for the
- * latter the dictionary just goes without.
- */
-static void dict_index_root(spiral_dict *d)
-{
-    size_t count = d->root.kids >> 2, i;
-
-    for (i = 0; i < count; i++) {
-        uint32_t cp = d->labels[d->root.first + i];
-        if (cp < 0x10000)
-            d->roots[cp / 64] |= (uint64_t)1 << (cp % 64);
-    }
-    if (count < 64 || (d->rootidx = spiral_calloc(0x10000, sizeof *d->rootidx)) == NULL)
-        return;
-    for (i = 0; i < count; i++) {
-        uint32_t cp = d->labels[d->root.first + i];
-        if (cp < 0x10000)
-            d->rootidx[cp] = (uint32_t)(d->root.first + i + 1);
-    }
-}
-
 /* The filter bit of a word that is the character a alone (b == NONE) or
  * starts with the characters a and b. */
 #define DICT_NONE UINT32_MAX
@@ -414,10 +389,7 @@ int spiral_dict_add(spiral_dict *d, const char *word, size_t len, double freq)
         return SPIRAL_EINVAL;
     if (len > sizeof small && (w = spiral_malloc(len)) == NULL)
         return SPIRAL_ENOMEM;
-    /* The root's index and the filter (spiral_dict_freeze()) would go
-     * stale. */
-    spiral_free(d->rootidx);
-    d->rootidx = NULL;
+    /* The filter (spiral_dict_freeze()) would go stale. */
     d->starts_ok = 0;
     for (i = 0; i < len; i++)
         w[i] = (word[i] >= 'A' && word[i] <= 'Z') ? (char)(word[i] - 'A' + 'a') : word[i];
@@ -433,8 +405,6 @@ void spiral_dict_freeze(spiral_dict *d)
         return;
     if (!d->starts_ok)
         dict_index_starts(d);
-    if (d->rootidx == NULL)
-        dict_index_root(d);
 }
 
 /* Whether the filter of d (frozen) lets a word be a alone or start with a
@@ -481,8 +451,7 @@ static unsigned trie_step(dict_cursor *cur, const spiral_dict *d, uint32_t cp, f
 {
     const uint32_t *lab;
     const dict_node *node;
-    size_t n = cur->count, i;
-    uint32_t first;
+    size_t n = cur->count;
 
     if (n == 0)
         return 0;
@@ -491,29 +460,18 @@ static unsigned trie_step(dict_cursor *cur, const spiral_dict *d, uint32_t cp, f
         cur->count = 0;
         return 0;
     }
-    if (cur->first == DICT_AT_ROOT && d->rootidx != NULL && cp < 0x10000) {
-        if ((i = d->rootidx[cp]) == 0) {
-            cur->count = 0;
-            return 0;
-        }
-        i--;
-    } else {
-        /* The last label not above cp: they are sorted, so it is cp if any
-         * is. */
-        first = cur->first == DICT_AT_ROOT ? d->root.first : cur->first;
-        lab = d->labels + first;
-        while (n > 1) {
-            size_t half = n / 2;
-            lab = lab[half] <= cp ? lab + half : lab;
-            n -= half;
-        }
-        if (*lab != cp) {
-            cur->count = 0;
-            return 0;
-        }
-        i = (size_t)(lab - d->labels);
+    /* The last label not above cp: they are sorted, so it is cp if any is. */
+    lab = d->labels + (cur->first == DICT_AT_ROOT ? d->root.first : cur->first);
+    while (n > 1) {
+        size_t half = n / 2;
+        lab = lab[half] <= cp ? lab + half : lab;
+        n -= half;
     }
-    node = &d->nodes[i];
+    if (*lab != cp) {
+        cur->count = 0;
+        return 0;
+    }
+    node = &d->nodes[lab - d->labels];
     cur->first = node->first;
     cur->count = node->kids >> 2;
     if (value != NULL && (node->kids & SPIRAL_DICT_WORD) != 0)
@@ -668,7 +626,6 @@ void spiral_dict_free(spiral_dict *dict)
         spiral_free(dict->labels);
         spiral_free(dict->nodes);
     }
-    spiral_free(dict->rootidx);
     spiral_free(dict);
 }
 
@@ -928,7 +885,6 @@ next:
     for (i = 0; i < d->nnodes; i++)
         if ((d->nodes[i].kids & SPIRAL_DICT_WORD) != 0)
             d->nodes[i].value = (float)(log(d->nodes[i].value) - d->logtotal);
-    dict_index_root(d);
 out:
     spiral_free(w);
     return rc;

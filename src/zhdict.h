@@ -64,10 +64,8 @@ typedef struct spiral_dict_hit {
     float value;
 } spiral_dict_hit;
 
-/* A user dictionary is complete: index its first characters, as a loaded
- * dictionary's are, so walks start with one table look-up (skipped without
- * memory), and fill the filter of spiral_dict_may_start(); a later
- * spiral_dict_add() drops both.  Not while other threads read d. */
+/* A user dictionary is complete: fill the filter of spiral_dict_may_start();
+ * a later spiral_dict_add() drops it.  Not while other threads read d. */
 void spiral_dict_freeze(spiral_dict *d);
 
 /* Whether a word of d may be the character a alone or start with the

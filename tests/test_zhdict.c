@@ -408,8 +408,9 @@ START_TEST(text_dictionary_loads_jieba_format)
 }
 END_TEST
 
-/* Enough first characters for the root to be indexed by code point, and
- * words beyond the BMP, which the index does not cover. */
+/* Many first characters (a binary search among them at the first step), and
+ * words beyond the BMP, which the bit set of first characters does not
+ * cover. */
 START_TEST(text_dictionary_many_first_characters)
 {
     static const uint32_t text1[2] = { 0x20000, 0x56FD };
@@ -606,7 +607,7 @@ START_TEST(user_dictionary_any_order)
 }
 END_TEST
 
-/* A frozen user dictionary (its first characters indexed, as a sealed
+/* A frozen user dictionary (its filter of word starts filled, as a sealed
  * lexicon's is) finds the same words, and one more added afterwards too. */
 START_TEST(user_dictionary_frozen_finds_the_same)
 {
