@@ -54,7 +54,7 @@
 #define USER_EPSILON 1e-6
 
 /* How many positions ahead of the best path's search (right to left) the
- * units of the walks are loaded (prefetch_second()). */
+ * units of the walks are loaded (prefetch_unit()). */
 #define PREFETCH 2
 
 /* Character classes. */
@@ -543,19 +543,18 @@ static void pick(zh_pick *p, const double *best, uint32_t end, int kind, double 
     }
 }
 
-/* Have the units read by the second step of a walk from the text a b
- * loaded (see spiral_dict_trie_second()).  A compiler extension: elsewhere
- * nothing is done.  Not a function of its own, which compilers take for one
- * without effects and drop. */
+/* Have unit t of tr loaded (see spiral_dict_trie_second()).  A compiler
+ * extension: elsewhere nothing is done.  Not a function of its own, which
+ * compilers take for one without effects and drop. */
 #if defined(__GNUC__)
-#define prefetch_second(tr, a, b)                                   \
+#define prefetch_unit(tr, t)                                        \
     do {                                                            \
-        size_t t_ = spiral_dict_trie_second((tr), (a), (b));        \
+        size_t t_ = (t);                                            \
         __builtin_prefetch(&(tr)->check[t_]);                       \
         __builtin_prefetch(&(tr)->unit[t_]);                        \
     } while (0)
 #else
-#define prefetch_second(tr, a, b) ((void)0)
+#define prefetch_unit(tr, t) ((void)0)
 #endif
 
 /* Consider the word [k, e) of the main dictionary, of value v. */
@@ -678,8 +677,16 @@ static int best_paths(const zh_ctx *c, uint32_t from, uint32_t to, double *best,
     int rc;
 
     for (q = to; q-- > from;) {
-        if (c->trie != NULL && q >= from + PREFETCH)
-            prefetch_second(c->trie, z->sym[q - PREFETCH], z->sym[q - PREFETCH + 1]);
+        /* The second step of the walk 2 * PREFETCH positions on, and the
+         * third of the one PREFETCH on, whose second step's unit is loaded
+         * by now. */
+        if (c->trie != NULL && q >= from + 2 * PREFETCH && q + 3 <= to + PREFETCH) {
+            const uint32_t *sym = z->sym + q;
+            prefetch_unit(c->trie,
+                          spiral_dict_trie_second(c->trie, sym[-2 * PREFETCH], sym[1 - 2 * PREFETCH]));
+            prefetch_unit(c->trie, spiral_dict_trie_third(c->trie, sym[-PREFETCH], sym[1 - PREFETCH],
+                                                          sym[2 - PREFETCH]));
+        }
         best[q] = -HUGE_VAL;
         if (whole) {
             z->next[q] = q + 1;

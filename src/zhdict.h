@@ -121,17 +121,29 @@ static inline uint32_t spiral_dict_trie_root(const spiral_dict_trie *tr)
 }
 
 /* The unit that a walk from the text a b (symbols) reads at its second
- * step: the first step of a walk nearly always finds its unit in the cache,
- * the second often does not, and walks from successive positions are
- * independent, so a caller can have it loaded a few positions ahead
- * (memory permitting: it is only read if the first step succeeds). */
+ * step, or 0 if its first fails: the first step of a walk nearly always
+ * finds its unit in the cache, the second and third often do not, and walks
+ * from successive positions are independent, so a caller can have their
+ * units loaded a few positions ahead. */
 static inline size_t spiral_dict_trie_second(const spiral_dict_trie *tr, uint32_t a, uint32_t b)
 {
     size_t t = (size_t)(tr->unit[0].base >> 2) + a;
 
-    if (t >= tr->nunits || tr->check[t] != a)
+    if (t >= tr->nunits || tr->check[t] != a || (tr->unit[t].base & SPIRAL_DICT_PREFIX) == 0)
         return 0;
     t = (size_t)(tr->unit[t].base >> 2) + b;
+    return t < tr->nunits ? t : 0;
+}
+
+/* The same for the third step of a walk from the text a b c. */
+static inline size_t spiral_dict_trie_third(const spiral_dict_trie *tr, uint32_t a, uint32_t b,
+                                            uint32_t c)
+{
+    size_t t = spiral_dict_trie_second(tr, a, b);
+
+    if (t == 0 || tr->check[t] != b || (tr->unit[t].base & SPIRAL_DICT_PREFIX) == 0)
+        return 0;
+    t = (size_t)(tr->unit[t].base >> 2) + c;
     return t < tr->nunits ? t : 0;
 }
 

@@ -307,11 +307,19 @@ START_TEST(compiled_walk_agrees_with_find)
     m = spiral_dict_prefixes(d, sym, 2, hits);
     ck_assert_uint_ge(m, 1);
     ck_assert_uint_eq(hits[m - 1].len, 2);
-    /* The second step's unit, for loading ahead. */
+    /* The units the second and third steps read, for loading ahead: the
+     * children sought, for 印度 and 印度尼; one that is not, for 印度x; none
+     * when an earlier step fails. */
     t = spiral_dict_trie_second(tr, sym[0], sym[1]);
     ck_assert_uint_eq(tr->check[t], sym[1]);
     ck_assert_uint_eq(tr->unit[t].base, at2);
+    t = spiral_dict_trie_third(tr, sym[0], sym[1], sym[2]);
+    ck_assert_uint_eq(tr->check[t], sym[2]);
+    ck_assert_uint_eq(t, (at2 >> 2) + sym[2]);
+    ck_assert_uint_eq(spiral_dict_trie_third(tr, sym[0], sym[1], symbol(d, 'x')),
+                      (at2 >> 2) + symbol(d, 'x'));
     ck_assert_uint_eq(spiral_dict_trie_second(tr, 0, sym[1]), 0);
+    ck_assert_uint_eq(spiral_dict_trie_third(tr, sym[0], 0, sym[2]), 0);
     /* No word goes on with a character the dictionary does not know, nor
      * with symbol 0. */
     ck_assert_uint_eq(symbol(d, 1), 0);
