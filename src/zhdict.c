@@ -72,10 +72,11 @@
  * a binary search among them; their symbols are the code points.  A node's
  * children are kept in a block of a power of two nodes, moved to the end
  * (with twice the room) when it is full.  A bit set of the first characters
- * ends most walks at their first step.  (An index of the root's children by
- * code point, 256 KiB, made the first step a single look-up but missed the
- * cache at nearly every one: a binary search among the root's labels, a few
- * KiB, is cheaper.)
+ * ends most walks at their first step; once the trie is complete (loaded,
+ * or spiral_dict_freeze()), a small hash table of the root's children
+ * makes the first step of the others one look-up, without a binary search
+ * among many labels.  (A table of the root's children by code point,
+ * 256 KiB, did that too, but missed the cache at nearly every look-up.)
  */
 #if !defined(_POSIX_C_SOURCE) || _POSIX_C_SOURCE < 200809L
 #undef _POSIX_C_SOURCE
@@ -151,6 +152,10 @@ struct spiral_dict {
     size_t nnodes, nodes_cap;
     dict_node root;      /* first and kids only */
     uint64_t roots[0x10000 / 64]; /* bit cp: a word starts with BMP cp */
+    /* The root's children by code point, or NULL (see dict_index_root()):
+     * cp << 32 | node + 1 in each used slot, 0 in the others. */
+    uint64_t *roothash;
+    unsigned roothash_bits;
     /* A frozen user dictionary's filter of how its words start (see
      * spiral_dict_may_start()); starts_ok says it is up to date. */
     uint64_t starts[DICT_STARTS_BITS / 64];
@@ -323,6 +328,37 @@ static int dict_put_word(spiral_dict *d, const char *w, size_t len, float value)
     return SPIRAL_OK;
 }
 
+/* The slot of code point cp in a hash table of 1 << bits slots. */
+static size_t root_slot(uint32_t cp, unsigned bits)
+{
+    return (size_t)((uint32_t)(cp * 0x9E3779B1u) >> (32 - bits));
+}
+
+/*
+ * Make the hash table of the root's children, for a trie that is complete
+ * (every walk starts at the root, and a binary search among a big root's
+ * labels is a dozen dependent reads).  Twice as many slots as children,
+ * so that most look-ups read one.  Without memory d goes without.
+ */
+static void dict_index_root(spiral_dict *d)
+{
+    size_t count = d->root.kids >> 2, i;
+    unsigned bits = 4;
+
+    while (((size_t)1 << bits) < 2 * count)
+        bits++;
+    if ((d->roothash = spiral_calloc((size_t)1 << bits, sizeof *d->roothash)) == NULL)
+        return;
+    d->roothash_bits = bits;
+    for (i = 0; i < count; i++) {
+        uint32_t cp = d->labels[d->root.first + i];
+        size_t h = root_slot(cp, bits);
+        while (d->roothash[h] != 0)
+            h = (h + 1) & (((size_t)1 << bits) - 1);
+        d->roothash[h] = (uint64_t)cp << 32 | (d->root.first + i + 1);
+    }
+}
+
 /* The filter bit of a word that is the character a alone (b == NONE) or
  * starts with the characters a and b. */
 #define DICT_NONE UINT32_MAX
@@ -389,8 +425,11 @@ int spiral_dict_add(spiral_dict *d, const char *word, size_t len, double freq)
         return SPIRAL_EINVAL;
     if (len > sizeof small && (w = spiral_malloc(len)) == NULL)
         return SPIRAL_ENOMEM;
-    /* The filter (spiral_dict_freeze()) would go stale. */
+    /* The filter and the root's table (spiral_dict_freeze()) would go
+     * stale. */
     d->starts_ok = 0;
+    spiral_free(d->roothash);
+    d->roothash = NULL;
     for (i = 0; i < len; i++)
         w[i] = (word[i] >= 'A' && word[i] <= 'Z') ? (char)(word[i] - 'A' + 'a') : word[i];
     rc = dict_put_word(d, w, len, (float)freq);
@@ -405,6 +444,8 @@ void spiral_dict_freeze(spiral_dict *d)
         return;
     if (!d->starts_ok)
         dict_index_starts(d);
+    if (d->roothash == NULL)
+        dict_index_root(d);
 }
 
 /* Whether the filter of d (frozen) lets a word be a alone or start with a
@@ -460,18 +501,30 @@ static unsigned trie_step(dict_cursor *cur, const spiral_dict *d, uint32_t cp, f
         cur->count = 0;
         return 0;
     }
-    /* The last label not above cp: they are sorted, so it is cp if any is. */
-    lab = d->labels + (cur->first == DICT_AT_ROOT ? d->root.first : cur->first);
-    while (n > 1) {
-        size_t half = n / 2;
-        lab = lab[half] <= cp ? lab + half : lab;
-        n -= half;
+    if (cur->first == DICT_AT_ROOT && d->roothash != NULL) {
+        size_t h = root_slot(cp, d->roothash_bits), mask = ((size_t)1 << d->roothash_bits) - 1;
+        while (d->roothash[h] != 0 && d->roothash[h] >> 32 != cp)
+            h = (h + 1) & mask;
+        if (d->roothash[h] == 0) {
+            cur->count = 0;
+            return 0;
+        }
+        node = &d->nodes[(uint32_t)d->roothash[h] - 1];
+    } else {
+        /* The last label not above cp: they are sorted, so it is cp if any
+         * is. */
+        lab = d->labels + (cur->first == DICT_AT_ROOT ? d->root.first : cur->first);
+        while (n > 1) {
+            size_t half = n / 2;
+            lab = lab[half] <= cp ? lab + half : lab;
+            n -= half;
+        }
+        if (*lab != cp) {
+            cur->count = 0;
+            return 0;
+        }
+        node = &d->nodes[lab - d->labels];
     }
-    if (*lab != cp) {
-        cur->count = 0;
-        return 0;
-    }
-    node = &d->nodes[lab - d->labels];
     cur->first = node->first;
     cur->count = node->kids >> 2;
     if (value != NULL && (node->kids & SPIRAL_DICT_WORD) != 0)
@@ -626,6 +679,7 @@ void spiral_dict_free(spiral_dict *dict)
         spiral_free(dict->labels);
         spiral_free(dict->nodes);
     }
+    spiral_free(dict->roothash);
     spiral_free(dict);
 }
 
@@ -885,6 +939,7 @@ next:
     for (i = 0; i < d->nnodes; i++)
         if ((d->nodes[i].kids & SPIRAL_DICT_WORD) != 0)
             d->nodes[i].value = (float)(log(d->nodes[i].value) - d->logtotal);
+    dict_index_root(d);
 out:
     spiral_free(w);
     return rc;

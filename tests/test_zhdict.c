@@ -615,8 +615,19 @@ START_TEST(user_dictionary_any_order)
 }
 END_TEST
 
-/* A frozen user dictionary (its filter of word starts filled, as a sealed
- * lexicon's is) finds the same words, and one more added afterwards too. */
+/* A frozen user dictionary (its filter of word starts and its table of first
+ * characters filled, as a sealed lexicon's are) finds the same words, and one
+ * more added afterwards too. */
+/* The first character of user word i: 2000 different ones, scattered over
+ * the CJK block, so that some share a slot of the root's hash table. */
+static void user_word(char *w, size_t size, int i)
+{
+    uint32_t cp = 0x4E00 + (uint32_t)i * 7919u % 20000u;
+
+    snprintf(w, size, "%c%c%c制裁", (char)(0xE0 | cp >> 12), (char)(0x80 | (cp >> 6 & 0x3F)),
+             (char)(0x80 | (cp & 0x3F)));
+}
+
 START_TEST(user_dictionary_frozen_finds_the_same)
 {
     spiral_dict *u;
@@ -625,18 +636,13 @@ START_TEST(user_dictionary_frozen_finds_the_same)
     int i;
 
     ck_assert_int_eq(spiral_dict_new(&u), SPIRAL_OK);
-    for (i = 0; i < 300; i++) {
-        /* 300 different first characters: enough for the index */
-        snprintf(w, sizeof w, "%s", "\xE4\xB8\x80制裁");
-        w[2] = (char)(0x80 + i % 64);
-        w[1] = (char)(0xB8 + i / 64);
+    for (i = 0; i < 2000; i++) {
+        user_word(w, sizeof w, i);
         ck_assert_int_eq(spiral_dict_add(u, w, strlen(w), (double)(i + 1)), SPIRAL_OK);
     }
     spiral_dict_freeze(u);
-    for (i = 0; i < 300; i++) {
-        snprintf(w, sizeof w, "%s", "\xE4\xB8\x80制裁");
-        w[2] = (char)(0x80 + i % 64);
-        w[1] = (char)(0xB8 + i / 64);
+    for (i = 0; i < 2000; i++) {
+        user_word(w, sizeof w, i);
         ck_assert_uint_eq(find(u, w, &v), SPIRAL_DICT_WORD);
         ck_assert(v == (float)(i + 1));
         w[3] = '\0';
