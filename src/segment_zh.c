@@ -285,23 +285,28 @@ static int cn_unit(uint32_t c)
     }
 }
 
-/* Whether a number or date may start with c: 第, a digit or a unit.  A
- * filter that rules nearly every other character out with a multiply and a
- * bit test (each of the characters sets the bit its hash picks) before the
- * exact test, since it is asked at every position. */
+/* Whether a number or date may start with the Han character c: 第, a digit
+ * or a unit.  Asked at every position, so a table rather than the switches
+ * of cn_digit() and cn_unit(), whose branches the processor cannot guess:
+ * the hash puts each of the 19 characters in a slot of its own (a clash
+ * would be a compile-time error, two initialisers for one element). */
 #define NUMERAL_HASH(c) ((uint32_t)((c) * 0x9E3779B1u) >> 26)
-#define NUMERAL_BIT(c) ((uint64_t)1 << NUMERAL_HASH(c))
 static int maybe_numeral(uint32_t c)
 {
-    static const uint64_t bits =
-        NUMERAL_BIT(0x3007u) | NUMERAL_BIT(0x25CBu) | NUMERAL_BIT(0x96F6u) | NUMERAL_BIT(0x4E00u)
-        | NUMERAL_BIT(0x4E8Cu) | NUMERAL_BIT(0x4E24u) | NUMERAL_BIT(0x4E09u) | NUMERAL_BIT(0x56DBu)
-        | NUMERAL_BIT(0x4E94u) | NUMERAL_BIT(0x516Du) | NUMERAL_BIT(0x4E03u) | NUMERAL_BIT(0x516Bu)
-        | NUMERAL_BIT(0x4E5Du) | NUMERAL_BIT(0x5341u) | NUMERAL_BIT(0x767Eu) | NUMERAL_BIT(0x5343u)
-        | NUMERAL_BIT(0x4E07u) | NUMERAL_BIT(0x4EBFu) | NUMERAL_BIT(0x7B2Cu);
+    static const uint32_t slot[64] = {
+        [NUMERAL_HASH(0x3007u)] = 0x3007u, [NUMERAL_HASH(0x25CBu)] = 0x25CBu,
+        [NUMERAL_HASH(0x96F6u)] = 0x96F6u, [NUMERAL_HASH(0x4E00u)] = 0x4E00u,
+        [NUMERAL_HASH(0x4E8Cu)] = 0x4E8Cu, [NUMERAL_HASH(0x4E24u)] = 0x4E24u,
+        [NUMERAL_HASH(0x4E09u)] = 0x4E09u, [NUMERAL_HASH(0x56DBu)] = 0x56DBu,
+        [NUMERAL_HASH(0x4E94u)] = 0x4E94u, [NUMERAL_HASH(0x516Du)] = 0x516Du,
+        [NUMERAL_HASH(0x4E03u)] = 0x4E03u, [NUMERAL_HASH(0x516Bu)] = 0x516Bu,
+        [NUMERAL_HASH(0x4E5Du)] = 0x4E5Du, [NUMERAL_HASH(0x5341u)] = 0x5341u,
+        [NUMERAL_HASH(0x767Eu)] = 0x767Eu, [NUMERAL_HASH(0x5343u)] = 0x5343u,
+        [NUMERAL_HASH(0x4E07u)] = 0x4E07u, [NUMERAL_HASH(0x4EBFu)] = 0x4EBFu,
+        [NUMERAL_HASH(0x7B2Cu)] = 0x7B2Cu,
+    };
 
-    return (bits >> NUMERAL_HASH(c) & 1) != 0
-           && (c == 0x7B2Cu /* 第 */ || cn_digit(c) >= 0 || cn_unit(c) != 0);
+    return c != 0 && slot[NUMERAL_HASH(c)] == c;
 }
 
 #define CH_NIAN 0x5E74u  /* 年 */
@@ -535,12 +540,13 @@ static int can_cut(const zh_ctx *c, uint32_t e)
 static void pick(zh_pick *p, const double *best, uint32_t end, int kind, double score)
 {
     double sc = score + best[end];
+    /* Selected rather than branched on: which edge wins is the processor's
+     * worst guess. */
+    int better = (sc > p->score) | ((sc == p->score) & (end > p->end));
 
-    if (sc > p->score || (sc == p->score && end > p->end)) {
-        p->score = sc;
-        p->end = end;
-        p->kind = (unsigned char)kind;
-    }
+    p->score = better ? sc : p->score;
+    p->end = better ? end : p->end;
+    p->kind = better ? (unsigned char)kind : p->kind;
 }
 
 /* Have unit t of tr loaded (see spiral_dict_trie_second()).  A compiler
@@ -582,15 +588,16 @@ static void dict_picks(const zh_ctx *c, uint32_t k, uint32_t limit, const double
 
     if (c->trie != NULL) {
         uint32_t at = spiral_dict_trie_root(c->trie), e;
-        unsigned f;
         float v = 0;
+        /* The first step apart: the loop then has fewer branches. */
+        unsigned f = spiral_dict_trie_step(c->trie, &at, sym[k], &v);
 
-        for (e = k + 1; e <= limit; e++) {
+        if ((f & SPIRAL_DICT_WORD) != 0)
+            dict_pick(c, k, k + 1, v, best, p, single);
+        for (e = k + 2; (f & SPIRAL_DICT_PREFIX) != 0 && e <= limit; e++) {
             f = spiral_dict_trie_step(c->trie, &at, sym[e - 1], &v);
-            if ((f & SPIRAL_DICT_WORD) != 0)
-                dict_pick(c, k, e, v, best, p, single);
-            if ((f & SPIRAL_DICT_PREFIX) == 0)
-                break;
+            if ((f & SPIRAL_DICT_WORD) != 0 && can_cut(c, e))
+                pick(p, best, e, K_DICT, (double)v + WORD_BONUS);
         }
         return;
     }
