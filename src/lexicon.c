@@ -189,6 +189,8 @@ static void trie_free(spiral_trie *t)
     spiral_free(t->vals);
     spiral_free(t->fn);
     spiral_free(t->label);
+    spiral_free(t->tok_many);
+    spiral_free(t->tok_edge_mem);
     memset(t, 0, sizeof *t);
 }
 
@@ -273,6 +275,498 @@ done:
     spiral_free(queue);
     spiral_free(clabel);
     spiral_free(ctarget);
+    return rc;
+}
+
+size_t spiral_trie_calls(const spiral_trie *t, int32_t node, const unsigned char *p, size_t len,
+                         int32_t *node_out, uint8_t *wild_out, size_t max)
+{
+    size_t k, n = 0;
+
+    for (k = 0;; k++) {
+        int32_t wnode = t->fn[node].wild;
+
+        /* "sanction*": the rest of this token is the wildcard's. */
+        if (wnode >= 0 && k > 0) {
+            if (n == max)
+                return max + 1;
+            node_out[n] = wnode;
+            wild_out[n++] = 1;
+        }
+        if (k == len) {
+            if (n == max)
+                return max + 1;
+            node_out[n] = node;
+            wild_out[n++] = 0;
+            return n;
+        }
+        if ((node = spiral_trie_next(t, node, p[k])) < 0)
+            return n;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Token records                                                       */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Most walks start on, or go on to, a token between Latin tokens, where a
+ * walk begins at the root or at a child by ' ' and covers the whole token
+ * (between Han tokens there is no separator, and a walk may go on from
+ * inside a key).  Such walks are worked out here once: every token of a
+ * key is a word, and so is every stem before a wildcard; per trie, the
+ * walk over each word from each node where a token starts has a record of
+ * its calls.  A text token is then one hash probe (its word number) and
+ * its walk one more (the record), instead of a step per byte through
+ * nodes spread over the trie; a token that is no word and has no stem
+ * makes no call anywhere.
+ */
+
+/* The first 24 bytes of p[0..len), zero-padded, as little-endian loads. */
+static void word_head(const unsigned char *p, size_t len, uint64_t *head)
+{
+    size_t k;
+
+    for (k = 0; k < 3; k++)
+        head[k] = spiral_word_load(p, k * 8, len, 0);
+}
+
+int spiral_word_tail_is(const spiral_lexicon *lex, uint32_t w, const unsigned char *p,
+                        size_t len)
+{
+    const spiral_word *wd = &lex->words[w];
+
+    return wd->len == len && memcmp(lex->voc_text + wd->off + 24, p + 24, len - 24) == 0;
+}
+
+/* Whether word w is p[0..len) (readable as for spiral_word_hash()). */
+static int word_is(const spiral_lexicon *lex, uint32_t w, const unsigned char *p, size_t len,
+                   int readable)
+{
+    const spiral_word *wd = &lex->words[w];
+
+    if (wd->len != len)
+        return 0;
+    return spiral_word_is(lex, w, p, len, readable);
+}
+
+/* The number of word p[0..len) with hash h, or SPIRAL_WORD_NONE; *slot
+ * gets where it is or would go. */
+static uint32_t voc_find(const spiral_lexicon *lex, const unsigned char *p, size_t len, uint64_t h,
+                         size_t *slot)
+{
+    uint64_t v;
+    size_t i;
+
+    for (i = h & (lex->voc_cap - 1); (v = lex->voc_slot[i]) != 0; i = (i + 1) & (lex->voc_cap - 1))
+        if ((v >> 32) == (h >> 32) && word_is(lex, (uint32_t)v - 1, p, len, 0)) {
+            *slot = i;
+            return (uint32_t)v - 1;
+        }
+    *slot = i;
+    return SPIRAL_WORD_NONE;
+}
+
+uint32_t spiral_lexicon_word(const spiral_lexicon *lex, const unsigned char *p, size_t len,
+                             int readable, uint64_t h, uint32_t guess)
+{
+    uint32_t w = SPIRAL_WORD_NONE;
+    int32_t node = 0;
+    size_t k, slot;
+
+    if (guess != SPIRAL_WORD_NONE &&
+        (word_is(lex, guess, p, len, readable) ||
+         (guess = voc_find(lex, p, len, h, &slot)) != SPIRAL_WORD_NONE))
+        return guess; /* the guess, or after a tag shared by two words */
+    if (!spiral_may_have_stem(lex, p, len))
+        return w; /* most tokens: too short, or not how a stem starts */
+    for (k = 0; k + 1 < len && (node = spiral_trie_next(&lex->stems, node, p[k])) >= 0; k++)
+        if (lex->stems.fn[node].entry >= 0)
+            w = (uint32_t)lex->stems.fn[node].entry | SPIRAL_WORD_STEM;
+    return w;
+}
+
+/* Add word p[0..len) unless it is there; *out gets its number.
+ * SPIRAL_OK or SPIRAL_ENOMEM. */
+static int voc_add(spiral_lexicon *lex, const unsigned char *p, size_t len, uint32_t *out)
+{
+    uint64_t h = spiral_word_hash(p, len, 0);
+    size_t slot, i;
+    spiral_word *w;
+
+    if ((lex->nvoc + 1) * 2 > lex->voc_cap) {
+        size_t ncap = lex->voc_cap ? lex->voc_cap * 2 : 1024;
+        uint64_t *n = spiral_calloc(ncap, sizeof *n);
+
+        if (n == NULL)
+            return SPIRAL_ENOMEM;
+        for (i = 0; i < lex->voc_cap; i++) {
+            uint64_t v = lex->voc_slot[i];
+            size_t j;
+
+            if (v == 0)
+                continue;
+            w = &lex->words[(uint32_t)v - 1];
+            j = spiral_word_hash((const unsigned char *)lex->voc_text + w->off, w->len, 0) &
+                (ncap - 1);
+            while (n[j])
+                j = (j + 1) & (ncap - 1);
+            n[j] = v;
+        }
+        spiral_free(lex->voc_slot);
+        lex->voc_slot = n;
+        lex->voc_cap = ncap;
+    }
+    if ((*out = voc_find(lex, p, len, h, &slot)) != SPIRAL_WORD_NONE)
+        return SPIRAL_OK;
+    if (lex->nvoc + 1 >= SPIRAL_WORD_STEM || len > UINT32_MAX - lex->voc_len ||
+        spiral_grow(&lex->voc_text, &lex->voctextcap, lex->voc_len + len + 1, 1) < 0)
+        return SPIRAL_ENOMEM;
+    if (lex->nvoc == lex->wordcap) {
+        size_t ncap = lex->wordcap ? lex->wordcap * 2 : 256;
+        void *mem;
+        spiral_word *n = spiral_calloc_lines(ncap, sizeof *n, &mem);
+
+        if (n == NULL)
+            return SPIRAL_ENOMEM;
+        if (lex->nvoc)
+            memcpy(n, lex->words, lex->nvoc * sizeof *n);
+        spiral_free(lex->words_mem);
+        lex->words_mem = mem;
+        lex->words = n;
+        lex->wordcap = ncap;
+    }
+    w = &lex->words[lex->nvoc];
+    word_head(p, len, w->head);
+    w->len = (uint32_t)len;
+    w->off = (uint32_t)lex->voc_len;
+    memcpy(lex->voc_text + lex->voc_len, p, len);
+    lex->voc_len += len;
+    lex->voc_slot[slot] = (h & 0xFFFFFFFF00000000u) | (lex->nvoc + 1);
+    *out = (uint32_t)lex->nvoc++;
+    return SPIRAL_OK;
+}
+
+/* Whether a call of the walk on node can lead somewhere when the token
+ * after is not Han: an entry, or a child by ' '. */
+static int useful(const spiral_trie *t, int32_t node)
+{
+    return t->fn[node].entry >= 0 || spiral_trie_next(t, node, ' ') >= 0;
+}
+
+/* The walks within one token from token start s of frozen trie t, depth
+ * first: fn(lex, t, s, node, path, depth, payload) for every node below
+ * s (path: the bytes from s to it).  SPIRAL_OK or the first error. */
+typedef int (*token_visit)(spiral_lexicon *lex, spiral_trie *t, int32_t s, int32_t node,
+                           const unsigned char *path, size_t depth, void *payload);
+
+static int within_token(spiral_lexicon *lex, spiral_trie *t, int32_t s, token_visit fn,
+                        void *payload)
+{
+    struct {
+        int32_t node;
+        uint32_t depth;
+    } *stack = NULL;
+    unsigned char *path = NULL;
+    size_t n = 0, cap = 0, pathcap = 0;
+    int rc = SPIRAL_OK;
+    int32_t node = s;
+    uint32_t depth = 0, c;
+
+    for (;;) {
+        /* push node's children within the token */
+        for (c = 0; c < t->fn[node].n; c++) {
+            int32_t k = t->fn[node].kid + (int32_t)c;
+
+            if (t->label[k] == ' ' || t->label[k] == SPIRAL_TRIE_WILD)
+                continue;
+            if (spiral_grow(&stack, &cap, n + 1, sizeof *stack) < 0) {
+                rc = SPIRAL_ENOMEM;
+                goto done;
+            }
+            stack[n].node = k;
+            stack[n++].depth = depth + 1;
+        }
+        if (n == 0)
+            break;
+        node = stack[--n].node;
+        depth = stack[n].depth;
+        if (spiral_grow(&path, &pathcap, depth, 1) < 0) {
+            rc = SPIRAL_ENOMEM;
+            break;
+        }
+        path[depth - 1] = t->label[node];
+        if ((rc = fn(lex, t, s, node, path, depth, payload)) < 0)
+            break;
+    }
+done:
+    spiral_free(stack);
+    spiral_free(path);
+    return rc;
+}
+
+/* Whether node s of t is where a token starts: the root, or a child by
+ * ' '. */
+static int token_start(const spiral_trie *t, size_t s)
+{
+    return s == 0 || t->label[s] == ' ';
+}
+
+/* Vocabulary: the path to node is a word when a call there can lead
+ * somewhere, and a stem (a word too) before a wildcard. */
+static int add_words(spiral_lexicon *lex, spiral_trie *t, int32_t s, int32_t node,
+                     const unsigned char *path, size_t depth, void *payload)
+{
+    uint32_t w;
+    int32_t st = 0;
+    size_t i;
+
+    (void)s;
+    (void)payload;
+    if (t->fn[node].wild < 0 && !useful(t, node))
+        return SPIRAL_OK;
+    if (voc_add(lex, path, depth, &w) < 0)
+        return SPIRAL_ENOMEM;
+    if (t->fn[node].wild < 0)
+        return SPIRAL_OK;
+    for (i = 0; i < depth && st >= 0; i++)
+        st = trie_step(&lex->stems, st, path[i]);
+    if (st < 0)
+        return SPIRAL_ENOMEM;
+    lex->stems.entry[st] = (int32_t)w;
+    if (lex->stem_min == 0 || depth < lex->stem_min)
+        lex->stem_min = depth;
+    if (depth >= 3) {
+        unsigned b = spiral_stem_bit(path, depth == 3 ? 3 : 4);
+        uint8_t *set = depth == 3 ? lex->stem3 : lex->stem4;
+
+        set[b / 8] |= (uint8_t)(1u << (b % 8));
+    }
+    return SPIRAL_OK;
+}
+
+/* The words in text order, to find those a stem starts. */
+typedef struct word_ref {
+    const char *text;
+    uint32_t len, word;
+} word_ref;
+
+static int word_order(const void *x, const void *y)
+{
+    const word_ref *a = x, *b = y;
+    int c = memcmp(a->text, b->text, a->len < b->len ? a->len : b->len);
+
+    return c ? c : a->len < b->len ? -1 : a->len > b->len;
+}
+
+/* While the walks of one trie are worked out. */
+typedef struct rec_build {
+    int which;             /* 0 the lexicon's trie, 1 the actors' */
+    word_ref *sorted;
+    uint32_t *seen;        /* per word: 1 + the token start it was last tried from */
+    int32_t *nodes;
+    uint8_t *wild;
+    size_t nodecap, wildcap;
+} rec_build;
+
+/* A call on node (ending a wildcard or not) in the form of spiral_calls
+ * (its `next` is set once all walks are known). */
+static spiral_calls one_call(const spiral_trie *t, int32_t node, int wild)
+{
+    spiral_calls c;
+
+    c.a = (uint32_t)t->fn[node].entry;
+    c.b = SPIRAL_CALL_ONE | (uint32_t)(spiral_trie_next(t, node, ' ') + 1) |
+          (wild ? SPIRAL_CALL_WILD : 0);
+    c.next = 0;
+    return c;
+}
+
+/* Add edge `key` with calls c to t's table (which keeps at most half
+ * full).  SPIRAL_OK or SPIRAL_ENOMEM. */
+static int add_edge(spiral_trie *t, uint64_t key, spiral_calls c)
+{
+    size_t i;
+
+    if ((t->tok_used + 1) * 2 > t->tok_cap) {
+        size_t ncap = t->tok_cap ? t->tok_cap * 2 : 1024, j;
+        void *mem;
+        spiral_tedge *n = spiral_calloc_lines(ncap, sizeof *n, &mem);
+
+        if (n == NULL)
+            return SPIRAL_ENOMEM;
+        for (i = 0; i < t->tok_cap; i++) {
+            if (t->tok_edge[i].key == 0)
+                continue;
+            for (j = spiral_tedge_slot(t->tok_edge[i].key, ncap); n[j].key;
+                 j = (j + 1) & (ncap - 1))
+                ;
+            n[j] = t->tok_edge[i];
+        }
+        spiral_free(t->tok_edge_mem);
+        t->tok_edge_mem = mem;
+        t->tok_edge = n;
+        t->tok_cap = ncap;
+    }
+    for (i = spiral_tedge_slot(key, t->tok_cap); t->tok_edge[i].key; i = (i + 1) & (t->tok_cap - 1))
+        ;
+    t->tok_edge[i].key = key;
+    t->tok_edge[i].calls = c;
+    t->tok_used++;
+    return SPIRAL_OK;
+}
+
+/* Work out the walk over word w from token start s of t (unless it has no
+ * call that can lead somewhere).  SPIRAL_OK or SPIRAL_ENOMEM. */
+static int add_walk(spiral_lexicon *lex, spiral_trie *t, rec_build *rb, int32_t s, uint32_t w)
+{
+    const spiral_word *wd = &lex->words[w];
+    size_t n, i, kept = 0;
+    spiral_calls c = { 0, 0, 0 };
+
+    if (rb->seen[w] == (uint32_t)s + 1)
+        return SPIRAL_OK;
+    rb->seen[w] = (uint32_t)s + 1;
+    if (spiral_grow(&rb->nodes, &rb->nodecap, wd->len + 1, sizeof *rb->nodes) < 0 ||
+        spiral_grow(&rb->wild, &rb->wildcap, wd->len + 1, 1) < 0)
+        return SPIRAL_ENOMEM;
+    n = spiral_trie_calls(t, s, (const unsigned char *)lex->voc_text + wd->off, wd->len, rb->nodes,
+                          rb->wild, wd->len + 1);
+    for (i = 0; i < n; i++)
+        if (useful(t, rb->nodes[i]))
+            rb->nodes[kept] = rb->nodes[i], rb->wild[kept++] = rb->wild[i];
+    if (kept == 0)
+        return SPIRAL_OK;
+    if (kept == 1) {
+        c = one_call(t, rb->nodes[0], rb->wild[0]);
+    } else {
+        size_t at = t->tok_nmany;
+
+        if (at > UINT32_MAX - 1 - kept ||
+            spiral_grow(&t->tok_many, &t->tok_manycap, at + 1 + kept, sizeof *t->tok_many) < 0)
+            return SPIRAL_ENOMEM;
+        memset(&t->tok_many[at], 0, sizeof *t->tok_many);
+        t->tok_many[at].a = (uint32_t)kept | (rb->wild[kept - 1] ? 0 : 1u << 31);
+        for (i = 0; i < kept; i++)
+            t->tok_many[at + 1 + i] = one_call(t, rb->nodes[i], rb->wild[i]);
+        t->tok_nmany = at + 1 + kept;
+        c.a = (uint32_t)at;
+        c.b = SPIRAL_CALL_MANY;
+    }
+    if (s == 0) {
+        lex->words[w].root[rb->which] = c;
+        return SPIRAL_OK;
+    }
+    return add_edge(t, ((uint64_t)(uint32_t)s << 32 | w) + 1, c);
+}
+
+/* Set the `next` of every call of t's walks (words[].root[which], edges,
+ * walks of many calls): the words with a walk from the call's child by
+ * ' '.  SPIRAL_OK or SPIRAL_ENOMEM. */
+static int set_next_words(spiral_lexicon *lex, spiral_trie *t, int which)
+{
+    uint64_t *next = spiral_calloc(t->nnodes + 1, sizeof *next);
+    size_t i;
+
+    if (next == NULL)
+        return SPIRAL_ENOMEM;
+    for (i = 0; i < t->tok_cap; i++)
+        if (t->tok_edge[i].key)
+            next[(t->tok_edge[i].key - 1) >> 32] |=
+                spiral_word_bits((uint32_t)(t->tok_edge[i].key - 1));
+#define SET_NEXT(c)                                                 \
+    do {                                                            \
+        if (((c).b & SPIRAL_CALL_ONE) && ((c).b & SPIRAL_CALL_NODE)) \
+            (c).next = next[((c).b & SPIRAL_CALL_NODE) - 1];        \
+    } while (0)
+    for (i = 0; i < lex->nvoc; i++)
+        SET_NEXT(lex->words[i].root[which]);
+    for (i = 0; i < t->tok_cap; i++)
+        SET_NEXT(t->tok_edge[i].calls);
+    for (i = 0; i < t->tok_nmany; i++)
+        SET_NEXT(t->tok_many[i]);
+#undef SET_NEXT
+    spiral_free(next);
+    return SPIRAL_OK;
+}
+
+/* The walks from token start s: over each word that ends at a node below
+ * it where a call can lead somewhere, and over each word that a stem
+ * below it starts (the wildcards' calls). */
+static int add_walks(spiral_lexicon *lex, spiral_trie *t, int32_t s, int32_t node,
+                     const unsigned char *path, size_t depth, void *payload)
+{
+    rec_build *rb = payload;
+    uint32_t w;
+    size_t slot, lo = 0, hi = lex->nvoc;
+
+    if (t->fn[node].wild < 0 && !useful(t, node))
+        return SPIRAL_OK;
+    w = voc_find(lex, path, depth, spiral_word_hash(path, depth, 0), &slot);
+    if (useful(t, node) && add_walk(lex, t, rb, s, w) < 0)
+        return SPIRAL_ENOMEM;
+    if (t->fn[node].wild < 0)
+        return SPIRAL_OK;
+    /* the first word not before the stem, then those it starts */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const word_ref *r = &rb->sorted[mid];
+        int c = memcmp(r->text, path, r->len < depth ? r->len : depth);
+
+        if (c < 0 || (c == 0 && r->len < depth))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < lex->nvoc && rb->sorted[lo].len >= depth &&
+           memcmp(rb->sorted[lo].text, path, depth) == 0;
+         lo++)
+        if (add_walk(lex, t, rb, s, rb->sorted[lo].word) < 0)
+            return SPIRAL_ENOMEM;
+    return SPIRAL_OK;
+}
+
+/* The vocabulary, the stems' trie and the walks over words in both
+ * tries.  SPIRAL_OK or SPIRAL_ENOMEM. */
+static int build_words(spiral_lexicon *lex)
+{
+    spiral_trie *tries[2] = { &lex->trie, &lex->atrie };
+    rec_build rb;
+    size_t i, s;
+    int rc = SPIRAL_OK;
+
+    memset(&rb, 0, sizeof rb);
+    if (trie_new_node(&lex->stems) < 0)
+        return SPIRAL_ENOMEM;
+    for (i = 0; i < 2 && rc == SPIRAL_OK; i++)
+        for (s = 0; s < tries[i]->nnodes && rc == SPIRAL_OK; s++)
+            if (token_start(tries[i], s))
+                rc = within_token(lex, tries[i], (int32_t)s, add_words, NULL);
+    if (rc == SPIRAL_OK && (rc = trie_freeze(&lex->stems)) == SPIRAL_OK &&
+        ((rb.sorted = spiral_calloc(lex->nvoc + 1, sizeof *rb.sorted)) == NULL ||
+         (rb.seen = spiral_calloc(lex->nvoc + 1, sizeof *rb.seen)) == NULL))
+        rc = SPIRAL_ENOMEM;
+    if (rc == SPIRAL_OK) {
+        for (i = 0; i < lex->nvoc; i++) {
+            rb.sorted[i].text = lex->voc_text + lex->words[i].off;
+            rb.sorted[i].len = lex->words[i].len;
+            rb.sorted[i].word = (uint32_t)i;
+        }
+        qsort(rb.sorted, lex->nvoc, sizeof *rb.sorted, word_order);
+    }
+    for (i = 0; i < 2 && rc == SPIRAL_OK; i++) {
+        rb.which = (int)i;
+        memset(rb.seen, 0, (lex->nvoc + 1) * sizeof *rb.seen);
+        for (s = 0; s < tries[i]->nnodes && rc == SPIRAL_OK; s++)
+            if (token_start(tries[i], s))
+                rc = within_token(lex, tries[i], (int32_t)s, add_walks, &rb);
+        if (rc == SPIRAL_OK)
+            rc = set_next_words(lex, tries[i], (int)i);
+    }
+    spiral_free(rb.sorted);
+    spiral_free(rb.seen);
+    spiral_free(rb.nodes);
+    spiral_free(rb.wild);
     return rc;
 }
 
@@ -384,16 +878,19 @@ void spiral_lexicon_free(spiral_lexicon *lex)
     spiral_free(lex->regex);
     spiral_free(lex->root);
     spiral_free(lex->actors);
-    spiral_acm_free(&lex->lits);
     spiral_free(lex->rx_always);
-    for (i = 0; lex->rx_rest != NULL && i < lex->nregex; i++)
-        spiral_acm_free(&lex->rx_rest[i]);
-    spiral_free(lex->rx_rest);
-    spiral_free(lex->lit_rx);
-    spiral_free(lex->lit_len);
-    spiral_free(lex->lit_wb);
+    for (i = 0; i < lex->nscans; i++)
+        spiral_scan_free(&lex->scans[i].scan);
+    spiral_free(lex->scans);
+    spiral_free(lex->rx_scan);
+    spiral_free(lex->rx_need);
+    spiral_free(lex->rx_lazy);
     trie_free(&lex->trie);
     trie_free(&lex->atrie);
+    trie_free(&lex->stems);
+    spiral_free(lex->words_mem);
+    spiral_free(lex->voc_text);
+    spiral_free(lex->voc_slot);
     spiral_dict_free(lex->user);
     spiral_free(lex);
 }
@@ -1012,60 +1509,116 @@ int spiral_lexicon_add_file(spiral_lexicon *lex, const char *path, spiral_error 
     return rc;
 }
 
-/* The automaton of the first prefilter set of every regex, and each
- * regex's automaton of its other sets.  SPIRAL_OK or SPIRAL_ENOMEM. */
-static int build_literals(spiral_lexicon *lex)
+/* Which scanners a prefilter's literals go to: all ASCII, none, or both. */
+static int script_of(const spiral_prefilter *pf)
 {
-    size_t n = 0, i, k, j = 0;
-    const char **lit;
-    size_t *len;
-    uint32_t *pay;
+    size_t i, j;
+    int low = 0, high = 0;
+
+    for (i = 0; i < pf->n; i++)
+        for (j = 0; j < pf->len[i]; j++) {
+            if ((unsigned char)pf->lit[i][j] < 0x80)
+                low = 1;
+            else
+                high = 1;
+        }
+    return high ? 1 + low : 0;
+}
+
+/* A set of a regex after its first whose literals are shorter than this
+ * (counting a word start as a byte) is not scanned for: such literals are
+ * everywhere ("to", "ed", 的), so it is checked only in the sentences
+ * that hold the others. */
+#define SCAN_QUALITY 3
+
+/* The sets of prefilter pf that scanners look for: bit k for set k. */
+static unsigned scanned_sets(const spiral_prefilter *pf)
+{
+    unsigned sets = 1;
+    size_t k;
+
+    for (k = 1; k < pf->nset; k++)
+        if (spiral_prefilter_set_quality(pf, k) >= SCAN_QUALITY)
+            sets |= 1u << k;
+    return sets;
+}
+
+/* The scanners of the regexes' prefilter literals: regexes in order, each
+ * to the last scanner of its script while its sets fit (a script's text
+ * is skipped by the others' scanners).  SPIRAL_OK or SPIRAL_ENOMEM. */
+static int build_scanners(spiral_lexicon *lex)
+{
+    size_t cur[3] = { (size_t)-1, (size_t)-1, (size_t)-1 }, used[3] = { 0, 0, 0 };
+    size_t i, k, g, cap = 0, nlit = 0, scap = 0;
+    spiral_scan_lit *lit = NULL;
+    uint8_t *bit;
     int rc = SPIRAL_OK;
 
-    for (i = 0; i < lex->nregex; i++)
-        n += lex->e[lex->regex[i]].pf.n;
-    lit = spiral_malloc((n + 1) * sizeof *lit);
-    len = spiral_malloc((n + 1) * sizeof *len);
-    pay = spiral_malloc((n + 1) * sizeof *pay);
-    lex->lit_rx = spiral_malloc((n + 1) * sizeof *lex->lit_rx);
-    lex->lit_len = spiral_malloc((n + 1) * sizeof *lex->lit_len);
-    lex->lit_wb = spiral_malloc(n + 1);
-    lex->rx_rest = spiral_calloc(lex->nregex, sizeof *lex->rx_rest);
-    if (lit == NULL || len == NULL || pay == NULL || lex->lit_rx == NULL ||
-        lex->lit_len == NULL || lex->lit_wb == NULL || lex->rx_rest == NULL)
-        rc = SPIRAL_ENOMEM;
-    for (i = 0; rc == SPIRAL_OK && i < lex->nregex; i++) {
+    if ((lex->rx_scan = spiral_calloc(lex->nregex, sizeof *lex->rx_scan)) == NULL ||
+        (lex->rx_need = spiral_calloc(2 * lex->nregex, sizeof *lex->rx_need)) == NULL ||
+        (lex->rx_lazy = spiral_calloc(lex->nregex, 1)) == NULL ||
+        (bit = spiral_calloc(lex->nregex * SPIRAL_PREFILTER_SETS + 1, 1)) == NULL)
+        return SPIRAL_ENOMEM;
+    for (i = 0; i < lex->nregex; i++) {
         const spiral_prefilter *pf = &lex->e[lex->regex[i]].pf;
-        size_t m = 0;
+        unsigned sets = scanned_sets(pf), nb = 0;
+        int sc = script_of(pf);
 
-        for (k = 0; k < pf->n; k++) {
-            if (pf->set[k] != 0)
-                continue;
-            lit[j] = pf->lit[k];
-            len[j] = pf->len[k];
-            pay[j] = (uint32_t)j;
-            lex->lit_rx[j] = (uint32_t)i;
-            lex->lit_len[j] = (uint32_t)pf->len[k];
-            if (pf->len[k] > lex->lit_max)
-                lex->lit_max = pf->len[k];
-            lex->lit_wb[j++] = pf->wb[k];
-        }
-        /* The other sets' literals go after the first one's. */
-        for (k = 0; k < pf->n; k++)
-            if (pf->set[k] != 0) {
-                lit[n - 1 - m] = pf->lit[k];
-                len[n - 1 - m] = pf->len[k];
-                pay[n - 1 - m++] = (uint32_t)k;
+        if (pf->n == 0)
+            continue;
+        for (k = 0; k < pf->nset; k++)
+            nb += (sets >> k) & 1;
+        if (cur[sc] == (size_t)-1 || used[sc] + nb > SPIRAL_SCAN_BITS) {
+            if (spiral_grow(&lex->scans, &scap, lex->nscans + 1, sizeof *lex->scans) < 0) {
+                rc = SPIRAL_ENOMEM;
+                goto done;
             }
-        if (m > 0 && spiral_acm_build(&lex->rx_rest[i], lit + n - m, len + n - m,
-                                      pay + n - m, m) < 0)
+            memset(&lex->scans[lex->nscans], 0, sizeof *lex->scans);
+            cur[sc] = lex->nscans++;
+            used[sc] = 0;
+        }
+        lex->rx_scan[i] = (uint32_t)cur[sc];
+        lex->scans[cur[sc]].first[used[sc] / 64] |= (uint64_t)1 << (used[sc] % 64);
+        for (k = 0; k < pf->nset; k++) {
+            size_t b = used[sc];
+
+            if (!((sets >> k) & 1)) {
+                lex->rx_lazy[i] |= (uint8_t)(1u << k);
+                continue;
+            }
+            bit[i * SPIRAL_PREFILTER_SETS + k] = (uint8_t)b;
+            lex->rx_need[2 * i + b / 64] |= (uint64_t)1 << (b % 64);
+            lex->scans[cur[sc]].rx[b] = (uint32_t)i;
+            used[sc]++;
+        }
+    }
+    for (g = 0; g < lex->nscans && rc == SPIRAL_OK; g++) {
+        nlit = 0;
+        for (i = 0; i < lex->nregex; i++) {
+            const spiral_prefilter *pf = &lex->e[lex->regex[i]].pf;
+
+            if (pf->n == 0 || lex->rx_scan[i] != g)
+                continue;
+            if (spiral_grow(&lit, &cap, nlit + pf->n, sizeof *lit) < 0) {
+                rc = SPIRAL_ENOMEM;
+                goto done;
+            }
+            for (k = 0; k < pf->n; k++) {
+                if ((lex->rx_lazy[i] >> pf->set[k]) & 1)
+                    continue;
+                lit[nlit].s = pf->lit[k];
+                lit[nlit].len = pf->len[k];
+                lit[nlit].bit = bit[i * SPIRAL_PREFILTER_SETS + pf->set[k]];
+                lit[nlit].wb = pf->wb[k];
+                lit[nlit++].spans = pf->set[k] == 0;
+            }
+        }
+        if (spiral_scan_build(&lex->scans[g].scan, lit, nlit) < 0)
             rc = SPIRAL_ENOMEM;
     }
-    if (rc == SPIRAL_OK && spiral_acm_build(&lex->lits, lit, len, pay, j) < 0)
-        rc = SPIRAL_ENOMEM;
+done:
     spiral_free(lit);
-    spiral_free(len);
-    spiral_free(pay);
+    spiral_free(bit);
     return rc;
 }
 
@@ -1089,10 +1642,11 @@ int spiral_lexicon_seal(spiral_lexicon *lex, spiral_error *err)
         if (spiral_prefilter_build(&e->pf, e->pattern + 3) < 0)
             return spiral_error_nomem(err, e->file);
         lex->rx_always[i] = e->pf.n == 0;
+        lex->nalways += e->pf.n == 0;
     }
     spiral_dict_freeze(lex->user);
-    if (trie_freeze(&lex->trie) < 0 || trie_freeze(&lex->atrie) < 0 ||
-        (lex->nregex && build_literals(lex) < 0))
+    if (trie_freeze(&lex->trie) < 0 || trie_freeze(&lex->atrie) < 0 || build_words(lex) < 0 ||
+        (lex->nregex && build_scanners(lex) < 0))
         return spiral_error_nomem(err, NULL);
     lex->sealed = 1;
     return SPIRAL_OK;

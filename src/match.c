@@ -14,6 +14,12 @@
  * then resolved longest first, so "arms control" beats "arms" and each
  * stretch of text is counted once.  Because matches start and end on token
  * boundaries, 印度 never matches inside 印度尼西亚.
+ *
+ * Between Latin tokens a walk goes from token to token, not byte to byte:
+ * each token's word number in the lexicon's vocabulary is found once, and
+ * the walk over it from a token start is worked out by the lexicon at
+ * seal time (spiral_token_calls()).  Walks that touch a Han token go byte
+ * by byte, as there is no separator to stop at.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +31,12 @@
 
 /* The walk from one start token. */
 typedef struct walk {
+    const spiral_lexicon *lex;
+    int which;             /* the trie: 0 the lexicon's, 1 the actors' */
     const spiral_trie *trie;
     const spiral_token *tok;
+    const uint32_t *words; /* per token: its word number, or WORD_WALK */
+    const spiral_calls (*roots)[2]; /* per token with a word: its walks from the roots */
     const unsigned char *norm;
     size_t normcap;        /* bytes allocated at norm (readable, if not text) */
     uint32_t start, end;   /* start token; end of the sentence */
@@ -57,17 +67,28 @@ static int32_t valid_actor(const walk *w, int32_t head, uint32_t last)
     return -1;
 }
 
+/* A token walked byte by byte: Han, or before a Han token. */
+#define WORD_WALK 0xFFFFFFFEu
+
+#if defined(__GNUC__)
+#define SPIRAL_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define SPIRAL_PREFETCH(p) ((void)(p))
+#endif
+
 static void walk_token_from(walk *w, int32_t node, uint32_t t, uint32_t wilds, size_t from);
+static void walk_next(walk *w, int32_t start, uint32_t t, uint32_t wilds);
 
 static void walk_token(walk *w, int32_t node, uint32_t t, uint32_t wilds)
 {
     walk_token_from(w, node, t, wilds, 0);
 }
 
-static void after_token(walk *w, int32_t node, uint32_t t, uint32_t wilds)
+/* A pattern (entry e, for actors the head of a chain of aliases) ends
+ * with token t: the best of the walk if it is longer, or as long with
+ * fewer wildcards. */
+static void take(walk *w, int32_t e, uint32_t t, uint32_t wilds)
 {
-    int32_t e = w->trie->fn[node].entry;
-
     if (e >= 0 && w->actors)
         e = valid_actor(w, e, t);
     if (e >= 0) {
@@ -81,13 +102,86 @@ static void after_token(walk *w, int32_t node, uint32_t t, uint32_t wilds)
             w->best.skip = w->skip;
         }
     }
-    if (t + 1 < w->end) {
-        int sep = w->tok[t].kind != SPIRAL_TOK_HAN && w->tok[t + 1].kind != SPIRAL_TOK_HAN;
-        int32_t next = sep ? spiral_trie_next(w->trie, node, ' ') : node;
+}
 
-        if (next >= 0)
-            walk_token(w, next, t + 1, wilds);
+static void after_token(walk *w, int32_t node, uint32_t t, uint32_t wilds)
+{
+    take(w, w->trie->fn[node].entry, t, wilds);
+    if (t + 1 < w->end) {
+        if (w->tok[t].kind != SPIRAL_TOK_HAN && w->tok[t + 1].kind != SPIRAL_TOK_HAN) {
+            int32_t next = spiral_trie_next(w->trie, node, ' ');
+
+            if (next >= 0)
+                walk_next(w, next, t + 1, wilds);
+        } else {
+            walk_token(w, node, t + 1, wilds);
+        }
     }
+}
+
+/* One call of a walk by words: its pattern ends with token t, and the
+ * walk goes on from its child by ' ' (unless the next token's word is not
+ * among those with a walk from there). */
+static inline void word_call(walk *w, const spiral_calls *c, uint32_t t, uint32_t wilds)
+{
+    int32_t space = (int32_t)(c->b & SPIRAL_CALL_NODE) - 1;
+    uint32_t next;
+
+    wilds += c->b >> 31;
+    take(w, (int32_t)c->a, t, wilds);
+    if (space < 0 || t + 1 >= w->end || (next = w->words[t + 1]) == SPIRAL_WORD_NONE)
+        return;
+    if (next != WORD_WALK) {
+        uint64_t bits = spiral_word_bits(next & ~SPIRAL_WORD_STEM);
+
+        if ((c->next & bits) != bits)
+            return;
+    }
+    walk_next(w, space, t + 1, wilds);
+}
+
+/* The calls c of the walk over token t, whose word is `word` (with
+ * SPIRAL_WORD_STEM, a longer token than the stem: only the wildcards'
+ * calls). */
+static inline void word_calls(walk *w, const spiral_calls *c, uint32_t word, uint32_t t,
+                              uint32_t wilds)
+{
+    const spiral_calls *r;
+    uint32_t n, i;
+
+    if (c->b & SPIRAL_CALL_ONE) {
+        if (!(word & SPIRAL_WORD_STEM) || (c->b & SPIRAL_CALL_WILD))
+            word_call(w, c, t, wilds);
+        return;
+    }
+    if (!(c->b & SPIRAL_CALL_MANY))
+        return;
+    r = w->trie->tok_many + c->a;
+    n = (r[0].a & 0x7FFFFFFFu) - ((word & SPIRAL_WORD_STEM) ? r[0].a >> 31 : 0);
+    for (i = 1; i <= n; i++)
+        word_call(w, &r[i], t, wilds);
+}
+
+/* The walk over token t from `start`, where a token starts, by its word
+ * (the calls after_token() would get, with their nodes' entries and
+ * children by ' '). */
+static void walk_word(walk *w, int32_t start, uint32_t t, uint32_t wilds)
+{
+    uint32_t word = w->words[t];
+    spiral_calls c;
+
+    if (word == SPIRAL_WORD_NONE)
+        return;
+    c = spiral_token_calls(w->lex, w->which, start, word & ~SPIRAL_WORD_STEM);
+    word_calls(w, &c, word, t, wilds);
+}
+
+static void walk_next(walk *w, int32_t start, uint32_t t, uint32_t wilds)
+{
+    if (w->words[t] == WORD_WALK)
+        walk_token(w, start, t, wilds);
+    else
+        walk_word(w, start, t, wilds);
 }
 
 static void walk_token_from(walk *w, int32_t node, uint32_t t, uint32_t wilds, size_t from)
@@ -111,8 +205,9 @@ static void walk_token_from(walk *w, int32_t node, uint32_t t, uint32_t wilds, s
     }
 }
 
-/* A start token's walk through its own bytes depends only on the token, and
- * the same words start walks again and again; what it yields in each trie
+/* A start token walked byte by byte (Han, or before a Han token): its
+ * walk through its own bytes depends only on the token, and the same
+ * words start walks again and again; what it yields in each trie
  * (the nodes after_token() is called with, in order: wildcard ends inside
  * it, then the node at its end) is remembered per session in one
  * direct-mapped table of 64-byte slots, filled for the lexicon and the
@@ -123,13 +218,6 @@ static void walk_token_from(walk *w, int32_t node, uint32_t t, uint32_t wilds, s
 #define MEMO_KEY 24
 #define MEMO_OUT 4
 #define MEMO_WALK 0xFF /* nout: too many calls to remember */
-
-/* A little-endian load's value (the first byte lowest), on any host. */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-#define SPIRAL_LE64(x) __builtin_bswap64(x)
-#else
-#define SPIRAL_LE64(x) (x)
-#endif
 
 typedef struct spiral_memo {
     uint64_t key[MEMO_KEY / 8]; /* the token's bytes, zero-padded */
@@ -145,29 +233,15 @@ typedef struct spiral_memo {
 static uint8_t first_token_calls(const spiral_trie *trie, const unsigned char *p, size_t len,
                                  int32_t *node_out, uint8_t *wild)
 {
-    int32_t node = 0;
-    size_t k;
-    uint8_t n = 0;
+    uint8_t wilds[MEMO_OUT];
+    size_t n = spiral_trie_calls(trie, 0, p, len, node_out, wilds, MEMO_OUT), i;
 
     *wild = 0;
-    for (k = 0;; k++) {
-        int32_t wnode = trie->fn[node].wild;
-
-        if (wnode >= 0 && k > 0) {
-            if (n == MEMO_OUT)
-                return MEMO_WALK;
-            *wild |= (uint8_t)(1u << n);
-            node_out[n++] = wnode;
-        }
-        if (k == len) {
-            if (n == MEMO_OUT)
-                return MEMO_WALK;
-            node_out[n++] = node;
-            return n;
-        }
-        if ((node = spiral_trie_next(trie, node, p[k])) < 0)
-            return n;
-    }
+    if (n > MEMO_OUT)
+        return MEMO_WALK;
+    for (i = 0; i < n; i++)
+        *wild |= (uint8_t)(wilds[i] << i);
+    return (uint8_t)n;
 }
 
 /* The memo slot of token t (w->tok, w->norm) in m, filled for both tries
@@ -213,12 +287,18 @@ static const spiral_memo *memo_slot(const walk *w, spiral_memo *m, const spiral_
     return slot;
 }
 
-/* walk_token(w, 0, t, 0) in trie `which` (0 lexicon, 1 actors), replayed
- * from the token's memo slot (NULL: walked). */
-static void walk_start(walk *w, const spiral_memo *slot, int which, uint32_t t)
+/* walk_token(w, 0, t, 0) in trie `which` (0 lexicon, 1 actors): by its
+ * word's walk from the root, or replayed from the token's memo slot, or
+ * walked (slot NULL). */
+static inline void walk_start(walk *w, const spiral_memo *slot, int which, uint32_t t)
 {
+    uint32_t word = w->words[t];
     uint8_t i, n;
 
+    if (word != WORD_WALK) {
+        word_calls(w, &w->roots[t][which], word, t, 0);
+        return;
+    }
     if (slot == NULL || (n = slot->nout[which]) == MEMO_WALK) {
         walk_token(w, 0, t, 0);
         return;
@@ -274,17 +354,16 @@ static int tail_cands(spiral_doc *d, walk *w, uint32_t t)
     return SPIRAL_OK;
 }
 
-/* The sentence whose normalised text contains byte `at`, or nsent. */
+/* The sentence whose normalised text contains byte `at`, or nsent (by
+ * d->sent_end). */
 static size_t sentence_at(const spiral_doc *d, size_t at)
 {
     size_t lo = 0, hi = d->tk.nsent;
 
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        const spiral_sentence *s = &d->tk.sent[mid];
-        size_t end = d->tk.tok[s->first_token + s->ntokens - 1].norm_end;
 
-        if (end <= at)
+        if (d->sent_end[mid] <= at)
             lo = mid + 1;
         else
             hi = mid;
@@ -317,197 +396,92 @@ static int add_regex_hit(spiral_doc *d, size_t si, size_t ms, size_t me, int32_t
     return SPIRAL_OK;
 }
 
-/* End of sentence si in the normalised text. */
-static size_t sent_end(const spiral_doc *d, size_t si)
+/* Whether most of text nt is bytes scanner sc skips: Han characters (3
+ * bytes) for an ASCII scanner, or the other way round. */
+static int scan_foreign(const spiral_scan *sc, const spiral_normtext *nt)
 {
-    const spiral_sentence *s = &d->tk.sent[si];
+    size_t han = 3 * nt->han_chars;
 
-    return d->tk.tok[s->first_token + s->ntokens - 1].norm_end;
+    if (sc->skip == SPIRAL_SCAN_SKIP_HIGH)
+        return han > nt->text.len / 2;
+    return sc->skip == SPIRAL_SCAN_SKIP_LOW && han < nt->text.len / 2;
 }
 
-/* The literals' automaton runs over RX_STREAMS parts of a longer text at
- * once: each step waits for the last (a table load), and the parts' steps
- * overlap.  A part starts lit_max - 1 bytes early, so that the automaton is
- * in the state a single scan would be in when its own bytes begin, and it
- * notes only literals that end in its own bytes. */
-#define RX_STREAMS 4
-
-typedef struct rx_stream {
-    size_t i, own, stop; /* bytes [i, stop) are left; [own, stop) are its own */
-    uint32_t state;
-    size_t cur, end0;    /* the sentence holding byte i, and its end */
-    uint32_t *last;      /* per regex: 1 + the last sentence it was noted in */
-    unsigned part;       /* its number */
-} rx_stream;
-
-/* The literals ending at byte i of stream st (in automaton state `state`):
- * note the sentence holding i for their regexes. */
-static int stream_hit(spiral_doc *d, const spiral_lexicon *lex, rx_stream *st, size_t i,
-                      uint32_t state)
+/* Whether regex r may match in sentence si: the bits of its scanned sets
+ * are all in `m` (its scanner's for the sentence), and the sentence holds
+ * a literal of each of its other sets. */
+static int regex_may_match(const spiral_doc *d, const spiral_lexicon *lex, size_t r, size_t si,
+                           const uint64_t *m)
 {
-    const unsigned char *t = (const unsigned char *)d->nt.text.data;
-    const uint32_t *o = lex->lits.out + lex->lits.out_first[state];
-    uint32_t k, n = lex->lits.out_n[state];
-
-    if (i < st->own)
-        return SPIRAL_OK; /* the part before's */
-    while (i >= st->end0 && st->cur + 1 < d->tk.nsent)
-        st->end0 = sent_end(d, ++st->cur);
-    for (k = 0; k < n; k++) {
-        uint32_t j = o[k], r;
-        size_t a = i + 1 - lex->lit_len[j];
-
-        if (lex->lit_wb[j] && spiral_prefilter_in_word(t, a))
-            continue; /* inside a word, where \b cannot precede it */
-        r = lex->lit_rx[j];
-        d->rx_possible[r] = 1;
-        if (st->last[r] == st->cur + 1)
-            continue;
-        st->last[r] = (uint32_t)(st->cur + 1);
-        if (spiral_grow(&d->rx_pair, &d->paircap, d->npair + 1, sizeof *d->rx_pair) < 0)
-            return SPIRAL_ENOMEM;
-        d->rx_pair[d->npair++] = (uint64_t)r << 34 | (uint64_t)st->part << 32 | st->cur;
-        d->rx_nsent[r]++;
-    }
-    return SPIRAL_OK;
-}
-
-/* Which regexes may match, and in which sentences: those without a
- * prefilter anywhere, the others in the sentences where a literal of their
- * first set occurs (a match lies within one sentence and contains one).
- * One scan of the text through the literals' automaton. */
-static int regex_possible(spiral_doc *d, const spiral_lexicon *lex)
-{
-    const unsigned char *t = (const unsigned char *)d->nt.text.data;
-    const spiral_acm *m = &lex->lits;
-    size_t len = d->nt.text.len, i, r, at, k, ns;
-    size_t back = lex->lit_max > 0 ? lex->lit_max - 1 : 0;
-    rx_stream st[RX_STREAMS];
-
-    if (spiral_grow(&d->rx_possible, &d->rxpcap, lex->nregex, 1) < 0 ||
-        spiral_grow(&d->rx_first, &d->rxfcap, lex->nregex, sizeof *d->rx_first) < 0 ||
-        spiral_grow(&d->rx_nsent, &d->rxncap, lex->nregex, sizeof *d->rx_nsent) < 0 ||
-        spiral_grow(&d->rx_last, &d->rxlcap, RX_STREAMS * lex->nregex, sizeof *d->rx_last) < 0)
-        return SPIRAL_ENOMEM;
-    memcpy(d->rx_possible, lex->rx_always, lex->nregex);
-    memset(d->rx_nsent, 0, lex->nregex * sizeof *d->rx_nsent);
-    memset(d->rx_last, 0, RX_STREAMS * lex->nregex * sizeof *d->rx_last);
-    d->npair = 0;
-    /* One part, or RX_STREAMS when the text is long enough for the
-     * overlaps to pay. */
-    ns = len >= RX_STREAMS * (back + 32) ? RX_STREAMS : 1;
-    for (k = 0; k < ns; k++) {
-        size_t own = len * k / ns;
-
-        st[k].own = own;
-        st[k].i = own > back ? own - back : 0;
-        st[k].stop = len * (k + 1) / ns;
-        st[k].state = 0;
-        st[k].cur = k ? sentence_at(d, st[k].i) : 0;
-        if (st[k].cur >= d->tk.nsent)
-            st[k].cur = d->tk.nsent - 1;
-        st[k].end0 = sent_end(d, st[k].cur);
-        st[k].last = d->rx_last + k * lex->nregex;
-        st[k].part = (unsigned)k;
-    }
-    if (ns == RX_STREAMS) {
-        /* The parts in step while each has bytes left. */
-        while (st[0].i < st[0].stop && st[1].i < st[1].stop && st[2].i < st[2].stop &&
-               st[3].i < st[3].stop) {
-            for (k = 0; k < RX_STREAMS; k++)
-                st[k].state = spiral_acm_step(m, st[k].state, t[st[k].i]);
-            if ((m->out_n[st[0].state] | m->out_n[st[1].state] | m->out_n[st[2].state] |
-                 m->out_n[st[3].state]) != 0)
-                for (k = 0; k < RX_STREAMS; k++)
-                    if (m->out_n[st[k].state] != 0 &&
-                        stream_hit(d, lex, &st[k], st[k].i, st[k].state) < 0)
-                        return SPIRAL_ENOMEM;
-            for (k = 0; k < RX_STREAMS; k++)
-                st[k].i++;
-        }
-    }
-    for (k = 0; k < ns; k++)
-        for (; st[k].i < st[k].stop; st[k].i++) {
-            st[k].state = spiral_acm_step(m, st[k].state, t[st[k].i]);
-            if (m->out_n[st[k].state] != 0 &&
-                stream_hit(d, lex, &st[k], st[k].i, st[k].state) < 0)
-                return SPIRAL_ENOMEM;
-        }
-    /* Group by regex, keeping each one's sentences in text order: the
-     * parts in order, each part's pairs in its order; a sentence across
-     * two parts' border may be noted by both, and is kept once. */
-    if (spiral_grow(&d->rx_sent, &d->rxscap, d->npair + 1, sizeof *d->rx_sent) < 0)
-        return SPIRAL_ENOMEM;
-    for (r = 0, at = 0; r < lex->nregex; r++) {
-        d->rx_first[r] = (uint32_t)at;
-        at += d->rx_nsent[r];
-        d->rx_last[r] = d->rx_first[r]; /* now: next free slot */
-    }
-    for (k = 0; k < ns; k++)
-        for (i = 0; i < d->npair; i++) {
-            uint32_t sent = (uint32_t)d->rx_pair[i];
-
-            if ((d->rx_pair[i] >> 32 & 3) != k)
-                continue;
-            r = (size_t)(d->rx_pair[i] >> 34);
-            if (d->rx_last[r] > d->rx_first[r] && d->rx_sent[d->rx_last[r] - 1] == sent)
-                continue;
-            d->rx_sent[d->rx_last[r]++] = sent;
-        }
-    for (r = 0; r < lex->nregex; r++)
-        d->rx_nsent[r] = d->rx_last[r] - d->rx_first[r];
-    return SPIRAL_OK;
-}
-
-/* Whether sentence si holds a literal of every other set of regex r's
- * prefilter pf (its first set is known to be there). */
-static int rest_occurs(const spiral_doc *d, const spiral_acm *m, const spiral_prefilter *pf,
-                       size_t si)
-{
-    const unsigned char *t = (const unsigned char *)d->nt.text.data;
-    size_t i = si ? sent_end(d, si - 1) : 0, end = sent_end(d, si);
-    uint32_t state = 0, seen = 1, all = (1u << pf->nset) - 1; /* set 0 is there */
-
-    for (; i < end; i++) {
-        const uint32_t *o;
-        uint32_t k, n;
-
-        state = spiral_acm_step(m, state, t[i]);
-        if ((n = m->out_n[state]) == 0)
-            continue;
-        for (k = 0, o = m->out + m->out_first[state]; k < n; k++) {
-            size_t j = o[k], a = i + 1 - pf->len[j];
-
-            if (pf->wb[j] && spiral_prefilter_in_word(t, a))
-                continue;
-            if ((seen |= 1u << pf->set[j]) == all)
-                return 1;
-        }
-    }
-    return 0;
-}
-
-/* The sentences where regex r may match, ascending: those holding its
- * first set's literals, and where it has more sets, those holding them
- * too.  *out gets them (n of them); SPIRAL_OK or SPIRAL_ENOMEM. */
-static int regex_sentences(spiral_doc *d, const spiral_lexicon *lex, size_t r,
-                           const uint32_t **out, uint32_t *n)
-{
-    const spiral_acm *m = &lex->rx_rest[r];
+    const uint64_t *need = lex->rx_need + 2 * r;
     const spiral_prefilter *pf = &lex->e[lex->regex[r]].pf;
-    uint32_t k, kept = 0;
+    size_t k;
 
-    *out = d->rx_sent + d->rx_first[r];
-    *n = d->rx_nsent[r];
-    if (m->nstates == 0)
-        return SPIRAL_OK;
-    if (spiral_grow(&d->rx_isect, &d->rxicap, *n + 1, sizeof *d->rx_isect) < 0)
+    if ((m[0] & need[0]) != need[0] || (m[1] & need[1]) != need[1])
+        return 0;
+    for (k = 1; k < pf->nset; k++)
+        if (((lex->rx_lazy[r] >> k) & 1) &&
+            !spiral_prefilter_set_in(pf, k, d->nt.text.data, si ? d->sent_end[si - 1] : 0,
+                                     d->sent_end[si]))
+            return 0;
+    return 1;
+}
+
+static int pair_order(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+    return a < b ? -1 : a > b;
+}
+
+/* The sentences where each regex with a prefilter may match: those
+ * holding a literal of each of its sets (a match lies within one sentence
+ * and contains one of each; a literal of its first set counts in the
+ * sentence where it ends), in d->rx_pair as regex << 32 | sentence,
+ * ascending.  One scan of the text per scanner.  SPIRAL_OK or
+ * SPIRAL_ENOMEM. */
+static int regex_sentences(spiral_doc *d, const spiral_lexicon *lex)
+{
+    const unsigned char *t = (const unsigned char *)d->nt.text.data;
+    size_t ns = d->tk.nsent, g, si, r, w, k;
+
+    if (spiral_grow(&d->rx_mask, &d->rxmcap, 2 * ns * (lex->nscans + 1), sizeof *d->rx_mask) < 0)
         return SPIRAL_ENOMEM;
-    for (k = 0; k < *n; k++)
-        if (rest_occurs(d, m, pf, (*out)[k]))
-            d->rx_isect[kept++] = (*out)[k];
-    *out = d->rx_isect;
-    *n = kept;
+    d->npair = 0;
+    for (g = 0; g < lex->nscans; g++) {
+        const spiral_rxscan *sc = &lex->scans[g];
+        uint64_t *mask = d->rx_mask + 2 * ns * g;
+
+        spiral_scan_text(&sc->scan, t, d->nt.text.len, d->sent_end, ns, mask,
+                         scan_foreign(&sc->scan, &d->nt));
+        for (si = 0; si < ns; si++)
+            for (w = 0; w < 2; w++) {
+                uint64_t bits = mask[2 * si + w] & sc->first[w];
+
+                for (; bits != 0; bits &= bits - 1) {
+                    r = sc->rx[w * 64 + spiral_lowest_bit(bits)];
+                    if (!regex_may_match(d, lex, r, si, mask + 2 * si))
+                        continue;
+                    if (spiral_grow(&d->rx_pair, &d->paircap, d->npair + 1,
+                                    sizeof *d->rx_pair) < 0)
+                        return SPIRAL_ENOMEM;
+                    d->rx_pair[d->npair++] = (uint64_t)r << 32 | si;
+                }
+            }
+    }
+    /* By regex, then sentence: few, mostly (an insertion sort). */
+    if (d->npair > 32) {
+        qsort(d->rx_pair, d->npair, sizeof *d->rx_pair, pair_order);
+    } else {
+        for (k = 1; k < d->npair; k++) {
+            uint64_t v = d->rx_pair[k];
+            size_t j;
+
+            for (j = k; j > 0 && d->rx_pair[j - 1] > v; j--)
+                d->rx_pair[j] = d->rx_pair[j - 1];
+            d->rx_pair[j] = v;
+        }
+    }
     return SPIRAL_OK;
 }
 
@@ -594,7 +568,7 @@ static int regex_range(spiral_doc *d, const spiral_entry *e, int32_t ei, size_t 
         si = sentence_at(d, ov[0]);
         if (si >= d->tk.nsent)
             return 1;
-        send = sent_end(d, si);
+        send = d->sent_end[si];
         if (ov[1] > send && pinned == (size_t)-1) {
             /* Crosses the sentence end: search this sentence alone. */
             pinned = si;
@@ -621,43 +595,45 @@ static int regex_range(spiral_doc *d, const spiral_entry *e, int32_t ei, size_t 
 
 static int regex_matches(spiral_doc *d, const spiral_lexicon *lex)
 {
-    size_t len = d->nt.text.len, r;
+    size_t len = d->nt.text.len, r, si, k;
     uint32_t opts;
+    int rc;
 
     d->nrx = 0;
     if (d->tk.nsent == 0)
         return SPIRAL_OK;
-    if (regex_possible(d, lex) < 0)
+    if (spiral_grow(&d->sent_end, &d->sendcap, d->tk.nsent, sizeof *d->sent_end) < 0)
         return SPIRAL_ENOMEM;
+    for (si = 0; si < d->tk.nsent; si++) {
+        const spiral_sentence *s = &d->tk.sent[si];
+
+        d->sent_end[si] = d->tk.tok[s->first_token + s->ntokens - 1].norm_end;
+    }
+    if (regex_sentences(d, lex) < 0)
+        return SPIRAL_ENOMEM;
+    if (d->npair == 0 && lex->nalways == 0)
+        return SPIRAL_OK;
     /* PCRE2 would check the whole subject's UTF-8 on every call (one per
      * window and match): check it once here. */
     opts = spiral_utf8_check(d->nt.text.data, len) == len ? PCRE2_NO_UTF_CHECK : 0;
-    for (r = 0; r < lex->nregex; r++) {
-        int32_t ei = (int32_t)lex->regex[r];
-        const spiral_entry *e = &lex->e[ei];
-        uint64_t start;
-        int rc = SPIRAL_OK;
-        uint32_t k, n;
+    for (r = 0; lex->nalways > 0 && r < lex->nregex; r++)
+        if (lex->rx_always[r] &&
+            (rc = regex_range(d, &lex->e[lex->regex[r]], (int32_t)lex->regex[r], 0, len + 1, opts,
+                              d->regex_time_limit ? now_ms() : 0)) < 0)
+            return rc;
+    for (k = 0; k < d->npair;) {
+        /* regex r's sentences, in runs of consecutive ones */
+        int32_t ei = (int32_t)lex->regex[r = (size_t)(d->rx_pair[k] >> 32)];
+        uint64_t start = d->regex_time_limit ? now_ms() : 0;
 
-        if (!d->rx_possible[r])
-            continue;
-        start = d->regex_time_limit ? now_ms() : 0;
-        if (lex->rx_always[r]) {
-            rc = regex_range(d, e, ei, 0, len + 1, opts, start);
-        } else {
-            /* Runs of consecutive sentences holding its literals. */
-            const uint32_t *sv;
+        for (rc = SPIRAL_OK; k < d->npair && d->rx_pair[k] >> 32 == r; k++) {
+            uint32_t a = (uint32_t)d->rx_pair[k];
 
-            if (regex_sentences(d, lex, r, &sv, &n) < 0)
-                return SPIRAL_ENOMEM;
-            for (k = 0; k < n && rc == SPIRAL_OK; k++) {
-                uint32_t a = sv[k];
-
-                while (k + 1 < n && sv[k + 1] == sv[k] + 1)
-                    k++;
-                rc = regex_range(d, e, ei, a ? sent_end(d, a - 1) : 0, sent_end(d, sv[k]), opts,
-                                 start);
-            }
+            while (k + 1 < d->npair && d->rx_pair[k + 1] == d->rx_pair[k] + 1)
+                k++;
+            if (rc == SPIRAL_OK)
+                rc = regex_range(d, &lex->e[ei], ei, a ? d->sent_end[a - 1] : 0,
+                                 d->sent_end[(uint32_t)d->rx_pair[k]], opts, start);
         }
         if (rc < 0)
             return rc;
@@ -698,15 +674,34 @@ static int text_order(const void *x, const void *y)
     return a->first < b->first ? -1 : a->first > b->first;
 }
 
+/* Sort v[0..n) by `order`: a sentence has few candidates, mostly in
+ * order already (an insertion sort), a long one many (qsort). */
+static void sort_cands(spiral_cand *v, size_t n, int (*order)(const void *, const void *))
+{
+    size_t i, j;
+
+    if (n > 16) {
+        qsort(v, n, sizeof *v, order);
+        return;
+    }
+    for (i = 1; i < n; i++) {
+        spiral_cand k = v[i];
+
+        for (j = i; j > 0 && order(&v[j - 1], &k) > 0; j--)
+            v[j] = v[j - 1];
+        v[j] = k;
+    }
+}
+
 /* Keep the candidates v[0..n) of sentence s that do not overlap a longer
  * one (longest first: each token belongs to at most one hit; the others
- * get n = 0) and put them in text order.  Returns SPIRAL_OK or
- * SPIRAL_ENOMEM. */
+ * get n = 0) and put them in text order (the order of those kept: each
+ * starts at a token of its own).  Returns SPIRAL_OK or SPIRAL_ENOMEM. */
 static int select_cands(spiral_doc *d, spiral_cand *v, size_t n, const spiral_sentence *s)
 {
     size_t c;
 
-    qsort(v, n, sizeof *v, cand_order);
+    sort_cands(v, n, cand_order);
     if (spiral_grow(&d->taken, &d->takencap, s->ntokens, 1) < 0)
         return SPIRAL_ENOMEM;
     memset(d->taken, 0, s->ntokens);
@@ -723,7 +718,7 @@ static int select_cands(spiral_doc *d, spiral_cand *v, size_t n, const spiral_se
         for (i = k->first; i < k->first + k->n; i++)
             d->taken[i - s->first_token] = 1;
     }
-    qsort(v, n, sizeof *v, text_order);
+    sort_cands(v, n, text_order);
     return SPIRAL_OK;
 }
 
@@ -797,8 +792,12 @@ static int emit_mentions(spiral_doc *d, const spiral_lexicon *lex, const spiral_
 static void walk_init(walk *w, const spiral_doc *d, const spiral_lexicon *lex, int which,
                       uint32_t end, int32_t date)
 {
+    w->lex = lex;
+    w->which = which;
     w->trie = which ? &lex->atrie : &lex->trie;
     w->tok = d->tk.tok;
+    w->words = d->words;
+    w->roots = (const spiral_calls(*)[2])d->roots;
     w->norm = (const unsigned char *)d->nt.text.data;
     w->normcap = d->nt.text.cap;
     w->end = end;
@@ -808,13 +807,182 @@ static void walk_init(walk *w, const spiral_doc *d, const spiral_lexicon *lex, i
     w->orig = d->text;
 }
 
+/* The words of the tokens a session met last, by hash (a token of up to
+ * 16 bytes: its bytes, zero-padded, and length), with their walks from the
+ * roots: most tokens are the same few words, and their entries stay in
+ * the nearest caches, where the vocabulary's slots and words do not. */
+typedef struct spiral_wcache {
+    uint64_t key[2];
+    uint32_t len;          /* 0: empty */
+    uint32_t word;
+    uint64_t pad;
+    spiral_calls root[2];
+} spiral_wcache;
+
+_Static_assert(sizeof(spiral_wcache) == 64, "a word-cache entry is one cache line");
+
+/* The session's word cache, allocated on first use; NULL when that
+ * fails (the tokens are then looked up every time). */
+static spiral_wcache *wcache_of(spiral_doc *d)
+{
+    if (d->wcache == NULL)
+        d->wcache = spiral_calloc_lines(SPIRAL_WORD_CACHE, sizeof *d->wcache, &d->wcache_mem);
+    return d->wcache;
+}
+
+/* The word number (spiral_lexicon_word()) of each token in d->words, or
+ * WORD_WALK for one walked byte by byte: a Han token, or one before a Han
+ * token in its sentence (walks go on into it without a separator); and
+ * for a word, its walks from the roots in d->roots.  Tokens hold no space
+ * and no control byte (tokenize.c splits there), so a word's walk never
+ * crosses a separator.  Four steps in a pipeline, a block of tokens
+ * apart, so that cache misses overlap: the tokens' hashes, with their
+ * word-cache entries fetched ahead; the tokens found there done, the
+ * others' vocabulary slots fetched ahead; the words the slots name fetched
+ * ahead in turn; the tokens checked against those words (and remembered
+ * in the word cache). */
+#define WORD_BLOCK 16
+#define WORD_RING (4 * WORD_BLOCK) /* the last blocks' hashes, by t % WORD_RING */
+
+static void token_words(spiral_doc *d, const spiral_lexicon *lex)
+{
+    static const spiral_calls none[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
+    const spiral_token *tok = d->tk.tok;
+    const unsigned char *norm = (const unsigned char *)d->nt.text.data;
+    size_t cap = d->nt.text.cap;
+    spiral_wcache *wc = wcache_of(d);
+    uint64_t h[WORD_RING];
+    uint8_t todo[WORD_RING]; /* looked up in the vocabulary */
+    uint32_t *words = d->words, b, t, n = 0;
+    spiral_calls(*roots)[2] = d->roots;
+    size_t si;
+
+    for (si = 0; si < d->tk.nsent; si++) {
+        uint32_t end = d->tk.sent[si].first_token + d->tk.sent[si].ntokens;
+
+        for (t = n; t < d->tk.sent[si].first_token; t++)
+            words[t] = WORD_WALK; /* (between sentences: none) */
+        for (t = d->tk.sent[si].first_token; t < end; t++)
+            words[t] = tok[t].kind == SPIRAL_TOK_HAN ||
+                               (t + 1 < end && tok[t + 1].kind == SPIRAL_TOK_HAN)
+                           ? WORD_WALK
+                           : 0;
+        n = end;
+    }
+    for (b = 0; b < n + 3 * WORD_BLOCK; b += WORD_BLOCK) {
+        uint32_t e = b < n ? (n - b < WORD_BLOCK ? n : b + WORD_BLOCK) : b;
+
+        for (t = b; t < e; t++)
+            if (words[t] != WORD_WALK) {
+                size_t len = tok[t].norm_end - tok[t].norm_start;
+
+                h[t % WORD_RING] = spiral_word_hash(norm + tok[t].norm_start, len,
+                                                    tok[t].norm_start + len + 7 <= cap);
+                if (wc != NULL)
+                    SPIRAL_PREFETCH(&wc[h[t % WORD_RING] % SPIRAL_WORD_CACHE]);
+            }
+        for (t = b >= WORD_BLOCK ? b - WORD_BLOCK : n; t < n && t < b; t++) {
+            const unsigned char *p = norm + tok[t].norm_start;
+            size_t len = tok[t].norm_end - tok[t].norm_start;
+
+            todo[t % WORD_RING] = 0;
+            if (words[t] == WORD_WALK)
+                continue;
+            if (wc != NULL && len <= 16 && tok[t].norm_start + len + 7 <= cap) {
+                const spiral_wcache *c = &wc[h[t % WORD_RING] % SPIRAL_WORD_CACHE];
+
+                if (c->len == len && c->key[0] == spiral_word_load(p, 0, len, 1) &&
+                    c->key[1] == spiral_word_load(p, 8, len, 1)) {
+                    words[t] = c->word;
+                    memcpy(roots[t], c->root, sizeof c->root);
+                    continue;
+                }
+            }
+            todo[t % WORD_RING] = 1;
+            SPIRAL_PREFETCH(spiral_word_slot(lex, h[t % WORD_RING]));
+        }
+        for (t = b >= 2 * WORD_BLOCK ? b - 2 * WORD_BLOCK : n; t < n && t + WORD_BLOCK < b; t++)
+            if (todo[t % WORD_RING]) {
+                const unsigned char *p = norm + tok[t].norm_start;
+                size_t len = tok[t].norm_end - tok[t].norm_start;
+
+                words[t] = spiral_word_probe(lex, h[t % WORD_RING]);
+                if (words[t] != SPIRAL_WORD_NONE) {
+                    SPIRAL_PREFETCH(&lex->words[words[t]]);
+                } else if (len > lex->stem_min && lex->stem_min >= 3) {
+                    /* no word: the stem filter's bits */
+                    SPIRAL_PREFETCH(&lex->stem3[spiral_stem_bit(p, 3) / 8]);
+                    if (len > 4)
+                        SPIRAL_PREFETCH(&lex->stem4[spiral_stem_bit(p, 4) / 8]);
+                }
+            }
+        for (t = b >= 3 * WORD_BLOCK ? b - 3 * WORD_BLOCK : n; t < n && t + 2 * WORD_BLOCK < b;
+             t++) {
+            const unsigned char *p = norm + tok[t].norm_start;
+            size_t len = tok[t].norm_end - tok[t].norm_start;
+            uint32_t w = words[t];
+            int readable = tok[t].norm_start + len + 7 <= cap;
+
+            if (!todo[t % WORD_RING])
+                continue;
+            if (w == SPIRAL_WORD_NONE ? spiral_may_have_stem(lex, p, len)
+                                      : lex->words[w].len != len ||
+                                            !spiral_word_is(lex, w, p, len, readable))
+                w = words[t] = spiral_lexicon_word(lex, p, len, readable, h[t % WORD_RING], w);
+            memcpy(roots[t], w == SPIRAL_WORD_NONE ? none : lex->words[w & ~SPIRAL_WORD_STEM].root,
+                   sizeof *roots);
+            if (wc != NULL && len <= 16 && readable) {
+                spiral_wcache *c = &wc[h[t % WORD_RING] % SPIRAL_WORD_CACHE];
+
+                c->key[0] = spiral_word_load(p, 0, len, 1);
+                c->key[1] = spiral_word_load(p, 8, len, 1);
+                c->len = (uint32_t)len;
+                c->word = w;
+                memcpy(c->root, roots[t], sizeof c->root);
+            }
+        }
+    }
+}
+
+/* Fetch ahead the walks that go on from a token of [first, end) to the
+ * next, as far as the token's own walk (from the root) says where they
+ * start: their lookups' cache misses then overlap. */
+static void prefetch_next_walks(const spiral_doc *d, const spiral_lexicon *lex, uint32_t first,
+                                uint32_t end)
+{
+    uint32_t t;
+    int which;
+
+    for (t = first; t + 1 < end; t++) {
+        uint32_t w = d->words[t], next = d->words[t + 1];
+
+        if (w >= WORD_WALK || next >= WORD_WALK)
+            continue;
+        for (which = 0; which < 2; which++) {
+            const spiral_trie *tr = which ? &lex->atrie : &lex->trie;
+            const spiral_calls *c = &d->roots[t][which];
+            uint32_t space = (c->b & SPIRAL_CALL_NODE) - 1;
+            uint64_t bits = spiral_word_bits(next & ~SPIRAL_WORD_STEM);
+
+            if ((c->b & SPIRAL_CALL_ONE) && (c->b & SPIRAL_CALL_NODE) && (c->next & bits) == bits)
+                SPIRAL_PREFETCH(&tr->tok_edge[spiral_tedge_slot(
+                    ((uint64_t)space << 32 | (next & ~SPIRAL_WORD_STEM)) + 1, tr->tok_cap)]);
+        }
+    }
+}
+
 /* The lexicon entries (when `entries`) and the actor aliases valid on
- * `date` in each sentence, in one pass over its tokens: each token's memo
- * slot is looked up once for both tries. */
+ * `date` in each sentence, in one pass over its tokens.  A token walked
+ * byte by byte has its memo slot looked up once for both tries. */
 static int match_sentences(spiral_doc *d, const spiral_lexicon *lex, int32_t date, int entries)
 {
-    spiral_memo *memo = memo_of(d);
+    spiral_memo *memo = NULL;
     size_t si, rxi = 0;
+
+    if (spiral_grow(&d->words, &d->wordcap, d->tk.n + 1, sizeof *d->words) < 0 ||
+        spiral_grow(&d->roots, &d->rootcap, d->tk.n + 1, sizeof *d->roots) < 0)
+        return SPIRAL_ENOMEM;
+    token_words(d, lex);
 
     /* Each sentence takes its regex matches from a cursor: a long
      * statement's sentences do not each scan all of them. */
@@ -827,17 +995,28 @@ static int match_sentences(spiral_doc *d, const spiral_lexicon *lex, int32_t dat
         size_t c;
 
         d->ncand = d->nacand = 0;
+        prefetch_next_walks(d, lex, s->first_token, end);
         walk_init(&w, d, lex, 0, end, date);
         walk_init(&wa, d, lex, 1, end, date);
         for (t = s->first_token; t < end; t++) {
-            const spiral_memo *slot = memo_slot(&w, memo, lex, t);
+            const spiral_memo *slot = NULL;
 
+            if (d->words[t] == SPIRAL_WORD_NONE)
+                continue; /* no walk makes a call over it */
+            if (d->words[t] == WORD_WALK) {
+                if (memo == NULL)
+                    memo = memo_of(d);
+                slot = memo_slot(&w, memo, lex, t);
+            }
             if (entries) {
                 w.start = t;
                 memset(&w.best, 0, sizeof w.best);
                 walk_start(&w, slot, 0, t);
-                if (w.best.n > 0 && add_cand(&d->cand, &d->ncand, &d->candcap, &w.best) < 0)
-                    return SPIRAL_ENOMEM;
+                if (w.best.n > 0) {
+                    SPIRAL_PREFETCH(&lex->e[w.best.entry]); /* for emit_hit() */
+                    if (add_cand(&d->cand, &d->ncand, &d->candcap, &w.best) < 0)
+                        return SPIRAL_ENOMEM;
+                }
                 if (d->tk.tok[t].kind == SPIRAL_TOK_HAN && tail_cands(d, &w, t) < 0)
                     return SPIRAL_ENOMEM;
             }

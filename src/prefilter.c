@@ -33,7 +33,7 @@
 
 #define MAX_LITS 64
 #define MAX_LIT 64
-#define MAX_SETS 4
+#define MAX_SETS SPIRAL_PREFILTER_SETS
 
 typedef struct litset {
     int known;                  /* 0: no constraint derived */
@@ -482,11 +482,11 @@ int spiral_prefilter_build(spiral_prefilter *pf, const char *pattern)
     return SPIRAL_PREFILTER_OK;
 }
 
-/* Whether literal i of pf occurs in text[0..len) where it may (at a word
- * start when it must be). */
-static int occurs(const spiral_prefilter *pf, size_t i, const char *text, size_t len)
+/* Whether literal i of pf occurs within text[from..to) where it may (at a
+ * word start when it must be). */
+static int occurs(const spiral_prefilter *pf, size_t i, const char *text, size_t from, size_t to)
 {
-    const char *at = text, *end = text + len, *q;
+    const char *at = text + from, *end = text + to, *q;
 
     while ((q = memmem(at, (size_t)(end - at), pf->lit[i], pf->len[i])) != NULL) {
         if (!pf->wb[i] || !spiral_prefilter_in_word((const unsigned char *)text, (size_t)(q - text)))
@@ -496,18 +496,35 @@ static int occurs(const spiral_prefilter *pf, size_t i, const char *text, size_t
     return 0;
 }
 
+int spiral_prefilter_set_in(const spiral_prefilter *pf, size_t k, const char *text, size_t from,
+                            size_t to)
+{
+    size_t i;
+
+    for (i = 0; i < pf->n; i++)
+        if (pf->set[i] == k && occurs(pf, i, text, from, to))
+            return 1;
+    return 0;
+}
+
 int spiral_prefilter_may_match(const spiral_prefilter *pf, const char *text, size_t len)
 {
-    size_t i, k;
+    size_t k;
 
-    for (k = 0; k < pf->nset; k++) {
-        for (i = 0; i < pf->n; i++)
-            if (pf->set[i] == k && occurs(pf, i, text, len))
-                break;
-        if (i == pf->n)
+    for (k = 0; k < pf->nset; k++)
+        if (!spiral_prefilter_set_in(pf, k, text, 0, len))
             return 0;
-    }
     return 1;
+}
+
+size_t spiral_prefilter_set_quality(const spiral_prefilter *pf, size_t k)
+{
+    size_t i, q = (size_t)-1;
+
+    for (i = 0; i < pf->n; i++)
+        if (pf->set[i] == k && pf->len[i] + pf->wb[i] < q)
+            q = pf->len[i] + pf->wb[i];
+    return q == (size_t)-1 ? 0 : q;
 }
 
 void spiral_prefilter_free(spiral_prefilter *pf)
@@ -521,138 +538,575 @@ void spiral_prefilter_free(spiral_prefilter *pf)
 }
 
 /* ------------------------------------------------------------------ */
-/* Aho-Corasick                                                        */
+/* The scanner                                                         */
 /* ------------------------------------------------------------------ */
 
-#define ACM_NONE UINT32_MAX
+/*
+ * Built as an Aho-Corasick automaton over an alphabet whose symbols pair a
+ * byte's class with whether the byte before it is a word byte: a literal
+ * that must start a word begins with a symbol saying "not after a word
+ * byte", one that need not is entered twice (both ways).  In every state
+ * but the start the last byte is known, so the flag is too, and the
+ * automaton is laid out over byte classes alone, with the start split
+ * into "after a word byte" and "not".
+ */
 
-void spiral_acm_free(spiral_acm *m)
+#define SCAN_NONE (-1)
+
+void *spiral_calloc_lines(size_t n, size_t size, void **mem)
 {
-    spiral_free(m->delta);
-    spiral_free(m->delta16);
-    spiral_free(m->out_first);
-    spiral_free(m->out_n);
-    spiral_free(m->out);
-    memset(m, 0, sizeof *m);
+    unsigned char *p;
+
+    if (size == 0 || n > (SIZE_MAX - 64) / size || (p = spiral_calloc(n * size + 64, 1)) == NULL)
+        return NULL;
+    *mem = p;
+    return (void *)(((uintptr_t)p + 63) & ~(uintptr_t)63);
 }
 
-/* Append payload p to the state's list out[first..*nout) unless it is
- * there.  0 or -1 out of memory. */
-static int add_payload(spiral_acm *m, size_t *outcap, size_t *nout, size_t first, uint32_t p)
+void spiral_scan_free(spiral_scan *sc)
 {
-    size_t k;
-
-    for (k = first; k < *nout; k++)
-        if (m->out[k] == p)
-            return 0;
-    if (spiral_grow(&m->out, outcap, *nout + 1, sizeof *m->out) < 0)
-        return -1;
-    m->out[(*nout)++] = p;
-    return 0;
+    spiral_free(sc->rows_mem);
+    spiral_free(sc->bits);
+    spiral_free(sc->depth);
+    spiral_free(sc->out_first);
+    spiral_free(sc->out);
+    spiral_free(sc->lit_len);
+    spiral_free(sc->lit_bit);
+    spiral_free(sc->lit_spans);
+    memset(sc, 0, sizeof *sc);
 }
 
-int spiral_acm_build(spiral_acm *m, const char *const *lit, const size_t *len,
-                     const uint32_t *pay, size_t n)
+/* The trie of the literals' symbol strings while it is built. */
+typedef struct scan_trie {
+    int32_t *go;          /* nodes x nsym: the child, or the next state once complete */
+    uint16_t *depth;
+    uint16_t *last;       /* class of the byte into the node */
+    int32_t *own;         /* the first variant ending at a node, or SCAN_NONE */
+    int32_t *next;        /* per variant: the next one ending at its node */
+    uint32_t *lit;        /* per variant: its literal */
+    size_t n, nsym, nvar;
+} scan_trie;
+
+/* Insert the symbols of literal i, l (the first with flag f0), into tr,
+ * which has room for them. */
+static void trie_insert(scan_trie *tr, const uint16_t *cls, const uint8_t *word, int any_wb,
+                        const spiral_scan_lit *l, int f0, size_t i)
 {
-    size_t i, k, cap = 1, nout = 0, outcap = 0;
-    uint32_t *fail = NULL, *queue = NULL, *own = NULL, *own_next = NULL, *tmp;
-    size_t qh = 0, qt = 0;
-    uint32_t c, x;
+    size_t j;
+    int32_t u = 0;
 
-    memset(m, 0, sizeof *m);
-    /* Classes: one per byte used by some literal. */
-    m->ncls = 1;
-    for (i = 0; i < n; i++)
-        for (k = 0; k < len[i]; k++) {
-            unsigned char b = (unsigned char)lit[i][k];
+    for (j = 0; j < l->len; j++) {
+        unsigned c = cls[(unsigned char)l->s[j]];
+        unsigned f = j == 0 ? (unsigned)f0 : word[cls[(unsigned char)l->s[j - 1]]];
+        size_t a = any_wb ? c * 2 + f : c;
+        int32_t *slot = &tr->go[(size_t)u * tr->nsym + a];
 
-            if (m->cls[b] == 0)
-                m->cls[b] = (uint8_t)m->ncls++;
-            cap++;
+        if (*slot == SCAN_NONE) {
+            size_t k;
+
+            *slot = (int32_t)tr->n;
+            for (k = 0; k < tr->nsym; k++)
+                tr->go[tr->n * tr->nsym + k] = SCAN_NONE;
+            tr->depth[tr->n] = (uint16_t)(j + 1);
+            tr->last[tr->n] = (uint16_t)c;
+            tr->own[tr->n++] = SCAN_NONE;
         }
-    /* The goto trie: at most one state per literal byte, plus the start. */
-    if ((m->delta = spiral_malloc(cap * m->ncls * sizeof *m->delta)) == NULL ||
-        (own = spiral_malloc(cap * sizeof *own)) == NULL ||
-        (own_next = spiral_malloc((n + 1) * sizeof *own_next)) == NULL)
-        goto nomem;
-    for (i = 0; i < m->ncls; i++)
-        m->delta[i] = ACM_NONE;
-    own[0] = ACM_NONE;
-    m->nstates = 1;
-    for (i = 0; i < n; i++) {
-        uint32_t s = 0;
-
-        for (k = 0; k < len[i]; k++) {
-            uint32_t *slot = &m->delta[(size_t)s * m->ncls + m->cls[(unsigned char)lit[i][k]]];
-
-            if (*slot == ACM_NONE) {
-                size_t j;
-
-                *slot = (uint32_t)m->nstates;
-                for (j = 0; j < m->ncls; j++)
-                    m->delta[m->nstates * m->ncls + j] = ACM_NONE;
-                own[m->nstates++] = ACM_NONE;
-            }
-            s = *slot;
-        }
-        own_next[i] = own[s]; /* the literals ending at s, as a chain */
-        own[s] = (uint32_t)i;
+        u = *slot;
     }
-    /* Breadth first: failure links, the full transition table, and each
-     * state's payloads (its own, then its failure state's). */
-    if ((fail = spiral_calloc(m->nstates, sizeof *fail)) == NULL ||
-        (queue = spiral_malloc(m->nstates * sizeof *queue)) == NULL ||
-        (m->out_first = spiral_calloc(m->nstates, sizeof *m->out_first)) == NULL ||
-        (m->out_n = spiral_calloc(m->nstates, sizeof *m->out_n)) == NULL)
+    tr->next[tr->nvar] = tr->own[u];
+    tr->lit[tr->nvar] = (uint32_t)i;
+    tr->own[u] = (int32_t)tr->nvar++;
+}
+
+int spiral_scan_build(spiral_scan *sc, const spiral_scan_lit *lit, size_t n)
+{
+    uint16_t cls[256];
+    uint8_t word[258];
+    scan_trie tr;
+    int32_t *fail = NULL, *queue = NULL, *id = NULL;
+    uint32_t *ofirst = NULL, *ocount = NULL, *tmp;
+    int32_t *node = NULL;
+    size_t ncls = 2, bytes = 0, nout = 0, outcap = 0, qh = 0, qt = 0, i, j, k;
+    int any_wb = 0, low = 0, high = 0;
+
+    memset(sc, 0, sizeof *sc);
+    memset(&tr, 0, sizeof tr);
+    if (n > UINT16_MAX)
+        return -1; /* a state's literals are counted in 16 bits */
+    /* Classes: one per byte of some literal; the others are 0 (not a word
+     * byte) or 1 (a word byte). */
+    memset(cls, 0xFF, sizeof cls);
+    word[0] = 0;
+    word[1] = 1;
+    for (i = 0; i < n; i++) {
+        any_wb |= lit[i].wb;
+        bytes += lit[i].len;
+        if (lit[i].len > UINT16_MAX)
+            return -1;
+        for (j = 0; j < lit[i].len; j++) {
+            unsigned char b = (unsigned char)lit[i].s[j];
+
+            if (b < 0x80)
+                low = 1;
+            else
+                high = 1;
+            if (cls[b] == 0xFFFF) {
+                word[ncls] = (uint8_t)spiral_prefilter_word_byte(b);
+                cls[b] = (uint16_t)ncls++;
+            }
+        }
+    }
+    for (i = 0; i < 256; i++)
+        if (cls[i] == 0xFFFF)
+            cls[i] = (uint16_t)spiral_prefilter_word_byte((unsigned char)i);
+    /* Without a literal that must start a word the flag is always 0. */
+    if (!any_wb)
+        memset(word, 0, sizeof word);
+    sc->skip = !high ? SPIRAL_SCAN_SKIP_HIGH : !low ? SPIRAL_SCAN_SKIP_LOW : 0;
+    tr.nsym = any_wb ? 2 * ncls : ncls;
+    /* At most one node per byte of each variant, plus the start. */
+    tr.go = spiral_malloc((2 * bytes + 1) * tr.nsym * sizeof *tr.go);
+    tr.depth = spiral_malloc((2 * bytes + 1) * sizeof *tr.depth);
+    tr.last = spiral_malloc((2 * bytes + 1) * sizeof *tr.last);
+    tr.own = spiral_malloc((2 * bytes + 1) * sizeof *tr.own);
+    tr.next = spiral_malloc((2 * n + 1) * sizeof *tr.next);
+    tr.lit = spiral_malloc((2 * n + 1) * sizeof *tr.lit);
+    if (tr.go == NULL || tr.depth == NULL || tr.last == NULL || tr.own == NULL ||
+        tr.next == NULL || tr.lit == NULL)
+        goto nomem;
+    for (k = 0; k < tr.nsym; k++)
+        tr.go[k] = SCAN_NONE;
+    tr.depth[0] = 0;
+    tr.last[0] = 0;
+    tr.own[0] = SCAN_NONE;
+    tr.n = 1;
+    for (i = 0; i < n; i++) {
+        int f;
+
+        for (f = 0; f <= (any_wb && !lit[i].wb); f++)
+            trie_insert(&tr, cls, word, any_wb, &lit[i], f, i);
+    }
+    /* Breadth first: failure links, the complete transitions and each
+     * node's literals (its own, then its failure node's). */
+    if ((fail = spiral_calloc(tr.n, sizeof *fail)) == NULL ||
+        (queue = spiral_malloc(tr.n * sizeof *queue)) == NULL ||
+        (ofirst = spiral_calloc(tr.n, sizeof *ofirst)) == NULL ||
+        (ocount = spiral_calloc(tr.n, sizeof *ocount)) == NULL ||
+        (id = spiral_malloc(tr.n * sizeof *id)) == NULL)
         goto nomem;
     queue[qt++] = 0;
     while (qh < qt) {
-        uint32_t s = queue[qh++], f = fail[s], first = (uint32_t)nout;
-        uint32_t j;
+        int32_t u = queue[qh++], f = fail[u], x;
 
-        /* Payloads: own literals, then the failure state's, once each. */
-        for (j = own[s]; j != ACM_NONE; j = own_next[j])
-            if (add_payload(m, &outcap, &nout, first, pay[j]) < 0)
+        ofirst[u] = (uint32_t)nout;
+        for (x = tr.own[u]; x != SCAN_NONE; x = tr.next[x]) {
+            if (spiral_grow(&sc->out, &outcap, nout + 1, sizeof *sc->out) < 0)
                 goto nomem;
-        for (x = 0; s != 0 && x < m->out_n[f]; x++)
-            if (add_payload(m, &outcap, &nout, first, m->out[m->out_first[f] + x]) < 0)
+            sc->out[nout++] = tr.lit[x];
+        }
+        for (k = 0; u != 0 && k < ocount[f]; k++) {
+            if (spiral_grow(&sc->out, &outcap, nout + 1, sizeof *sc->out) < 0)
                 goto nomem;
-        m->out_first[s] = first;
-        m->out_n[s] = (uint32_t)(nout - first);
-        for (c = 0; c < m->ncls; c++) {
-            uint32_t *slot = &m->delta[(size_t)s * m->ncls + c];
+            sc->out[nout++] = sc->out[ofirst[f] + k];
+        }
+        ocount[u] = (uint32_t)(nout - ofirst[u]);
+        for (k = 0; k < tr.nsym; k++) {
+            int32_t *slot = &tr.go[(size_t)u * tr.nsym + k];
 
-            if (*slot != ACM_NONE && c != 0) {
-                fail[*slot] = s == 0 ? 0 : m->delta[(size_t)f * m->ncls + c];
+            if (*slot != SCAN_NONE) {
+                fail[*slot] = u == 0 ? 0 : tr.go[(size_t)f * tr.nsym + k];
                 queue[qt++] = *slot;
             } else {
-                *slot = s == 0 ? 0 : m->delta[(size_t)f * m->ncls + c];
+                *slot = u == 0 ? 0 : tr.go[(size_t)f * tr.nsym + k];
             }
         }
     }
-    if (m->out == NULL && (m->out = spiral_malloc(sizeof *m->out)) == NULL)
+    /* States: the start after a non-word byte (0), after a word byte (1),
+     * then the other nodes breadth first, those where literals end last;
+     * node[] gets each state's node, id[] each node's state. */
+    sc->nstates = tr.n + 1;
+    if ((node = spiral_malloc(sc->nstates * sizeof *node)) == NULL)
         goto nomem;
-    if (m->nstates <= UINT16_MAX) {
-        if ((m->delta16 = spiral_malloc(m->nstates * m->ncls * sizeof *m->delta16)) == NULL)
-            goto nomem;
-        for (i = 0; i < m->nstates * m->ncls; i++)
-            m->delta16[i] = (uint16_t)m->delta[i];
-        spiral_free(m->delta);
-        m->delta = NULL;
-    } else if ((tmp = spiral_reallocarray(m->delta, m->nstates * m->ncls,
-                                          sizeof *m->delta)) != NULL) {
-        m->delta = tmp;
+    node[0] = node[1] = 0;
+    for (k = 2, j = 0; j < 2; j++)
+        for (i = 1; i < qt; i++)
+            if ((ocount[queue[i]] > 0) == (int)j) {
+                if (j == 1 && sc->out_state == 0)
+                    sc->out_state = (uint32_t)k;
+                id[queue[i]] = (int32_t)k;
+                node[k++] = queue[i];
+            }
+    if (sc->out_state == 0)
+        sc->out_state = (uint32_t)sc->nstates;
+    id[0] = 0;
+    sc->wide = sc->nstates > UINT16_MAX + 1;
+    for (sc->shift = 4; ((size_t)1 << sc->shift) < (sc->wide ? 4 : 2) * ncls; sc->shift++)
+        ;
+    for (i = 1; i < tr.n; i++)
+        if (tr.depth[i] > sc->depth_max)
+            sc->depth_max = tr.depth[i];
+    for (i = 0; i < 256; i++)
+        sc->off[i] = (uint32_t)((sc->wide ? 4 : 2) * cls[i]);
+    if (sc->nstates > (SIZE_MAX >> sc->shift) ||
+        (sc->rows = spiral_calloc_lines(sc->nstates, (size_t)1 << sc->shift, &sc->rows_mem)) ==
+            NULL ||
+        (sc->bits = spiral_calloc(2 * (sc->nstates - sc->out_state) + 2, sizeof *sc->bits)) ==
+            NULL ||
+        (sc->depth = spiral_malloc(sc->nstates * sizeof *sc->depth)) == NULL ||
+        (sc->out_first = spiral_malloc((sc->nstates + 1) * sizeof *sc->out_first)) == NULL ||
+        (sc->lit_len = spiral_malloc((n + 1) * sizeof *sc->lit_len)) == NULL ||
+        (sc->lit_bit = spiral_malloc(n + 1)) == NULL ||
+        (sc->lit_spans = spiral_malloc(n + 1)) == NULL)
+        goto nomem;
+    for (i = 0; i < n; i++) {
+        sc->lit_len[i] = (uint16_t)lit[i].len;
+        sc->lit_bit[i] = lit[i].bit;
+        sc->lit_spans[i] = lit[i].spans;
     }
+    /* The states' literals in their order (a node's are in one run). */
+    if ((tmp = spiral_malloc((nout + 1) * sizeof *tmp)) == NULL)
+        goto nomem;
+    for (i = 0, k = 0; i < sc->nstates; i++) {
+        int32_t u = node[i];
+
+        sc->out_first[i] = (uint32_t)k;
+        for (j = 0; j < ocount[u]; j++)
+            tmp[k++] = sc->out[ofirst[u] + j];
+    }
+    sc->out_first[sc->nstates] = (uint32_t)k;
+    spiral_free(sc->out);
+    sc->out = tmp;
+    for (i = 0; i < sc->nstates; i++) {
+        /* state i: node u, entered after a word byte or not */
+        int32_t u = node[i];
+        unsigned f = i == 0 ? 0 : i == 1 ? 1 : word[tr.last[u]];
+        unsigned char *r = sc->rows + (i << sc->shift);
+        size_t c;
+
+        for (k = sc->out_first[i]; k < sc->out_first[i + 1]; k++) {
+            unsigned b = lit[sc->out[k]].bit;
+
+            sc->bits[2 * (i - sc->out_state) + b / 64] |= (uint64_t)1 << (b % 64);
+        }
+        sc->depth[i] = tr.depth[u];
+        for (c = 0; c < ncls; c++) {
+            int32_t v = tr.go[(size_t)u * tr.nsym + (any_wb ? c * 2 + f : c)];
+            uint32_t to = v != 0 ? (uint32_t)id[v] : word[c];
+
+            if (sc->wide) {
+                memcpy(r + 4 * c, &to, 4);
+            } else {
+                uint16_t to16 = (uint16_t)to;
+
+                memcpy(r + 2 * c, &to16, 2);
+            }
+        }
+    }
+    spiral_free(tr.go);
+    spiral_free(tr.depth);
+    spiral_free(tr.last);
+    spiral_free(tr.own);
+    spiral_free(tr.next);
+    spiral_free(tr.lit);
     spiral_free(fail);
     spiral_free(queue);
-    spiral_free(own);
-    spiral_free(own_next);
+    spiral_free(ofirst);
+    spiral_free(ocount);
+    spiral_free(id);
+    spiral_free(node);
     return 0;
 nomem:
+    spiral_free(tr.go);
+    spiral_free(tr.depth);
+    spiral_free(tr.last);
+    spiral_free(tr.own);
+    spiral_free(tr.next);
+    spiral_free(tr.lit);
     spiral_free(fail);
     spiral_free(queue);
-    spiral_free(own);
-    spiral_free(own_next);
-    spiral_acm_free(m);
+    spiral_free(ofirst);
+    spiral_free(ocount);
+    spiral_free(id);
+    spiral_free(node);
+    spiral_scan_free(sc);
     return -1;
+}
+
+/* The next state after byte b in state st. */
+static inline uint32_t scan_step(const spiral_scan *sc, uint32_t st, unsigned char b)
+{
+    const unsigned char *p = sc->rows + ((size_t)st << sc->shift) + sc->off[b];
+
+    if (sc->wide) {
+        uint32_t v;
+
+        memcpy(&v, p, 4);
+        return v;
+    } else {
+        uint16_t v;
+
+        memcpy(&v, p, 2);
+        return v;
+    }
+}
+
+/* The bits set where literals end in state st (>= out_state). */
+static inline void scan_bits(const spiral_scan *sc, uint32_t st, uint64_t *m)
+{
+    const uint64_t *w = sc->bits + 2 * (st - sc->out_state);
+
+    m[0] |= w[0];
+    m[1] |= w[1];
+}
+
+/* The bits of the literals ending in state st that count where `inside`
+ * bytes of the sentence have been read (a longer literal started before
+ * it, and counts only if it spans). */
+static void scan_outputs(const spiral_scan *sc, uint32_t st, size_t inside, uint64_t *m)
+{
+    uint32_t k;
+
+    for (k = sc->out_first[st]; k < sc->out_first[st + 1]; k++) {
+        uint32_t j = sc->out[k];
+
+        if (sc->lit_len[j] <= inside || sc->lit_spans[j])
+            m[sc->lit_bit[j] / 64] |= (uint64_t)1 << (sc->lit_bit[j] % 64);
+    }
+}
+
+/* The first byte at or after i, before e, that is not to be skipped (with
+ * `stop` = 0x80 in every byte: skipping bytes < 0x80; 0: bytes >= 0x80), or
+ * e; a word at a time. */
+static size_t scan_skip(const unsigned char *t, size_t i, size_t e, uint64_t stop)
+{
+    const uint64_t high = 0x8080808080808080u;
+
+    for (; i + 8 <= e; i += 8) {
+        uint64_t w;
+
+        memcpy(&w, t + i, 8);
+        if (((w ^ ~stop) & high) != 0)
+            break;
+    }
+    for (; i < e; i++)
+        if (((t[i] ^ (unsigned)~stop) & 0x80) != 0)
+            return i;
+    return e;
+}
+
+/* Steps over t[i..e) from state *st, adding the bits of the literals that
+ * end there to m; with `skip`, bytes in no literal (those `stop` says) are
+ * passed over a word at a time, to the start state.  ENTRY is the type of
+ * the rows' entries. */
+#define SCAN_RUN(ENTRY)                                                               \
+    do {                                                                              \
+        const unsigned char *rows = sc->rows;                                         \
+        const uint32_t *off = sc->off;                                                \
+        unsigned shift = sc->shift;                                                   \
+        uint32_t out_state = sc->out_state, s_ = *st;                                 \
+        ENTRY v_;                                                                     \
+                                                                                      \
+        while (i < e) {                                                               \
+            unsigned char c = t[i];                                                   \
+                                                                                      \
+            if (skip && ((c ^ (unsigned)stop) & 0x80) != 0) {                         \
+                i = scan_skip(t, i + 1, e, stop);                                     \
+                s_ = 0;                                                               \
+                continue;                                                             \
+            }                                                                         \
+            memcpy(&v_, rows + ((size_t)s_ << shift) + off[c], sizeof v_);            \
+            s_ = v_;                                                                  \
+            if (s_ >= out_state)                                                      \
+                scan_bits(sc, s_, m);                                                 \
+            i++;                                                                      \
+        }                                                                             \
+        *st = s_;                                                                     \
+    } while (0)
+
+static void scan_run16(const spiral_scan *sc, const unsigned char *t, size_t i, size_t e,
+                       uint32_t *st, uint64_t *m, int skip, uint64_t stop)
+{
+    SCAN_RUN(uint16_t);
+}
+
+static void scan_run32(const spiral_scan *sc, const unsigned char *t, size_t i, size_t e,
+                       uint32_t *st, uint64_t *m, int skip, uint64_t stop)
+{
+    SCAN_RUN(uint32_t);
+}
+
+/* Sentences [s, stop) of t (the first from byte i, the scanner in state
+ * *st there) one after the other, as spiral_scan_text() describes. */
+static void scan_sentences(const spiral_scan *sc, const unsigned char *t, size_t i, uint32_t *st,
+                           const size_t *ends, size_t s, size_t stop, uint64_t *out)
+{
+    uint64_t skip = sc->skip == SPIRAL_SCAN_SKIP_LOW ? 0x8080808080808080u : 0;
+
+    for (; s < stop; s++) {
+        size_t b = i, e = ends[s];
+        uint64_t *m = out + 2 * s;
+
+        m[0] = m[1] = 0;
+        /* While the literal in progress may have started before the
+         * sentence: once it cannot, it never can again in this one (the
+         * depth grows by one byte at most). */
+        for (; i < e; i++) {
+            *st = scan_step(sc, *st, t[i]);
+            if (sc->depth[*st] <= i + 1 - b) {
+                if (*st >= sc->out_state)
+                    scan_bits(sc, *st, m);
+                i++;
+                break;
+            }
+            scan_outputs(sc, *st, i + 1 - b, m);
+        }
+        if (sc->wide)
+            scan_run32(sc, t, i, e, st, m, sc->skip != 0, skip);
+        else
+            scan_run16(sc, t, i, e, st, m, sc->skip != 0, skip);
+        i = e;
+    }
+}
+
+/* A part of the text scanned in step with others: byte i next (before
+ * `stop`), in sentence s (bytes b to e). */
+typedef struct scan_part {
+    size_t i, stop, b, e, s;
+    uint32_t st;
+} scan_part;
+
+/* Part x at byte x->i, in sentence x->s or a later one: where that
+ * sentence begins and ends, and its bytes while a literal in progress may
+ * have started before it (usually none: the depth check passes at once).
+ * A part may start inside a sentence: being watchful there as at its
+ * start changes nothing, as the depth check lets literals that start
+ * inside it count.  Returns 0 when the part is done. */
+static int part_sentence(const spiral_scan *sc, const unsigned char *t, const size_t *ends,
+                         uint64_t *out, scan_part *x)
+{
+    while (x->i < x->stop) {
+        while (ends[x->s] <= x->i)
+            x->s++;
+        x->b = x->s ? ends[x->s - 1] : 0;
+        x->e = ends[x->s];
+        for (; x->i < x->e && x->i < x->stop; x->i++) {
+            x->st = scan_step(sc, x->st, t[x->i]);
+            if (sc->depth[x->st] <= x->i + 1 - x->b) {
+                if (x->st >= sc->out_state)
+                    scan_bits(sc, x->st, out + 2 * x->s);
+                x->i++;
+                return x->i < x->stop;
+            }
+            scan_outputs(sc, x->st, x->i + 1 - x->b, out + 2 * x->s);
+        }
+    }
+    return 0;
+}
+
+/* One byte of part K in the loop of spiral_scan_text(). */
+#define PART_STEP(K)                                                    \
+    do {                                                                \
+        uint16_t v_;                                                    \
+                                                                        \
+        memcpy(&v_, rows + ((size_t)st##K << shift) + off[p##K[j]], 2); \
+        st##K = v_;                                                     \
+        if (v_ >= out_state)                                            \
+            scan_bits(sc, v_, out + 2 * x[K].s);                        \
+    } while (0)
+
+#define SCAN_PARTS 4
+
+void spiral_scan_text(const spiral_scan *sc, const unsigned char *t, size_t len,
+                      const size_t *ends, size_t nsent, uint64_t *out, int foreign)
+{
+    scan_part x[SCAN_PARTS];
+    uint32_t st = 0;
+    size_t i, k, end, live = 0;
+
+    if (nsent == 0)
+        return;
+    end = ends[nsent - 1];
+    if (foreign || sc->wide || end < 64 * SCAN_PARTS || end / SCAN_PARTS <= sc->depth_max + 1) {
+        scan_sentences(sc, t, 0, &st, ends, 0, nsent, out);
+    } else {
+        const unsigned char *rows = sc->rows;
+        const uint32_t *off = sc->off;
+        unsigned shift = sc->shift;
+        uint32_t out_state = sc->out_state;
+
+        /* Parts of equal bytes, each started depth_max bytes early (from
+         * the start state after the byte before, a word byte or not), so
+         * that it is in the state one pass would be in where its own bytes
+         * begin; a sentence in two parts gets the bits of both. */
+        size_t warm = sc->depth_max, back;
+
+        memset(out, 0, 2 * nsent * sizeof *out);
+        for (k = 0; k < SCAN_PARTS; k++) {
+            x[k].i = end / SCAN_PARTS * k;
+            x[k].stop = k + 1 < SCAN_PARTS ? end / SCAN_PARTS * (k + 1) : end;
+            x[k].s = 0;
+            x[k].st = 0;
+        }
+        /* (the parts but the first start more than depth_max bytes in) */
+        for (k = 1; k < SCAN_PARTS; k++)
+            x[k].st = spiral_prefilter_word_byte(t[x[k].i - warm - 1]);
+        for (back = warm; back > 0; back--) {
+            x[1].st = scan_step(sc, x[1].st, t[x[1].i - back]);
+            x[2].st = scan_step(sc, x[2].st, t[x[2].i - back]);
+            x[3].st = scan_step(sc, x[3].st, t[x[3].i - back]);
+        }
+        for (k = 0; k < SCAN_PARTS; k++)
+            live += part_sentence(sc, t, ends, out, &x[k]);
+        /* In step, as far as all four go before a sentence or part ends. */
+        while (live == SCAN_PARTS) {
+            const unsigned char *p0 = t + x[0].i, *p1 = t + x[1].i, *p2 = t + x[2].i,
+                                *p3 = t + x[3].i;
+            uint32_t st0 = x[0].st, st1 = x[1].st, st2 = x[2].st, st3 = x[3].st;
+            size_t n = (size_t)-1, j;
+
+            for (k = 0; k < SCAN_PARTS; k++) {
+                size_t left = (x[k].e < x[k].stop ? x[k].e : x[k].stop) - x[k].i;
+
+                n = left < n ? left : n;
+            }
+            for (j = 0; j < n; j++) {
+                PART_STEP(0);
+                PART_STEP(1);
+                PART_STEP(2);
+                PART_STEP(3);
+            }
+            x[0].st = st0;
+            x[1].st = st1;
+            x[2].st = st2;
+            x[3].st = st3;
+            for (k = 0; k < SCAN_PARTS; k++) {
+                x[k].i += n;
+                if (x[k].i == x[k].e || x[k].i == x[k].stop)
+                    live -= !part_sentence(sc, t, ends, out, &x[k]);
+            }
+        }
+        for (k = 0; k < SCAN_PARTS; k++)
+            if (x[k].i < x[k].stop) {
+                /* the rest of its sentence, then its other sentences */
+                size_t e = x[k].e < x[k].stop ? x[k].e : x[k].stop;
+
+                for (; x[k].i < e; x[k].i++) {
+                    x[k].st = scan_step(sc, x[k].st, t[x[k].i]);
+                    if (x[k].st >= sc->out_state)
+                        scan_bits(sc, x[k].st, out + 2 * x[k].s);
+                }
+                while (part_sentence(sc, t, ends, out, &x[k]))
+                    for (e = x[k].e < x[k].stop ? x[k].e : x[k].stop; x[k].i < e; x[k].i++) {
+                        x[k].st = scan_step(sc, x[k].st, t[x[k].i]);
+                        if (x[k].st >= sc->out_state)
+                            scan_bits(sc, x[k].st, out + 2 * x[k].s);
+                    }
+            }
+        st = x[SCAN_PARTS - 1].st; /* where one pass would end */
+    }
+    /* After the last sentence, only literals that span count, for it. */
+    for (i = end; i < len; i++) {
+        st = scan_step(sc, st, t[i]);
+        scan_outputs(sc, st, 0, out + 2 * (nsent - 1));
+    }
 }

@@ -53,6 +53,10 @@
 /* How much a frequency-0 user word beats the best split of itself. */
 #define USER_EPSILON 1e-6
 
+/* How many positions ahead of the best path's search (right to left) the
+ * units of the walks are loaded (prefetch_unit()). */
+#define PREFETCH 3
+
 /* Character classes. */
 enum { C_OTHER = 0, C_HAN, C_ALNUM };
 
@@ -70,10 +74,20 @@ typedef struct zh_edges {
     size_t n, cap;
 } zh_edges;
 
+/* The best first word found so far for a path from some position. */
+typedef struct zh_pick {
+    double score; /* of the whole path */
+    uint32_t end;
+    unsigned char kind;
+} zh_pick;
+
 struct spiral_zhseg {
     size_t cap;         /* characters the arrays below can hold */
     uint32_t *cp;       /* code points */
     uint32_t *off;      /* byte offset of each character, plus the end */
+    uint32_t *sym;      /* symbols of the main dictionary (0: invalid byte) */
+    uint32_t *usym;     /* symbols of the user dictionary */
+    unsigned char *ustart; /* 0: no user word starts at this character */
     unsigned char *cls; /* C_* class */
     unsigned char *nocut; /* 1: no word boundary before this character */
     uint32_t *runend;   /* for the first character of an ASCII run: its end */
@@ -83,28 +97,16 @@ struct spiral_zhseg {
     double *ibest;      /* scratch for user words' inner paths */
     double *vit;        /* Viterbi scores, 4 per character */
     unsigned char *back; /* Viterbi back-pointers, 4 per character */
-    zh_edges edges, iedges;
-    /* The main dictionary's walk after two characters, by character pair
-     * (most pairs recur, and the second step is the dearest: a search
-     * among the first character's children).  Filled for pair_dict only. */
-    struct zh_pair *pairs;
-    const spiral_dict *pair_dict;
+    spiral_dict_hit *hits; /* the words of one walk */
+    zh_edges numbers;   /* the number edges from one position */
+    zh_edges users;     /* the user dictionary's edges from one position */
 };
-
-#define PAIR_BITS 15
-#define PAIR_SLOTS ((size_t)1 << PAIR_BITS)
-
-typedef struct zh_pair {
-    uint64_t key;       /* cp1 << 21 | cp2, plus 1; 0: empty */
-    spiral_dict_cursor cur;
-    float value;
-    unsigned flags;
-} zh_pair;
 
 /* The context of one spiral_zhseg_chunk() call. */
 typedef struct zh_ctx {
     spiral_zhseg *z;
     const spiral_dict *dict, *user;
+    const spiral_dict_trie *trie; /* dict's, if it is compiled */
     const char *s;
     uint32_t n;       /* characters */
     double logtotal;  /* of dict, or DEFAULT_LOGTOTAL */
@@ -127,6 +129,9 @@ void spiral_zhseg_free(spiral_zhseg *z)
         return;
     spiral_free(z->cp);
     spiral_free(z->off);
+    spiral_free(z->sym);
+    spiral_free(z->usym);
+    spiral_free(z->ustart);
     spiral_free(z->cls);
     spiral_free(z->nocut);
     spiral_free(z->runend);
@@ -136,9 +141,9 @@ void spiral_zhseg_free(spiral_zhseg *z)
     spiral_free(z->ibest);
     spiral_free(z->vit);
     spiral_free(z->back);
-    spiral_free(z->pairs);
-    spiral_free(z->edges.v);
-    spiral_free(z->iedges.v);
+    spiral_free(z->hits);
+    spiral_free(z->numbers.v);
+    spiral_free(z->users.v);
     spiral_free(z);
 }
 
@@ -168,7 +173,9 @@ static int zhseg_reserve(spiral_zhseg *z, size_t n)
     while (cap < n + 1)
         cap *= 2;
     if (grow(&z->cp, cap, sizeof *z->cp) || grow(&z->off, cap, sizeof *z->off)
-        || grow(&z->cls, cap, 1) || grow(&z->nocut, cap, 1)
+        || grow(&z->sym, cap, sizeof *z->sym) || grow(&z->usym, cap, sizeof *z->usym)
+        || grow(&z->ustart, cap, 1)
+        || grow(&z->hits, cap, sizeof *z->hits) || grow(&z->cls, cap, 1) || grow(&z->nocut, cap, 1)
         || grow(&z->runend, cap, sizeof *z->runend) || grow(&z->best, cap, sizeof *z->best)
         || grow(&z->next, cap, sizeof *z->next) || grow(&z->kind, cap, 1)
         || grow(&z->ibest, cap, sizeof *z->ibest) || grow(&z->vit, cap, 4 * sizeof *z->vit)
@@ -276,6 +283,30 @@ static int cn_unit(uint32_t c)
     case 0x4E07: case 0x4EBF: return 2;              /* 万 亿 */
     default: return 0;
     }
+}
+
+/* Whether a number or date may start with the Han character c: 第, a digit
+ * or a unit.  Asked at every position, so a table rather than the switches
+ * of cn_digit() and cn_unit(), whose branches the processor cannot guess:
+ * the hash puts each of the 19 characters in a slot of its own (a clash
+ * would be a compile-time error, two initialisers for one element). */
+#define NUMERAL_HASH(c) ((uint32_t)((c) * 0x9E3779B1u) >> 26)
+static int maybe_numeral(uint32_t c)
+{
+    static const uint32_t slot[64] = {
+        [NUMERAL_HASH(0x3007u)] = 0x3007u, [NUMERAL_HASH(0x25CBu)] = 0x25CBu,
+        [NUMERAL_HASH(0x96F6u)] = 0x96F6u, [NUMERAL_HASH(0x4E00u)] = 0x4E00u,
+        [NUMERAL_HASH(0x4E8Cu)] = 0x4E8Cu, [NUMERAL_HASH(0x4E24u)] = 0x4E24u,
+        [NUMERAL_HASH(0x4E09u)] = 0x4E09u, [NUMERAL_HASH(0x56DBu)] = 0x56DBu,
+        [NUMERAL_HASH(0x4E94u)] = 0x4E94u, [NUMERAL_HASH(0x516Du)] = 0x516Du,
+        [NUMERAL_HASH(0x4E03u)] = 0x4E03u, [NUMERAL_HASH(0x516Bu)] = 0x516Bu,
+        [NUMERAL_HASH(0x4E5Du)] = 0x4E5Du, [NUMERAL_HASH(0x5341u)] = 0x5341u,
+        [NUMERAL_HASH(0x767Eu)] = 0x767Eu, [NUMERAL_HASH(0x5343u)] = 0x5343u,
+        [NUMERAL_HASH(0x4E07u)] = 0x4E07u, [NUMERAL_HASH(0x4EBFu)] = 0x4EBFu,
+        [NUMERAL_HASH(0x7B2Cu)] = 0x7B2Cu,
+    };
+
+    return c != 0 && slot[NUMERAL_HASH(c)] == c;
 }
 
 #define CH_NIAN 0x5E74u  /* 年 */
@@ -497,175 +528,230 @@ static uint32_t ascii_number_end(const zh_ctx *c, uint32_t k, uint32_t j)
 /* The word graph                                                      */
 /* ------------------------------------------------------------------ */
 
-/* May a word end at position e (before character e)? */
+/* May a word end at position e (before character e, or at the end)? */
 static int can_cut(const zh_ctx *c, uint32_t e)
 {
-    return e >= c->n || !c->z->nocut[e];
+    return !c->z->nocut[e];
+}
+
+/* Consider the edge [k, end) of the given score as the first word of the
+ * best path from k, given the best scores from each later position.  Ties
+ * go to the longer word, else to the edge considered first. */
+static void pick(zh_pick *p, const double *best, uint32_t end, int kind, double score)
+{
+    double sc = score + best[end];
+    /* Selected rather than branched on: which edge wins is the processor's
+     * worst guess. */
+    int better = (sc > p->score) | ((sc == p->score) & (end > p->end));
+
+    p->score = better ? sc : p->score;
+    p->end = better ? end : p->end;
+    p->kind = better ? (unsigned char)kind : p->kind;
+}
+
+/* Have unit t of tr loaded (see spiral_dict_trie_second()).  A compiler
+ * extension: elsewhere nothing is done.  Not a function of its own, which
+ * compilers take for one without effects and drop. */
+#if defined(__GNUC__)
+#define prefetch_unit(tr, t)                                        \
+    do {                                                            \
+        size_t t_ = (t);                                            \
+        __builtin_prefetch(&(tr)->check[t_]);                       \
+        __builtin_prefetch(&(tr)->unit[t_]);                        \
+    } while (0)
+#else
+#define prefetch_unit(tr, t) ((void)0)
+#endif
+
+/* Consider the word [k, e) of the main dictionary, of value v. */
+static void dict_pick(const zh_ctx *c, uint32_t k, uint32_t e, float v, const double *best,
+                      zh_pick *p, float *single)
+{
+    if (e == k + 1 && single != NULL)
+        *single = v;
+    if (can_cut(c, e))
+        pick(p, best, e, K_DICT, (double)v + (e - k == 1 ? SINGLE_BONUS : WORD_BONUS));
 }
 
 /*
- * Add to out the dictionary words of d starting at k and ending at a
+ * Consider the main dictionary's words starting at k and ending at a
  * position where a word may end, no later than limit: one walk through the
  * dictionary from k.  If single is not NULL and the character at k is a word
- * of d, *single becomes its value (whether or not the word may end there).
- *
- * Returns: SPIRAL_OK or SPIRAL_ENOMEM.
+ * of it, *single becomes its value (whether or not the word may end there).
  */
-/* The second step of a walk of the main dictionary (cur after a), through
- * the pair cache. */
-static unsigned pair_walk(spiral_zhseg *z, spiral_dict_cursor *cur, const spiral_dict *d,
-                          uint32_t a, uint32_t b, float *value)
+static void dict_picks(const zh_ctx *c, uint32_t k, uint32_t limit, const double *best,
+                       zh_pick *p, float *single)
 {
-    uint64_t key = ((uint64_t)a << 21 | b) + 1;
-    zh_pair *p = &z->pairs[(key * 0x9E3779B97F4A7C15ULL) >> (64 - PAIR_BITS)];
-    unsigned f;
+    const uint32_t *sym = c->z->sym;
+    const spiral_dict_hit *hit = c->z->hits;
+    size_t m, i;
 
-    if (p->key == key) {
-        *cur = p->cur;
-        if (p->flags & SPIRAL_DICT_WORD)
-            *value = p->value;
-        return p->flags;
-    }
-    f = spiral_dict_walk(cur, d, b, value);
-    p->key = key;
-    p->cur = *cur;
-    p->value = (f & SPIRAL_DICT_WORD) ? *value : 0;
-    p->flags = f;
-    return f;
-}
+    if (c->trie != NULL) {
+        uint32_t at = spiral_dict_trie_root(c->trie), e;
+        float v = 0;
+        /* The first step apart: the loop then has fewer branches. */
+        unsigned f = spiral_dict_trie_step(c->trie, &at, sym[k], &v);
 
-static int dict_edges(const zh_ctx *c, const spiral_dict *d, int kind, uint32_t k, uint32_t limit,
-                      zh_edges *out, float *single)
-{
-    const uint32_t *off = c->z->off, *cp = c->z->cp;
-    spiral_dict_cursor cur;
-    uint32_t e;
-    unsigned f;
-    float v = 0;
-    int rc;
-
-    spiral_dict_walk_start(&cur, d);
-    for (e = k + 1; e <= limit; e++) {
-        /* An invalid byte (U+FFFD of length 1) is in no dictionary word. */
-        if (cp[e - 1] == 0xFFFD && off[e] - off[e - 1] == 1)
-            break;
-        if (e == k + 2 && d == c->z->pair_dict) {
-            f = pair_walk(c->z, &cur, d, cp[k], cp[k + 1], &v);
-        } else {
-            f = spiral_dict_walk(&cur, d, cp[e - 1], &v);
+        if ((f & SPIRAL_DICT_WORD) != 0)
+            dict_pick(c, k, k + 1, v, best, p, single);
+        for (e = k + 2; (f & SPIRAL_DICT_PREFIX) != 0 && e <= limit; e++) {
+            f = spiral_dict_trie_step(c->trie, &at, sym[e - 1], &v);
+            if ((f & SPIRAL_DICT_WORD) != 0 && can_cut(c, e))
+                pick(p, best, e, K_DICT, (double)v + WORD_BONUS);
         }
-        if ((f & SPIRAL_DICT_WORD) != 0) {
-            if (e == k + 1 && single != NULL)
-                *single = v;
-            if (can_cut(c, e)
-                && (rc = edges_push(out, e, kind,
-                                    (double)v + (e - k == 1 ? SINGLE_BONUS : WORD_BONUS))) < 0)
-                return rc;
-        }
-        if ((f & SPIRAL_DICT_PREFIX) == 0)
-            break;
+        return;
     }
-    return SPIRAL_OK;
+    m = spiral_dict_prefixes(c->dict, sym + k, limit - k, c->z->hits);
+    for (i = 0; i < m; i++)
+        dict_pick(c, k, k + hit[i].len, hit[i].value, best, p, single);
 }
 
-/*
- * Collect in out the edges of the main graph (no user words) from position k
- * that end no later than limit.  k must be a position where a word may start.
- *
- * Returns: SPIRAL_OK or SPIRAL_ENOMEM.
- */
-static int main_edges(const zh_ctx *c, uint32_t k, uint32_t limit, zh_edges *out)
+/* Consider the numbers and dates starting at k that end no later than
+ * limit.  Returns: SPIRAL_OK or SPIRAL_ENOMEM. */
+static int number_picks(const zh_ctx *c, uint32_t k, uint32_t limit, const double *best,
+                        zh_pick *p)
 {
-    spiral_zhseg *z = c->z;
-    float v;
-    int rc;
-
-    out->n = 0;
-    if (z->cls[k] == C_ALNUM) {
-        uint32_t j = z->runend[k];
-        uint32_t e = c->dict != NULL ? ascii_number_end(c, k, j) : j;
-        if (e > j && e <= limit)
-            return edges_push(out, e, K_NUMBER, NUMBER_LOGP + WORD_BONUS);
-        if (j <= limit && (rc = edges_push(out, j, K_ASCII, c->unknown + WORD_BONUS)) < 0)
-            return rc;
-        return c->dict != NULL ? dict_edges(c, c->dict, K_DICT, k, limit, out, NULL) : SPIRAL_OK;
-    }
-    v = (float)c->unknown;
-    if (c->dict != NULL) {
-        if ((rc = dict_edges(c, c->dict, K_DICT, k, limit, out, &v)) < 0)
-            return rc;
-        if (z->cls[k] == C_HAN && (rc = cn_edges(c, k, out)) < 0)
-            return rc;
-    }
-    if ((rc = edges_push(out, k + 1, K_SINGLE, (double)v + SINGLE_BONUS)) < 0)
-        return rc;
-    /* Drop edges past limit (numbers may run on). */
-    {
-        size_t i, m = 0;
-        for (i = 0; i < out->n; i++)
-            if (out->v[i].end <= limit && can_cut(c, out->v[i].end))
-                out->v[m++] = out->v[i];
-        out->n = m;
-    }
-    return SPIRAL_OK;
-}
-
-/*
- * The best score of a path from k to e through the main graph alone, for
- * user words of frequency 0.
- *
- * Returns: SPIRAL_OK or SPIRAL_ENOMEM; the score in *out.
- */
-static int inner_best(const zh_ctx *c, uint32_t k, uint32_t e, double *out)
-{
-    spiral_zhseg *z = c->z;
-    uint32_t p;
+    zh_edges *num = &c->z->numbers;
     size_t i;
     int rc;
 
-    z->ibest[e] = 0;
-    for (p = e; p-- > k;) {
-        z->ibest[p] = -HUGE_VAL;
-        if (!can_cut(c, p) && p != k)
-            continue;
-        if ((rc = main_edges(c, p, e, &z->iedges)) < 0)
-            return rc;
-        for (i = 0; i < z->iedges.n; i++) {
-            double sc = z->iedges.v[i].score + z->ibest[z->iedges.v[i].end];
-            if (sc > z->ibest[p])
-                z->ibest[p] = sc;
-        }
-    }
-    *out = z->ibest[k];
+    num->n = 0;
+    if ((rc = cn_edges(c, k, num)) < 0)
+        return rc;
+    /* Numbers may run on past limit. */
+    for (i = 0; i < num->n; i++)
+        if (num->v[i].end <= limit && can_cut(c, num->v[i].end))
+            pick(p, best, num->v[i].end, K_NUMBER, num->v[i].score);
     return SPIRAL_OK;
 }
 
 /*
- * Add the user dictionary's words starting at k to out, scored as explained
- * at the top of the file.
+ * Consider the edges of the main graph (no user words) from position k that
+ * end no later than limit, in this order: for an ASCII run, a number it
+ * starts (and nothing else), or the run; dictionary words; for other
+ * characters, numbers and the character alone.  k must be a position where
+ * a word may start.
  *
  * Returns: SPIRAL_OK or SPIRAL_ENOMEM.
  */
-static int user_edges(const zh_ctx *c, uint32_t k, zh_edges *out)
+static int main_picks(const zh_ctx *c, uint32_t k, uint32_t limit, const double *best, zh_pick *p)
 {
-    size_t first = out->n, i;
+    spiral_zhseg *z = c->z;
+    float v = (float)c->unknown;
+    int alnum = z->cls[k] == C_ALNUM, rc;
+
+    p->score = -HUGE_VAL;
+    p->end = k + 1;
+    p->kind = K_SINGLE;
+    if (alnum) {
+        uint32_t j = z->runend[k];
+        uint32_t e = c->dict != NULL ? ascii_number_end(c, k, j) : j;
+        if (e > j && e <= limit) {
+            pick(p, best, e, K_NUMBER, NUMBER_LOGP + WORD_BONUS);
+            return SPIRAL_OK;
+        }
+        if (j <= limit)
+            pick(p, best, j, K_ASCII, c->unknown + WORD_BONUS);
+    }
+    if (c->dict != NULL)
+        dict_picks(c, k, limit, best, p, alnum ? NULL : &v);
+    if (alnum)
+        return SPIRAL_OK;
+    if (c->dict != NULL && z->cls[k] == C_HAN && maybe_numeral(z->cp[k])
+        && (rc = number_picks(c, k, limit, best, p)) < 0)
+        return rc;
+    if (can_cut(c, k + 1))
+        pick(p, best, k + 1, K_SINGLE, (double)v + SINGLE_BONUS);
+    return SPIRAL_OK;
+}
+
+static int user_picks(const zh_ctx *c, uint32_t k, zh_pick *p);
+
+/*
+ * The best paths from each position of [from, to) to position to, right to
+ * left, into best[] (best[to] set by the caller).  For the whole chunk
+ * (whole = 1) the user's words count too, and the first word of each
+ * position's best path goes to next[] and kind[]; without (whole = 0: the
+ * inside of a user word, see user_picks()) the main graph alone.
+ *
+ * Returns: SPIRAL_OK or SPIRAL_ENOMEM.
+ */
+static int best_paths(const zh_ctx *c, uint32_t from, uint32_t to, double *best, int whole)
+{
+    spiral_zhseg *z = c->z;
+    zh_pick p;
+    uint32_t q;
     int rc;
 
-    /* Most characters start no user word: skip the walk. */
-    if (!spiral_dict_may_start(c->user, c->z->cp[k], k + 1 < c->n ? c->z->cp[k + 1] : UINT32_MAX))
-        return SPIRAL_OK;
-    if ((rc = dict_edges(c, c->user, K_USER, k, c->n, out, NULL)) < 0)
-        return rc;
-    for (i = first; i < out->n; i++) {
+    for (q = to; q-- > from;) {
+        /* The second step of the walk 2 * PREFETCH positions on, and the
+         * third of the one PREFETCH on, whose second step's unit is loaded
+         * by now. */
+        if (c->trie != NULL && q >= from + 2 * PREFETCH && q + 3 <= to + PREFETCH) {
+            const uint32_t *sym = z->sym + q;
+            prefetch_unit(c->trie,
+                          spiral_dict_trie_second(c->trie, sym[-2 * PREFETCH], sym[1 - 2 * PREFETCH]));
+            prefetch_unit(c->trie, spiral_dict_trie_third(c->trie, sym[-PREFETCH], sym[1 - PREFETCH],
+                                                          sym[2 - PREFETCH]));
+        }
+        best[q] = -HUGE_VAL;
+        if (whole) {
+            z->next[q] = q + 1;
+            z->kind[q] = K_SINGLE;
+        }
+        if (!can_cut(c, q))
+            continue;
+        if ((rc = main_picks(c, q, to, best, &p)) < 0)
+            return rc;
+        if (!whole) {
+            best[q] = p.score;
+            continue;
+        }
+        if (c->user != NULL && z->ustart[q] && (rc = user_picks(c, q, &p)) < 0)
+            return rc;
+        best[q] = p.score;
+        z->next[q] = p.end;
+        z->kind[q] = p.kind;
+    }
+    return SPIRAL_OK;
+}
+
+/*
+ * Consider the user dictionary's words starting at k, scored as explained
+ * at the top of the file, after the main graph's edges.
+ *
+ * Returns: SPIRAL_OK or SPIRAL_ENOMEM.
+ */
+static int user_picks(const zh_ctx *c, uint32_t k, zh_pick *p)
+{
+    spiral_zhseg *z = c->z;
+    zh_edges *out = &z->users;
+    size_t m, i;
+    int rc;
+
+    /* The words first, since best_paths() walks too. */
+    m = spiral_dict_prefixes(c->user, z->usym + k, c->n - k, z->hits);
+    out->n = 0;
+    for (i = 0; i < m; i++) {
+        uint32_t len = z->hits[i].len;
+        if (can_cut(c, k + len)
+            && (rc = edges_push(out, k + len, K_USER,
+                                (double)z->hits[i].value + (len == 1 ? SINGLE_BONUS : WORD_BONUS))) < 0)
+            return rc;
+    }
+    for (i = 0; i < out->n; i++) {
         double bonus = out->v[i].end - k == 1 ? SINGLE_BONUS : WORD_BONUS;
-        double freq = out->v[i].score - bonus, inner;
+        double freq = out->v[i].score - bonus;
         if (freq > 0) {
             out->v[i].score = log(freq) - c->logtotal + bonus;
         } else {
-            if ((rc = inner_best(c, k, out->v[i].end, &inner)) < 0)
+            /* Just above the best path through the word by the main graph. */
+            z->ibest[out->v[i].end] = 0;
+            if ((rc = best_paths(c, k, out->v[i].end, z->ibest, 0)) < 0)
                 return rc;
-            out->v[i].score = inner + USER_EPSILON;
+            out->v[i].score = z->ibest[k] + USER_EPSILON;
         }
+        pick(p, z->best, out->v[i].end, K_USER, out->v[i].score);
     }
     return SPIRAL_OK;
 }
@@ -691,11 +777,8 @@ static int push_end(uint32_t **ends, size_t *n, size_t *cap, uint32_t v)
 /* Is character i a frequent word by itself (never part of an HMM group)? */
 static int frequent_single(const zh_ctx *c, uint32_t i)
 {
-    float v;
-
-    return (spiral_dict_find(c->dict, c->s + c->z->off[i], c->z->off[i + 1] - c->z->off[i], &v)
-            & SPIRAL_DICT_WORD) != 0
-           && v > log(HMM_SINGLE_FREQ) - c->logtotal;
+    return spiral_dict_prefixes(c->dict, c->z->sym + i, 1, c->z->hits) == 1
+           && c->z->hits[0].value > log(HMM_SINGLE_FREQ) - c->logtotal;
 }
 
 /* Emit the word [a, b) found by the HMM, or its characters if one of them
@@ -739,11 +822,11 @@ static int hmm_cut(const zh_ctx *c, uint32_t a, uint32_t b, uint32_t **ends, siz
     float em[4];
     int rc;
 
-    spiral_dict_hmm_emit(c->dict, c->z->cp[a], em);
+    spiral_dict_hmm_emit(c->dict, c->z->sym[a], em);
     for (y = 0; y < 4; y++)
         v[y] = (double)start[y] + em[y];
     for (t = 1; t < len; t++) {
-        spiral_dict_hmm_emit(c->dict, c->z->cp[a + t], em);
+        spiral_dict_hmm_emit(c->dict, c->z->sym[a + t], em);
         for (y = 0; y < 4; y++) {
             int i, by = prev[y][0];
             double bs = -HUGE_VAL;
@@ -797,12 +880,14 @@ static int flush_singles(const zh_ctx *c, uint32_t a, uint32_t b, uint32_t **end
                          size_t *cap)
 {
     uint32_t i;
+    size_t m;
     int rc;
 
-    if (b - a > 1 && spiral_dict_has_hmm(c->dict)
-        && (spiral_dict_find(c->dict, c->s + c->z->off[a], c->z->off[b] - c->z->off[a], NULL)
-            & SPIRAL_DICT_WORD) == 0)
-        return hmm_cut(c, a, b, ends, n, cap);
+    if (b - a > 1 && spiral_dict_has_hmm(c->dict)) {
+        m = spiral_dict_prefixes(c->dict, c->z->sym + a, b - a, c->z->hits);
+        if (m == 0 || c->z->hits[m - 1].len != b - a)
+            return hmm_cut(c, a, b, ends, n, cap);
+    }
     for (i = a; i < b; i++)
         if ((rc = push_end(ends, n, cap, c->z->off[i + 1])) < 0)
             return rc;
@@ -813,26 +898,48 @@ static int flush_singles(const zh_ctx *c, uint32_t a, uint32_t b, uint32_t **end
 /* Segmenting a chunk                                                  */
 /* ------------------------------------------------------------------ */
 
-/* Decode s and find the ASCII runs, which no word boundary may split. */
+/* Decode s, find the dictionaries' symbols for its characters and the
+ * ASCII runs, which no word boundary may split. */
 static void decode_chunk(zh_ctx *c, size_t len)
 {
     spiral_zhseg *z = c->z;
     const unsigned char *s = (const unsigned char *)c->s;
-    size_t o = 0;
+    size_t o = 0, m;
     uint32_t i = 0, j;
+    int invalid = 0;
 
-    while (o < len) {
+    for (; o < len; i++) {
+        uint32_t cp;
         z->off[i] = (uint32_t)o;
-        o += utf8_decode(s + o, len - o, &z->cp[i]);
-        i++;
-    }
-    z->off[i] = (uint32_t)o;
-    c->n = i;
-    for (i = 0; i < c->n; i++) {
-        uint32_t cp = z->cp[i];
+        /* Nearly every character is three bytes long (Han): decoded here,
+         * the rest by utf8_decode(). */
+        if (len - o >= 3 && (s[o] & 0xF0) == 0xE0 && (s[o + 1] & 0xC0) == 0x80
+            && (s[o + 2] & 0xC0) == 0x80
+            && (cp = (s[o] & 0x0Fu) << 12 | (s[o + 1] & 0x3Fu) << 6 | (s[o + 2] & 0x3Fu)) >= 0x800
+            && (cp < 0xD800 || cp > 0xDFFF)) {
+            m = 3;
+        } else {
+            m = utf8_decode(s + o, len - o, &cp);
+            invalid |= m == 1 && cp == 0xFFFD;
+        }
+        z->cp[i] = cp;
         z->cls[i] = is_han(cp) ? C_HAN : is_alnum(cp) ? C_ALNUM : C_OTHER;
         z->nocut[i] = 0;
+        o += m;
     }
+    z->off[i] = (uint32_t)o;
+    z->nocut[i] = 0;
+    c->n = i;
+    if (c->dict != NULL)
+        spiral_dict_symbols(c->dict, z->cp, c->n, z->sym);
+    if (c->user != NULL) {
+        spiral_dict_symbols(c->user, z->cp, c->n, z->usym);
+        spiral_dict_may_starts(c->user, z->cp, c->n, z->ustart);
+    }
+    /* An invalid byte (U+FFFD of length 1) is in no dictionary word. */
+    for (i = 0; invalid && i < c->n; i++)
+        if (z->cp[i] == 0xFFFD && z->off[i + 1] - z->off[i] == 1)
+            z->sym[i] = z->usym[i] = 0;
     for (i = 0; i < c->n; i = j) {
         j = i + 1;
         if (z->cls[i] != C_ALNUM)
@@ -861,7 +968,7 @@ int spiral_zhseg_chunk(spiral_zhseg *z, const spiral_dict *dict, const spiral_di
                        const char *s, size_t len, uint32_t **ends, size_t *n, size_t *cap)
 {
     zh_ctx c;
-    size_t n0 = *n, i;
+    size_t n0 = *n;
     uint32_t k, single_start;
     int rc;
 
@@ -874,43 +981,15 @@ int spiral_zhseg_chunk(spiral_zhseg *z, const spiral_dict *dict, const spiral_di
     c.z = z;
     c.dict = dict;
     c.user = user;
-    /* The pair cache holds one main dictionary's walks (allocated once;
-     * without it, walks go the long way). */
-    if (dict != NULL && z->pair_dict != dict) {
-        if (z->pairs == NULL)
-            z->pairs = spiral_malloc(PAIR_SLOTS * sizeof *z->pairs);
-        if (z->pairs != NULL) {
-            memset(z->pairs, 0, PAIR_SLOTS * sizeof *z->pairs);
-            z->pair_dict = dict;
-        }
-    }
+    c.trie = spiral_dict_trie_of(dict);
     c.s = s;
     c.logtotal = dict != NULL ? spiral_dict_logtotal(dict) : DEFAULT_LOGTOTAL;
     c.unknown = -c.logtotal; /* a frequency of 1, as in jieba */
     decode_chunk(&c, len);
 
-    /* Best path, right to left. */
     z->best[c.n] = 0;
-    for (k = c.n; k-- > 0;) {
-        z->best[k] = -HUGE_VAL;
-        z->next[k] = k + 1;
-        z->kind[k] = K_SINGLE;
-        if (!can_cut(&c, k))
-            continue;
-        if ((rc = main_edges(&c, k, c.n, &z->edges)) < 0)
-            goto fail;
-        if (user != NULL && (rc = user_edges(&c, k, &z->edges)) < 0)
-            goto fail;
-        for (i = 0; i < z->edges.n; i++) {
-            const zh_edge *e = &z->edges.v[i];
-            double sc = e->score + z->best[e->end];
-            if (sc > z->best[k] || (sc == z->best[k] && e->end > z->next[k])) {
-                z->best[k] = sc;
-                z->next[k] = e->end;
-                z->kind[k] = e->kind;
-            }
-        }
-    }
+    if ((rc = best_paths(&c, 0, c.n, z->best, 1)) < 0)
+        goto fail;
 
     /* Walk it, passing runs of single characters to the HMM. */
     single_start = 0;

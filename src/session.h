@@ -32,6 +32,12 @@ struct spiral_doc {
     const spiral_lexicon *lex;
     spiral_hit *hits, *mods;
     size_t nhits, hitcap, nmods, modcap;
+    uint32_t *words;    /* per token: its word number (match.c) */
+    spiral_calls (*roots)[2]; /* per token with a word: its walks from the roots */
+    size_t wordcap, rootcap;
+    struct spiral_wcache *wcache; /* the words of tokens met last (match.c), */
+#define SPIRAL_WORD_CACHE 2048        /* by spiral_word_hash() % SPIRAL_WORD_CACHE */
+    void *wcache_mem;         /* its allocation (wcache is aligned within) */
     struct spiral_memo *memo; /* first-token walks in the lexicon and actor tries */
     void *memo_mem;           /* its allocation (memo is aligned within) */
     spiral_cand *cand;  /* lexicon candidates of a sentence */
@@ -40,16 +46,13 @@ struct spiral_doc {
     size_t nacand, acandcap;
     spiral_cand *rx;    /* regex matches of the document (skip = sentence) */
     size_t nrx, rxcap;
-    uint8_t *rx_possible; /* per regex: a literal of its first set occurs */
-    size_t rxpcap;
-    /* Per regex, the sentences holding a literal of its first prefilter
-     * set, ascending: rx_sent[rx_first[r] .. rx_first[r] + rx_nsent[r]).
-     * rx_pair holds (regex << 32 | sentence) while the text is scanned;
-     * rx_isect those of a regex's sentences that hold all its sets. */
-    uint64_t *rx_pair;
-    size_t npair, paircap;
-    uint32_t *rx_sent, *rx_first, *rx_nsent, *rx_last, *rx_isect;
-    size_t rxscap, rxfcap, rxncap, rxlcap, rxicap;
+    size_t *sent_end;   /* per sentence: where its normalised text ends */
+    size_t sendcap;
+    /* Per scanner and sentence, the bits of the prefilter sets found (two
+     * words); the sentences where a regex may match, as regex << 32 |
+     * sentence, ascending. */
+    uint64_t *rx_mask, *rx_pair;
+    size_t rxmcap, npair, paircap;
     uint8_t *taken;
     size_t takencap;
     uint32_t *clause;   /* per token: first token of its clause */

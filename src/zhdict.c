@@ -3,13 +3,14 @@
  *
  * The segmenter (segment_zh.c) asks one question of it for every position of
  * a stretch of Han text: "which words start here, and how likely is each?".
- * The words are kept in a trie over code points, so one walk from a position
+ * The words are kept in a trie over characters, so one walk from a position
  * answers it: each step follows one character and says whether the text so
  * far is a word (and its value) and whether a longer word goes on from it;
- * the walk ends at the first character no word continues with.  A node's
- * children lie side by side, sorted by code point, and a step is a binary
- * search among them.  Read-only after it is built, so walks are safe from any
- * number of threads.
+ * the walk ends at the first character no word continues with.  The walks
+ * are most of the segmenter's work, and nearly all of their time went to
+ * waiting for memory, so the compiled dictionary makes each step a single
+ * look-up in a double array (below).  Read-only after it is built, so walks
+ * are safe from any number of threads.
  *
  * A dictionary comes from one of three places:
  *
@@ -17,47 +18,65 @@
  *     plus lexicons/zh/dict-extra.tsv, and jieba's HMM for unknown words).
  *     The file *is* the trie: loading maps it read-only (or, where mmap is
  *     missing, reads it into one buffer), checks the header and sizes, and
- *     points into it; a walk checks each child range it follows, so a
- *     damaged file gives wrong answers at worst, never a read out of bounds
- *     or a walk longer than its text.  Start-up is then independent of the
+ *     points into it; a walk checks each unit it goes to, so a damaged file
+ *     gives wrong answers at worst, never a read out of bounds or a walk
+ *     longer than its text.  Start-up is then independent of the
  *     dictionary's size (~0.1 ms);
  *   - a text file in jieba's "word freq [tag]" format, parsed line by line
  *     into a trie in memory (slower; for tests and small custom
  *     dictionaries; no HMM);
  *   - spiral_dict_new() + spiral_dict_add(), for user words (in memory too).
  *
- * Compiled format "SPZHDICT" version 2, little-endian, all sections 4-byte
+ * Compiled format "SPZHDICT" version 3, little-endian, all sections 4-byte
  * aligned:
  *
  *   0   char[8]  magic "SPZHDICT"
- *   8   u32      version (2; version 1 was a hash table of words and
- *                prefixes, and is refused)
+ *   8   u32      version (3; version 1 was a hash table of words and
+ *                prefixes, version 2 a trie searched by binary search: both
+ *                are refused)
  *   12  u32      0x01020304, to detect a file from another byte order
- *   16  u32      nnodes: trie nodes, the root excluded
- *   20  u32      nroot: children of the root, nodes 0 .. nroot-1
- *   24  u32      0
- *   28  u32      nemit: HMM emission rows
+ *   16  u32      nunits: units of the double array, the root (unit 0)
+ *                included
+ *   20  u32      nsyms: symbols, 0 (no character) included
+ *   24  u32      nsupp: characters beyond the BMP that have a symbol
+ *   28  u32      0
  *   32  f64      log of the total word frequency
  *   40  f32[4]   HMM start log probabilities (B, M, E, S)
  *   56  f32[16]  HMM transitions, from-major
  *   120 u32      flags: 1 = the HMM tables are present
  *   124 u32      nwords
- *   128 u32[nnodes]  labels: the code point of each node
- *       {u32 first, u32 nchildren<<2|flags, f32 logp}[nnodes]
- *       {u32 cp, f32 logp[4]}[nemit], sorted by cp
+ *   128 u16[65536]  the symbol of each BMP code point, 0 if it has none
+ *       u32[nsupp]  the characters beyond the BMP that have a symbol, sorted
+ *       u32[nsupp]  their symbols
+ *       u16[nunits]  check of each unit, then 0 or 2 bytes of padding
+ *       {u32 base<<2|flags, f32 logp}[nunits]
+ *       f32[nsyms][4]  HMM emission log probabilities by symbol (B, M, E, S)
  *
- * Node i is the character labels[i] after its parent's text; its children
- * are nodes first .. first+nchildren-1, sorted by label; flags are
- * SPIRAL_DICT_WORD (logp is then the word's log probability, else 0) and
- * SPIRAL_DICT_PREFIX (nchildren > 0; walks go by nchildren).  The build
- * script lays the nodes out breadth first.  The labels are apart from the
- * rest so that a binary search among siblings reads few cache lines.
+ * Symbols number the characters of the words (1 for the one the
+ * dictionary's words use most, and so on), then those only the HMM knows, so
+ * a character is looked up once per text (spiral_dict_symbols()) and the
+ * HMM's emissions are a row of a table.  The trie is a double array: the
+ * child of unit s by symbol c is unit t = base(s) + c if check(t) == c
+ * (unused units have check 0xFFFF, which is no symbol).  No two units with
+ * children have the same base, so the symbol is enough of a check, and the
+ * checks can be a small array of their own: most steps from a unit with
+ * many children fail, and those read only the checks, which for the busy
+ * units stay in the cache.  flags are SPIRAL_DICT_WORD (logp is then the
+ * word's log probability, else 0) and SPIRAL_DICT_PREFIX (the unit has
+ * children).  The build script places children breadth first at the lowest
+ * base that fits, so the busiest units (the first characters, and the
+ * second characters of frequent words) lie close together.
  *
- * At load, the root's children are indexed by code point (a bit set of the
- * first characters, and for a big root where each one is), since every walk
- * starts there.  Text and user dictionaries use the same arrays, grown as
- * words are added: a node's children are kept in a block of a power of two
- * nodes, moved to the end (with twice the room) when it is full.
+ * Text and user dictionaries, which change as words are added, are tries of
+ * nodes whose children lie side by side, sorted by code point, and a step is
+ * a binary search among them; their symbols are the code points.  A node's
+ * children are kept in a block of a power of two nodes, moved to the end
+ * (with twice the room) when it is full.  A bit set of the first characters
+ * ends most walks at their first step; once the trie is complete (loaded,
+ * or spiral_dict_freeze()), a small hash table of the root's children
+ * makes the first step of the others one look-up, without a binary search
+ * among many labels.  (A table of the root's children by code point,
+ * 256 KiB, did that too, but missed the cache at nearly every look-up.)
  */
 #if !defined(_POSIX_C_SOURCE) || _POSIX_C_SOURCE < 200809L
 #undef _POSIX_C_SOURCE
@@ -85,44 +104,58 @@
 #endif
 
 #define DICT_MAGIC "SPZHDICT"
-#define DICT_VERSION 2u
+#define DICT_VERSION 3u
 #define DICT_BOM 0x01020304u
 #define DICT_HEADER 128u
 #define DICT_HAS_HMM 1u
+#define DICT_BMP 0x10000u
 #define DICT_MAX_KEY ((size_t)1 << 20)
-/* Most nodes a trie may have: child counts are kept in 30 bits. */
+/* Most nodes a trie, or units a double array, may have: child counts and
+ * bases are kept in 30 bits. */
 #define DICT_MAX_NODES (((size_t)1 << 30) - 1)
 /* Bits of a user dictionary's filter of word starts. */
 #define DICT_STARTS_BITS ((size_t)1 << 16)
 /* A cursor's first while it is at the root (no node has that index). */
 #define DICT_AT_ROOT UINT32_MAX
 
-/* A node of the trie; its character is in the parallel array of labels, so
- * that a binary search among siblings reads few cache lines. */
+/* A node of an in-memory trie; its character is in the parallel array of
+ * labels, so that a binary search among siblings reads few cache lines. */
 typedef struct dict_node {
     uint32_t first; /* index of the first child */
     uint32_t kids;  /* number of children << 2 | SPIRAL_DICT_* flags */
     float value;    /* log probability or user frequency; 0 for prefixes */
 } dict_node;
 
-typedef struct dict_emit {
-    uint32_t cp;
-    float logp[4];
-} dict_emit;
+/* Where a walk through an in-memory trie is: the children of the text read
+ * so far. */
+typedef struct dict_cursor {
+    uint32_t first, count;
+} dict_cursor;
 
-_Static_assert(sizeof(dict_node) == 12, "dict_node must match the file layout");
-_Static_assert(sizeof(dict_emit) == 20, "dict_emit must match the file layout");
+_Static_assert(sizeof(spiral_dict_unit) == 8, "spiral_dict_unit must match the file layout");
 
 struct spiral_dict {
     unsigned char *blob; /* a compiled file read into memory, or NULL */
     void *map;           /* a compiled file mapped into memory, or NULL */
     size_t maplen;
-    uint32_t *labels;    /* the character of each node; into the file or owned */
-    dict_node *nodes;    /* into the file, or owned (text and user) */
+    /* A compiled dictionary (trie.unit not NULL), pointing into the file. */
+    spiral_dict_trie trie;
+    const uint16_t *bmp;       /* symbol of each BMP code point */
+    const uint32_t *supp_cp;   /* characters beyond the BMP, sorted */
+    const uint32_t *supp_sym;  /* and their symbols */
+    size_t nsupp;
+    const float *emit;     /* 4 emission log probabilities by symbol */
+    size_t nsyms;
+    /* A text or user dictionary: a trie in memory, owned. */
+    uint32_t *labels;    /* the character of each node */
+    dict_node *nodes;
     size_t nnodes, nodes_cap;
     dict_node root;      /* first and kids only */
-    uint32_t *rootidx;   /* owned, or NULL: BMP code point -> root child + 1 */
     uint64_t roots[0x10000 / 64]; /* bit cp: a word starts with BMP cp */
+    /* The root's children by code point, or NULL (see dict_index_root()):
+     * cp << 32 | node + 1 in each used slot, 0 in the others. */
+    uint64_t *roothash;
+    unsigned roothash_bits;
     /* A frozen user dictionary's filter of how its words start (see
      * spiral_dict_may_start()); starts_ok says it is up to date. */
     uint64_t starts[DICT_STARTS_BITS / 64];
@@ -133,8 +166,6 @@ struct spiral_dict {
     int has_hmm;
     float start[4];
     float trans[16];
-    const dict_emit *emit;
-    size_t nemit;
 };
 
 /* ------------------------------------------------------------------ */
@@ -297,28 +328,34 @@ static int dict_put_word(spiral_dict *d, const char *w, size_t len, float value)
     return SPIRAL_OK;
 }
 
+/* The slot of code point cp in a hash table of 1 << bits slots. */
+static size_t root_slot(uint32_t cp, unsigned bits)
+{
+    return (size_t)((uint32_t)(cp * 0x9E3779B1u) >> (32 - bits));
+}
+
 /*
- * Index the root's children by code point, for dictionaries that will not
- * change any more (every walk starts with a step from the root): the set of
- * first characters (which dict_put_word() keeps up to date as it goes) and,
- * if the root has many children, where each one is.  Without memory for the
- * latter the dictionary just goes without.
+ * Make the hash table of the root's children, for a trie that is complete
+ * (every walk starts at the root, and a binary search among a big root's
+ * labels is a dozen dependent reads).  Twice as many slots as children,
+ * so that most look-ups read one.  Without memory d goes without.
  */
 static void dict_index_root(spiral_dict *d)
 {
     size_t count = d->root.kids >> 2, i;
+    unsigned bits = 4;
 
-    for (i = 0; i < count; i++) {
-        uint32_t cp = d->labels[d->root.first + i];
-        if (cp < 0x10000)
-            d->roots[cp / 64] |= (uint64_t)1 << (cp % 64);
-    }
-    if (count < 64 || (d->rootidx = spiral_calloc(0x10000, sizeof *d->rootidx)) == NULL)
+    while (((size_t)1 << bits) < 2 * count)
+        bits++;
+    if ((d->roothash = spiral_calloc((size_t)1 << bits, sizeof *d->roothash)) == NULL)
         return;
+    d->roothash_bits = bits;
     for (i = 0; i < count; i++) {
         uint32_t cp = d->labels[d->root.first + i];
-        if (cp < 0x10000)
-            d->rootidx[cp] = (uint32_t)(d->root.first + i + 1);
+        size_t h = root_slot(cp, bits);
+        while (d->roothash[h] != 0)
+            h = (h + 1) & (((size_t)1 << bits) - 1);
+        d->roothash[h] = (uint64_t)cp << 32 | (d->root.first + i + 1);
     }
 }
 
@@ -388,11 +425,11 @@ int spiral_dict_add(spiral_dict *d, const char *word, size_t len, double freq)
         return SPIRAL_EINVAL;
     if (len > sizeof small && (w = spiral_malloc(len)) == NULL)
         return SPIRAL_ENOMEM;
-    /* The root's index and the filter (spiral_dict_freeze()) would go
+    /* The filter and the root's table (spiral_dict_freeze()) would go
      * stale. */
-    spiral_free(d->rootidx);
-    d->rootidx = NULL;
     d->starts_ok = 0;
+    spiral_free(d->roothash);
+    d->roothash = NULL;
     for (i = 0; i < len; i++)
         w[i] = (word[i] >= 'A' && word[i] <= 'Z') ? (char)(word[i] - 'A' + 'a') : word[i];
     rc = dict_put_word(d, w, len, (float)freq);
@@ -407,34 +444,55 @@ void spiral_dict_freeze(spiral_dict *d)
         return;
     if (!d->starts_ok)
         dict_index_starts(d);
-    if (d->rootidx == NULL)
+    if (d->roothash == NULL)
         dict_index_root(d);
 }
 
-int spiral_dict_may_start(const spiral_dict *d, uint32_t a, uint32_t b)
+/* Whether the filter of d (frozen) lets a word be a alone or start with a
+ * and b (b DICT_NONE: a is the text's last character). */
+static int starts_maybe(const spiral_dict *d, uint32_t a, uint32_t b)
 {
-    size_t one, two;
+    size_t one = start_bit(a, DICT_NONE), two = start_bit(a, b);
 
-    if (d == NULL || !d->starts_ok)
-        return 1;
-    one = start_bit(a, DICT_NONE);
-    two = start_bit(a, b);
     return (d->starts[one / 64] >> (one % 64) & 1) != 0 ||
            (b != DICT_NONE && (d->starts[two / 64] >> (two % 64) & 1) != 0);
 }
 
-void spiral_dict_walk_start(spiral_dict_cursor *out, const spiral_dict *d)
+int spiral_dict_may_start(const spiral_dict *d, uint32_t a, uint32_t b)
 {
-    out->first = DICT_AT_ROOT;
-    out->count = d != NULL ? d->root.kids >> 2 : 0;
+    return d == NULL || !d->starts_ok || starts_maybe(d, a, b);
 }
 
-unsigned spiral_dict_walk(spiral_dict_cursor *cur, const spiral_dict *d, uint32_t cp, float *value)
+void spiral_dict_may_starts(const spiral_dict *d, const uint32_t *cp, size_t n, unsigned char *out)
+{
+    size_t i;
+
+    if (d == NULL || !d->starts_ok) {
+        memset(out, 1, n);
+        return;
+    }
+    for (i = 0; i < n; i++)
+        out[i] = (unsigned char)starts_maybe(d, cp[i], i + 1 < n ? cp[i + 1] : DICT_NONE);
+}
+
+/* Start a walk through an in-memory trie at the empty text. */
+static void trie_start(dict_cursor *out, const spiral_dict *d)
+{
+    out->first = DICT_AT_ROOT;
+    out->count = d->root.kids >> 2;
+}
+
+/*
+ * Extend the text of walk cur through an in-memory trie by code point cp.
+ *
+ * Returns: what spiral_dict_find() would return for the longer text (and
+ * *value likewise); 0 ends the walk, and later steps return 0 too.
+ */
+static unsigned trie_step(dict_cursor *cur, const spiral_dict *d, uint32_t cp, float *value)
 {
     const uint32_t *lab;
     const dict_node *node;
-    size_t n = cur->count, i;
-    uint32_t first, kids;
+    size_t n = cur->count;
 
     if (n == 0)
         return 0;
@@ -443,17 +501,19 @@ unsigned spiral_dict_walk(spiral_dict_cursor *cur, const spiral_dict *d, uint32_
         cur->count = 0;
         return 0;
     }
-    if (cur->first == DICT_AT_ROOT && d->rootidx != NULL && cp < 0x10000) {
-        if ((i = d->rootidx[cp]) == 0) {
+    if (cur->first == DICT_AT_ROOT && d->roothash != NULL) {
+        size_t h = root_slot(cp, d->roothash_bits), mask = ((size_t)1 << d->roothash_bits) - 1;
+        while (d->roothash[h] != 0 && d->roothash[h] >> 32 != cp)
+            h = (h + 1) & mask;
+        if (d->roothash[h] == 0) {
             cur->count = 0;
             return 0;
         }
-        i--;
+        node = &d->nodes[(uint32_t)d->roothash[h] - 1];
     } else {
         /* The last label not above cp: they are sorted, so it is cp if any
          * is. */
-        first = cur->first == DICT_AT_ROOT ? d->root.first : cur->first;
-        lab = d->labels + first;
+        lab = d->labels + (cur->first == DICT_AT_ROOT ? d->root.first : cur->first);
         while (n > 1) {
             size_t half = n / 2;
             lab = lab[half] <= cp ? lab + half : lab;
@@ -463,37 +523,102 @@ unsigned spiral_dict_walk(spiral_dict_cursor *cur, const spiral_dict *d, uint32_
             cur->count = 0;
             return 0;
         }
-        i = (size_t)(lab - d->labels);
+        node = &d->nodes[lab - d->labels];
     }
-    node = &d->nodes[i];
-    first = node->first;
-    kids = node->kids >> 2;
-    if (first > d->nnodes || kids > d->nnodes - first)
-        kids = 0; /* a damaged file */
-    cur->first = first;
-    cur->count = kids;
+    cur->first = node->first;
+    cur->count = node->kids >> 2;
     if (value != NULL && (node->kids & SPIRAL_DICT_WORD) != 0)
         *value = node->value;
-    return (node->kids & SPIRAL_DICT_WORD) | (kids > 0 ? SPIRAL_DICT_PREFIX : 0);
+    return node->kids & (SPIRAL_DICT_WORD | SPIRAL_DICT_PREFIX);
+}
+
+/* The symbol of code point cp in a compiled dictionary, 0 if none. */
+static uint32_t unit_symbol(const spiral_dict *d, uint32_t cp)
+{
+    size_t i;
+
+    if (cp < DICT_BMP)
+        return d->bmp[cp];
+    i = lower_bound(d->supp_cp, d->nsupp, cp);
+    return i < d->nsupp && d->supp_cp[i] == cp ? d->supp_sym[i] : 0;
+}
+
+/* One step of a walk through d: through the compiled trie from the unit
+ * whose base is *at, or through the in-memory one from *cur. */
+static unsigned dict_step(const spiral_dict *d, uint32_t *at, dict_cursor *cur, uint32_t sym,
+                          float *value)
+{
+    return d->trie.unit != NULL ? spiral_dict_trie_step(&d->trie, at, sym, value)
+                                : trie_step(cur, d, sym, value);
+}
+
+void spiral_dict_symbols(const spiral_dict *d, const uint32_t *cp, size_t n, uint32_t *out)
+{
+    size_t i;
+
+    if (d == NULL) {
+        for (i = 0; i < n; i++)
+            out[i] = 0;
+    } else if (d->trie.unit != NULL) {
+        for (i = 0; i < n; i++)
+            out[i] = cp[i] < DICT_BMP ? d->bmp[cp[i]] : unit_symbol(d, cp[i]);
+    } else {
+        memcpy(out, cp, n * sizeof *out);
+    }
+}
+
+size_t spiral_dict_prefixes(const spiral_dict *d, const uint32_t *sym, size_t n,
+                            spiral_dict_hit *out)
+{
+    dict_cursor cur;
+    size_t i, m = 0;
+    uint32_t at;
+    unsigned f;
+    float v = 0;
+
+    if (d == NULL)
+        return 0;
+    trie_start(&cur, d);
+    at = d->trie.unit != NULL ? spiral_dict_trie_root(&d->trie) : 0;
+    for (i = 0; i < n; i++) {
+        f = dict_step(d, &at, &cur, sym[i], &v);
+        if ((f & SPIRAL_DICT_WORD) != 0) {
+            out[m].len = (uint32_t)(i + 1);
+            out[m].value = v;
+            m++;
+        }
+        if ((f & SPIRAL_DICT_PREFIX) == 0)
+            break;
+    }
+    return m;
 }
 
 unsigned spiral_dict_find(const spiral_dict *d, const char *s, size_t len, float *value)
 {
-    spiral_dict_cursor cur;
+    dict_cursor cur;
     size_t i, n;
-    uint32_t cp;
+    uint32_t cp, at;
     unsigned f = 0;
     float v = 0;
 
     if (d == NULL || len == 0)
         return 0;
-    spiral_dict_walk_start(&cur, d);
-    for (i = 0; i < len; i += n)
-        if ((n = utf8_next(s + i, len - i, &cp)) == 0 || (f = spiral_dict_walk(&cur, d, cp, &v)) == 0)
+    trie_start(&cur, d);
+    at = d->trie.unit != NULL ? spiral_dict_trie_root(&d->trie) : 0;
+    for (i = 0; i < len; i += n) {
+        if ((n = utf8_next(s + i, len - i, &cp)) == 0)
             return 0;
+        if ((f = dict_step(d, &at, &cur, d->trie.unit != NULL ? unit_symbol(d, cp) : cp, &v)) == 0)
+            return 0;
+    }
     if (value != NULL && (f & SPIRAL_DICT_WORD) != 0)
         *value = v;
     return f;
+}
+
+const spiral_dict_trie *spiral_dict_trie_of(const spiral_dict *d)
+{
+    return d != NULL && d->trie.unit != NULL ? &d->trie : NULL;
 }
 
 int spiral_dict_is_user(const spiral_dict *d)
@@ -521,27 +646,18 @@ const float *spiral_dict_hmm_trans(const spiral_dict *d)
     return spiral_dict_has_hmm(d) ? d->trans : NULL;
 }
 
-int spiral_dict_hmm_emit(const spiral_dict *d, uint32_t cp, float out[4])
+int spiral_dict_hmm_emit(const spiral_dict *d, uint32_t sym, float out[4])
 {
-    size_t lo = 0, hi;
-    int i;
+    int i, known = 0;
 
     for (i = 0; i < 4; i++)
         out[i] = -3.0e38f;
-    if (!spiral_dict_has_hmm(d))
+    if (!spiral_dict_has_hmm(d) || sym >= d->nsyms)
         return 0;
-    hi = d->nemit;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (d->emit[mid].cp < cp)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo == d->nemit || d->emit[lo].cp != cp)
-        return 0;
-    memcpy(out, d->emit[lo].logp, sizeof d->emit[lo].logp);
-    return 1;
+    memcpy(out, d->emit + 4 * (size_t)sym, 4 * sizeof *out);
+    for (i = 0; i < 4; i++)
+        known |= out[i] > SPIRAL_HMM_IMPOSSIBLE;
+    return known;
 }
 
 size_t spiral_dict_size(const spiral_dict *dict)
@@ -563,7 +679,7 @@ void spiral_dict_free(spiral_dict *dict)
         spiral_free(dict->labels);
         spiral_free(dict->nodes);
     }
-    spiral_free(dict->rootidx);
+    spiral_free(dict->roothash);
     spiral_free(dict);
 }
 
@@ -640,17 +756,17 @@ static int corrupt(spiral_error *err, const char *path, size_t offset, const cha
 
 /*
  * Point d's tables into blob (len bytes of a compiled dictionary) after
- * checking its header and that the sections add up to its size.  Nodes are
- * checked as walks follow them (spiral_dict_walk()), so that a mapped file
- * is not read in full at start-up.  d does not own blob yet.
+ * checking its header and that the sections add up to its size.  Units are
+ * checked as walks go to them (spiral_dict_prefixes()), so that a mapped
+ * file is not read in full at start-up.  d does not own blob yet.
  *
  * Returns: SPIRAL_OK or SPIRAL_EPARSE (err says what is wrong).
  */
 static int load_compiled(spiral_dict *d, unsigned char *blob, size_t len, const char *path,
                          spiral_error *err)
 {
-    uint32_t nnodes, nroot, nemit, flags, nwords, version;
-    size_t need, o_labels, o_nodes, o_emit;
+    uint32_t nunits, nsyms, nsupp, flags, nwords, version;
+    uint64_t o_supp, o_check, o_units, o_emit, need;
 
     if (len < DICT_HEADER)
         return corrupt(err, path, len, "truncated header");
@@ -659,34 +775,38 @@ static int load_compiled(spiral_dict *d, unsigned char *blob, size_t len, const 
         return corrupt(err, path, 12, "built for another byte order; rebuild it");
     if (version != DICT_VERSION)
         return corrupt(err, path, 8,
-                       version < DICT_VERSION ? "old format version (before the trie); rebuild it"
-                                              : "unsupported version; rebuild it");
-    nnodes = get_u32(blob + 16);
-    nroot = get_u32(blob + 20);
-    nemit = get_u32(blob + 28);
+                       version < DICT_VERSION
+                           ? "old format version (before the double array); rebuild it"
+                           : "unsupported version; rebuild it");
+    nunits = get_u32(blob + 16);
+    nsyms = get_u32(blob + 20);
+    nsupp = get_u32(blob + 24);
     flags = get_u32(blob + 120);
     nwords = get_u32(blob + 124);
-    if (nnodes > DICT_MAX_NODES || nroot > nnodes || nwords > nnodes)
+    if (nunits == 0 || nunits > DICT_MAX_NODES || nsyms > DICT_BMP || nsupp > 0x100000
+        || nwords > nunits)
         return corrupt(err, path, 16, "bad table size");
-    o_labels = DICT_HEADER;
-    o_nodes = o_labels + (size_t)nnodes * sizeof(uint32_t);
-    o_emit = o_nodes + (size_t)nnodes * sizeof(dict_node);
-    need = o_emit + (size_t)nemit * sizeof(dict_emit);
+    o_supp = DICT_HEADER + (uint64_t)DICT_BMP * sizeof(uint16_t);
+    o_check = o_supp + (uint64_t)nsupp * 2 * sizeof(uint32_t);
+    o_units = o_check + ((uint64_t)nunits * sizeof(uint16_t) + 3) / 4 * 4;
+    o_emit = o_units + (uint64_t)nunits * sizeof(spiral_dict_unit);
+    need = o_emit + (uint64_t)nsyms * 4 * sizeof(float);
     if (need != len)
-        return corrupt(err, path, len < need ? len : need, "size does not match its header");
-    d->labels = nnodes > 0 ? (uint32_t *)(void *)(blob + o_labels) : NULL;
-    d->nodes = nnodes > 0 ? (dict_node *)(void *)(blob + o_nodes) : NULL;
-    d->emit = (const dict_emit *)(const void *)(blob + o_emit);
+        return corrupt(err, path, len < need ? len : (size_t)need, "size does not match its header");
+    d->bmp = (const uint16_t *)(const void *)(blob + DICT_HEADER);
+    d->supp_cp = (const uint32_t *)(const void *)(blob + o_supp);
+    d->supp_sym = d->supp_cp + nsupp;
+    d->trie.check = (const uint16_t *)(const void *)(blob + o_check);
+    d->trie.unit = (const spiral_dict_unit *)(const void *)(blob + o_units);
+    d->emit = (const float *)(const void *)(blob + o_emit);
     memcpy(&d->logtotal, blob + 32, sizeof d->logtotal);
     memcpy(d->start, blob + 40, sizeof d->start);
     memcpy(d->trans, blob + 56, sizeof d->trans);
-    d->nnodes = d->nodes_cap = nnodes;
-    d->root.first = 0;
-    d->root.kids = nroot << 2 | (nroot > 0 ? SPIRAL_DICT_PREFIX : 0);
+    d->trie.nunits = nunits;
+    d->nsupp = nsupp;
+    d->nsyms = nsyms;
     d->nwords = nwords;
-    d->nemit = nemit;
-    d->has_hmm = (flags & DICT_HAS_HMM) != 0 && nemit > 0;
-    dict_index_root(d);
+    d->has_hmm = (flags & DICT_HAS_HMM) != 0 && nsyms > 0;
     return SPIRAL_OK;
 }
 

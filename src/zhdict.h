@@ -3,9 +3,11 @@
  *
  * A spiral_dict maps words (UTF-8 bytes of normalised, Simplified text) to a
  * value and also knows every proper prefix of its words, which is what the
- * segmenter needs to build its word graph: it walks the dictionary character
- * by character from each position (spiral_dict_walk()) and so meets every
- * word starting there in one pass.  There are two kinds:
+ * segmenter needs to build its word graph: from each position it walks the
+ * dictionary character by character (spiral_dict_prefixes()) and so meets
+ * every word starting there in one pass.  Walks go by the dictionary's
+ * symbols for characters (spiral_dict_symbols()), which the segmenter finds
+ * once per character of its text.  There are two kinds:
  *
  *   loaded   spiral_dict_load(): a compiled file from scripts/build-dict.py or
  *            a jieba-style text file.  Values are natural-log probabilities;
@@ -14,9 +16,9 @@
  *            kept whole (lexicon patterns, actor aliases).  Values are the
  *            frequencies given to spiral_dict_add().
  *
- * Both are read-only once built: lookups and walks mutate nothing (a walk's
- * state is the caller's cursor), so one dictionary may be shared by any number
- * of threads as long as nobody adds to it any more.
+ * Both are read-only once built: lookups and walks mutate nothing, so one
+ * dictionary may be shared by any number of threads as long as nobody adds
+ * to it any more.
  */
 #ifndef SPIRAL_ZHDICT_H
 #define SPIRAL_ZHDICT_H
@@ -55,16 +57,15 @@ int spiral_dict_add(spiral_dict *d, const char *word, size_t len, double freq);
  * frequency (user dictionary).  d may be NULL (returns 0). */
 unsigned spiral_dict_find(const spiral_dict *d, const char *s, size_t len, float *value);
 
-/* Where a walk through a dictionary is: the children of the text read so
- * far.  Owned by the caller; valid while the dictionary is not changed. */
-typedef struct spiral_dict_cursor {
-    uint32_t first, count;
-} spiral_dict_cursor;
+/* A word found by spiral_dict_prefixes(): its length in characters and its
+ * value (as spiral_dict_find() gives it). */
+typedef struct spiral_dict_hit {
+    uint32_t len;
+    float value;
+} spiral_dict_hit;
 
-/* A user dictionary is complete: index its first characters, as a loaded
- * dictionary's are, so walks start with one table look-up (skipped without
- * memory), and fill the filter of spiral_dict_may_start(); a later
- * spiral_dict_add() drops both.  Not while other threads read d. */
+/* A user dictionary is complete: fill the filter of spiral_dict_may_start();
+ * a later spiral_dict_add() drops it.  Not while other threads read d. */
 void spiral_dict_freeze(spiral_dict *d);
 
 /* Whether a word of d may be the character a alone or start with the
@@ -74,17 +75,95 @@ void spiral_dict_freeze(spiral_dict *d);
  * answers 1. */
 int spiral_dict_may_start(const spiral_dict *d, uint32_t a, uint32_t b);
 
-/* Start a walk at the empty text.  d may be NULL (every step then fails). */
-void spiral_dict_walk_start(spiral_dict_cursor *out, const spiral_dict *d);
+/* spiral_dict_may_start() at every position of the text cp[0..n): out[k]
+ * for cp[k] and the character after it. */
+void spiral_dict_may_starts(const spiral_dict *d, const uint32_t *cp, size_t n, unsigned char *out);
 
-/* Extend the text of walk cur through d (the dictionary it was started on)
- * by code point cp.  Returns what spiral_dict_find() would return for the
- * longer text, and fills *value the same way; 0 ends the walk (later steps
- * return 0 too).  So the words that start at some point of a text are found
- * by stepping through its characters until a step returns a value without
- * SPIRAL_DICT_PREFIX.  cp must be a character that the text really holds:
- * never step with a stand-in for an invalid byte. */
-unsigned spiral_dict_walk(spiral_dict_cursor *cur, const spiral_dict *d, uint32_t cp, float *value);
+/* Translate the code points cp[0..n) into d's symbols, out[0..n): what
+ * spiral_dict_prefixes() and spiral_dict_hmm_emit() take.  A compiled
+ * dictionary numbers the characters it knows from 1 (the frequent first)
+ * and gives 0 to the others; the others' symbols are the code points.
+ * Symbol 0 is in no word of any dictionary, so a caller may put it where
+ * the text holds no real character (an invalid byte) to stop walks there.
+ * d NULL: every symbol is 0. */
+void spiral_dict_symbols(const spiral_dict *d, const uint32_t *cp, size_t n, uint32_t *out);
+
+/* The words of d that the text sym[0..n) (symbols of d) starts with, shortest
+ * first, in out[] (room for n).  One walk down the trie, which ends at the
+ * first symbol no word goes on with.  Returns how many; 0 if d is NULL. */
+size_t spiral_dict_prefixes(const spiral_dict *d, const uint32_t *sym, size_t n,
+                            spiral_dict_hit *out);
+
+/* A unit of a compiled dictionary's trie, a double array (zhdict.c tells
+ * how it is laid out). */
+typedef struct spiral_dict_unit {
+    uint32_t base; /* where its children are << 2 | SPIRAL_DICT_* flags */
+    float value;   /* log probability of a word, else 0 */
+} spiral_dict_unit;
+
+/* A compiled dictionary's trie, for the segmenter's inner loop: it walks
+ * from every position of its text, and a call per step would cost about as
+ * much as the step, so the step is inline (spiral_dict_trie_step()). */
+typedef struct spiral_dict_trie {
+    const uint16_t *check; /* the symbol by which each unit is a child */
+    const spiral_dict_unit *unit;
+    size_t nunits;
+} spiral_dict_trie;
+
+/* d's trie, borrowed from it, if d is a compiled dictionary; else NULL. */
+const spiral_dict_trie *spiral_dict_trie_of(const spiral_dict *d);
+
+/* Where a walk through tr starts: the root's base (a walk's state is the
+ * base of the unit it is at). */
+static inline uint32_t spiral_dict_trie_root(const spiral_dict_trie *tr)
+{
+    return tr->unit[0].base;
+}
+
+/* The unit that a walk from the text a b (symbols) reads at its second
+ * step, or 0 if its first fails: the first step of a walk nearly always
+ * finds its unit in the cache, the second and third often do not, and walks
+ * from successive positions are independent, so a caller can have their
+ * units loaded a few positions ahead. */
+static inline size_t spiral_dict_trie_second(const spiral_dict_trie *tr, uint32_t a, uint32_t b)
+{
+    size_t t = (size_t)(tr->unit[0].base >> 2) + a;
+
+    if (t >= tr->nunits || tr->check[t] != a || (tr->unit[t].base & SPIRAL_DICT_PREFIX) == 0)
+        return 0;
+    t = (size_t)(tr->unit[t].base >> 2) + b;
+    return t < tr->nunits ? t : 0;
+}
+
+/* The same for the third step of a walk from the text a b c. */
+static inline size_t spiral_dict_trie_third(const spiral_dict_trie *tr, uint32_t a, uint32_t b,
+                                            uint32_t c)
+{
+    size_t t = spiral_dict_trie_second(tr, a, b);
+
+    if (t == 0 || tr->check[t] != b || (tr->unit[t].base & SPIRAL_DICT_PREFIX) == 0)
+        return 0;
+    t = (size_t)(tr->unit[t].base >> 2) + c;
+    return t < tr->nunits ? t : 0;
+}
+
+/* Extend the text of the walk at *at by the character with symbol sym.
+ * Returns what spiral_dict_find() would return for the longer text and sets
+ * *value to the word's value when that has SPIRAL_DICT_WORD; 0 ends the
+ * walk.  The unit stepped to is checked to be in the array and to be a
+ * child by sym, so a damaged file cannot send a walk out of bounds; no check
+ * is 0, so symbol 0 ends a walk. */
+static inline unsigned spiral_dict_trie_step(const spiral_dict_trie *tr, uint32_t *at, uint32_t sym,
+                                             float *value)
+{
+    size_t t = (size_t)(*at >> 2) + sym;
+
+    if ((*at & SPIRAL_DICT_PREFIX) == 0 || t >= tr->nunits || tr->check[t] != sym)
+        return 0;
+    *at = tr->unit[t].base;
+    *value = tr->unit[t].value;
+    return *at & (SPIRAL_DICT_WORD | SPIRAL_DICT_PREFIX);
+}
 
 /* 1 if d was made by spiral_dict_new() (values are frequencies), else 0. */
 int spiral_dict_is_user(const spiral_dict *d);
@@ -101,9 +180,10 @@ int spiral_dict_has_hmm(const spiral_dict *d);
 const float *spiral_dict_hmm_start(const spiral_dict *d);
 const float *spiral_dict_hmm_trans(const spiral_dict *d);
 
-/* Emission log probabilities of code point cp in states B, M, E, S.  Returns 1
- * and fills out[4] if the HMM knows cp, else 0 (out is then filled with
+/* Emission log probabilities of the character with symbol sym (see
+ * spiral_dict_symbols()) in states B, M, E, S.  Returns 1 and fills out[4]
+ * if the HMM knows the character, else 0 (out is then filled with
  * impossible values). */
-int spiral_dict_hmm_emit(const spiral_dict *d, uint32_t cp, float out[4]);
+int spiral_dict_hmm_emit(const spiral_dict *d, uint32_t sym, float out[4]);
 
 #endif

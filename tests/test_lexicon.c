@@ -3,8 +3,11 @@
  * column, overrides, check mode and the entry listing.
  */
 #include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "lexicon.h"
 #include "suites.h"
 #include "testutil.h"
 
@@ -126,6 +129,184 @@ START_TEST(missing_directory_is_an_error)
 }
 END_TEST
 
+
+/* The calls of the walk over token p[0..len) from node s of trie t, byte
+ * by byte, that can lead somewhere when the next token is not Han (an
+ * entry, or a child by ' '), as spiral_calls; their number. */
+static size_t calls_by_bytes(const spiral_trie *t, int32_t s, const unsigned char *p, size_t len,
+                             spiral_calls *out)
+{
+    int32_t nodes[128];
+    uint8_t wild[128];
+    size_t n = spiral_trie_calls(t, s, p, len, nodes, wild, 127), i, k = 0;
+
+    if (n > 127)
+        ck_abort_msg("more than 127 calls");
+    for (i = 0; i < n; i++) {
+        int32_t space = spiral_trie_next(t, nodes[i], ' ');
+
+        if (t->fn[nodes[i]].entry < 0 && space < 0)
+            continue;
+        out[k].a = (uint32_t)t->fn[nodes[i]].entry;
+        out[k++].b = SPIRAL_CALL_ONE | (uint32_t)(space + 1) | (wild[i] ? SPIRAL_CALL_WILD : 0);
+    }
+    return k;
+}
+
+/* The same calls from the token's word and the word's walk. */
+static size_t calls_by_word(const spiral_lexicon *lex, int which, int32_t s,
+                            const unsigned char *p, size_t len, spiral_calls *out)
+{
+    uint64_t h = spiral_word_hash(p, len, 0);
+    uint32_t w = spiral_lexicon_word(lex, p, len, 0, h, spiral_word_probe(lex, h)), n, i;
+    const spiral_trie *t = which ? &lex->atrie : &lex->trie;
+    spiral_calls c;
+
+    if (w == SPIRAL_WORD_NONE)
+        return 0;
+    c = spiral_token_calls(lex, which, s, w & ~SPIRAL_WORD_STEM);
+    if (c.b & SPIRAL_CALL_ONE) {
+        if ((w & SPIRAL_WORD_STEM) && !(c.b & SPIRAL_CALL_WILD))
+            return 0;
+        out[0] = c;
+        return 1;
+    }
+    if (!(c.b & SPIRAL_CALL_MANY))
+        return 0;
+    n = (t->tok_many[c.a].a & 0x7FFFFFFFu) -
+        ((w & SPIRAL_WORD_STEM) ? t->tok_many[c.a].a >> 31 : 0);
+    for (i = 0; i < n; i++)
+        out[i] = t->tok_many[c.a + 1 + i];
+    return n;
+}
+
+/* Tokens to walk: every word of the vocabulary, and each one longer by a
+ * byte or a suffix, shorter by one, and changed in its first byte. */
+static size_t test_tokens_of(const spiral_lexicon *lex, char (*tok)[64], size_t max)
+{
+    static const char *more[] = { "", "s", "ing", "x", "-", "ed" };
+    size_t w, k, n = 0;
+
+    for (w = 0; w < lex->nvoc && n + 8 < max; w++) {
+        const spiral_word *wd = &lex->words[w];
+        int len = wd->len < 40 ? (int)wd->len : 40;
+
+        for (k = 0; k < sizeof more / sizeof *more; k++)
+            snprintf(tok[n++], 64, "%.*s%s", len, lex->voc_text + wd->off, more[k]);
+        if (len > 1)
+            snprintf(tok[n++], 64, "%.*s", len - 1, lex->voc_text + wd->off);
+        snprintf(tok[n++], 64, "q%.*s", len > 1 ? len - 1 : len, lex->voc_text + wd->off + 1);
+    }
+    return n;
+}
+
+/* Check the walks of words against those byte by byte in lexicons/ with
+ * the entries of `extra` added: from the root and from some nodes after
+ * ' ' of both tries.  *stems gets the walks that made calls over a token
+ * longer than a stem of `stem` bytes; returns the walks with calls. */
+static size_t check_word_walks(const char *extra, size_t stem, size_t *stems)
+{
+    static char tok[80000][64];
+    const char *path = test_tmpfile(extra, strlen(extra), ".tsv", 0);
+    spiral_lexicon *lex;
+    spiral_error err;
+    spiral_calls want[128], got[128];
+    size_t ntok, k, i, n, with_calls = 0, follows = 0;
+    int which;
+
+    ck_assert_int_eq(spiral_lexicon_new(&lex, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_add_dir(lex, "lexicons", &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_add_file(lex, path, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_seal(lex, &err), SPIRAL_OK);
+    ck_assert_uint_eq(lex->stem_min, stem);
+    ntok = test_tokens_of(lex, tok, sizeof tok / sizeof *tok);
+    ck_assert_uint_gt(ntok, 20000);
+    *stems = 0;
+    for (which = 0; which < 2; which++) {
+        const spiral_trie *t = which ? &lex->atrie : &lex->trie;
+        uint32_t *follow = calloc(t->nnodes, sizeof *follow);
+        size_t s;
+
+        /* per node after ' ', 1 + a word with a walk from it */
+        ck_assert_ptr_nonnull(follow);
+        for (s = 0; s < t->tok_cap; s++)
+            if (t->tok_edge[s].key)
+                follow[(t->tok_edge[s].key - 1) >> 32] = (uint32_t)(t->tok_edge[s].key - 1) + 1;
+        for (s = 0; s < t->nnodes; s++) {
+            if (s != 0 && (t->label[s] != ' ' || s % 41 != 0))
+                continue; /* the root, and some of the nodes after ' ' */
+            for (k = 0; k < ntok; k++) {
+                const unsigned char *p = (const unsigned char *)tok[k];
+                size_t len = strlen(tok[k]);
+
+                /* (plain tests: a Check assertion costs a write) */
+                n = calls_by_bytes(t, (int32_t)s, p, len, want);
+                if (calls_by_word(lex, which, (int32_t)s, p, len, got) != n)
+                    ck_abort_msg("\"%s\" from node %zu: %zu calls, expected %zu", tok[k], s,
+                                 calls_by_word(lex, which, (int32_t)s, p, len, got), n);
+                for (i = 0; i < n; i++) {
+                    if (got[i].a != want[i].a || got[i].b != want[i].b)
+                        ck_abort_msg("\"%s\" from node %zu, call %zu: %u %#x, expected %u %#x",
+                                     tok[k], s, i, got[i].a, got[i].b, want[i].a, want[i].b);
+                    if (got[i].b & SPIRAL_CALL_NODE) {
+                        /* the words that may follow: one with a walk from
+                         * the child has its bits there */
+                        uint32_t f = follow[(got[i].b & SPIRAL_CALL_NODE) - 1];
+
+                        if (f && (got[i].next & spiral_word_bits(f - 1)) !=
+                                     spiral_word_bits(f - 1))
+                            ck_abort_msg("word %u may not follow \"%s\"", f - 1, tok[k]);
+                        follows += f != 0;
+                    }
+                }
+                with_calls += n > 0;
+                if (n > 0 && s == 0) {
+                    uint64_t h = spiral_word_hash(p, len, 0);
+
+                    *stems += (spiral_lexicon_word(lex, p, len, 0, h, spiral_word_probe(lex, h)) &
+                               SPIRAL_WORD_STEM) != 0 &&
+                              lex->words[spiral_lexicon_word(lex, p, len, 0, h,
+                                                             spiral_word_probe(lex, h)) &
+                                         ~SPIRAL_WORD_STEM]
+                                      .len == stem;
+                }
+            }
+        }
+        free(follow);
+    }
+    ck_assert_uint_gt(follows, 1000);
+    spiral_lexicon_free(lex);
+    return with_calls;
+}
+
+/* A word's walk gives exactly the calls the walk byte by byte does (as
+ * far as they can lead somewhere), for words, tokens that only start with
+ * a stem, and tokens that are nothing; and the words that may follow a
+ * call include every word with a walk from its child by ' '.  Over the
+ * shipped lexicons with stems that extend each other and wildcards inside
+ * phrases; with stems of 3 bytes or more (tokens are filtered by how they
+ * start) and with stems of one letter (they are not). */
+START_TEST(word_walks_are_the_byte_walks)
+{
+    static const char extra[] = "pos*\tthreat.force\t1\n"
+                                "posit*\tthreat.force\t1\n"
+                                "position*\tthreat.warning\t1\n"
+                                "nuclear* weapon* test*\tthreat.force\t3\n"
+                                "the united sanction*\tthreat.coercion\t2\n";
+    static const char shorter[] = "a*\tthreat.force\t1\n"
+                                  "ab*\tthreat.force\t1\n"
+                                  "x* y\tthreat.force\t1\n";
+    size_t stems;
+
+    /* the checks have teeth: many walks make calls, after the shortest
+     * stems among them */
+    ck_assert_uint_gt(check_word_walks(extra, 3, &stems), 5000);
+    ck_assert_uint_gt(stems, 5);
+    ck_assert_uint_gt(check_word_walks(shorter, 1, &stems), 5000);
+    ck_assert_uint_gt(stems, 5);
+}
+END_TEST
+
 Suite *lexicon_suite(void)
 {
     Suite *s = suite_create("lexicon");
@@ -136,6 +317,7 @@ Suite *lexicon_suite(void)
     tcase_add_test(tc, later_entry_overrides_and_listing);
     tcase_add_test(tc, missing_directory_is_an_error);
     tcase_add_test(tc, session_needs_a_sealed_lexicon);
+    tcase_add_test(tc, word_walks_are_the_byte_walks);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -7,6 +7,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "lexicon.h"
+#include "session.h"
 #include "suites.h"
 #include "testutil.h"
 
@@ -260,6 +265,279 @@ START_TEST(long_texts_match_as_their_sentences_do)
 }
 END_TEST
 
+
+/* Whether literal k of pf occurs in the normalised text t where a
+ * prefilter set counts it for the sentence [b, e) (the last one: `last`):
+ * wholly inside, or for the first set ending inside (or after the last
+ * sentence) wherever it starts; at a word start when it must be. */
+static int literal_in(const spiral_prefilter *pf, size_t k, const char *t, size_t len, size_t b,
+                      size_t e, int last)
+{
+    size_t a, stop = last && pf->set[k] == 0 ? len : e;
+
+    for (a = pf->set[k] == 0 ? 0 : b; a + pf->len[k] <= stop; a++)
+        if (a + pf->len[k] > b && memcmp(t + a, pf->lit[k], pf->len[k]) == 0 &&
+            (!pf->wb[k] || !spiral_prefilter_in_word((const unsigned char *)t, a)))
+            return 1;
+    return 0;
+}
+
+/* The sentences where each shipped regex is searched are exactly those
+ * holding a literal of every set of its prefilter (the scanners' bits and
+ * the short sets looked for afterwards give that, brute force finds it),
+ * and they include every sentence where the regex matches. */
+static void check_regex_sentences(spiral_session *s, const spiral_lexicon *lex, const char *text,
+                                  const char *lang, size_t *searched, size_t *matched)
+{
+    const spiral_doc *doc;
+    spiral_error err;
+    pcre2_match_data *md;
+    size_t r, si, k, len;
+    const char *t;
+
+    ck_assert_int_eq(spiral_session_analyze(s, text, strlen(text), lang, &doc, &err), SPIRAL_OK);
+    t = spiral_doc_norm(doc, &len);
+    ck_assert_uint_gt(lex->nregex, 0);
+    for (r = 0; r < lex->nregex; r++) {
+        const spiral_entry *e = &lex->e[lex->regex[r]];
+        uint32_t got[256];
+        size_t ngot = 0, at = 0;
+
+        for (k = 0; k < doc->npair; k++)
+            if (doc->rx_pair[k] >> 32 == r && ngot < 256)
+                got[ngot++] = (uint32_t)doc->rx_pair[k];
+
+        md = pcre2_match_data_create_from_pattern(e->re, NULL);
+        for (si = 0; si < doc->tk.nsent; si++) {
+            size_t b = si ? doc->sent_end[si - 1] : 0, end = doc->sent_end[si], set;
+            int holds = 1, hit;
+
+            for (set = 0; set < e->pf.nset && holds; set++) {
+                for (k = 0; k < e->pf.n; k++)
+                    if (e->pf.set[k] == set &&
+                        literal_in(&e->pf, k, t, len, b, end, si + 1 == doc->tk.nsent))
+                        break;
+                holds = k < e->pf.n;
+            }
+            hit = pcre2_match(e->re, (PCRE2_SPTR)t, end, b, 0, md, NULL) >= 0;
+            ck_assert_msg(!hit || holds, "%s matches in sentence %zu, which lacks a set",
+                          e->pattern, si);
+            if (holds) {
+                ck_assert_msg(at < ngot && got[at] == si, "%s: sentence %zu not searched",
+                              e->pattern, si);
+                at++;
+            }
+            *matched += hit;
+        }
+        ck_assert_msg(at == ngot, "%s: %zu sentences searched, %zu hold its sets", e->pattern,
+                      ngot, at);
+        *searched += ngot;
+        pcre2_match_data_free(md);
+    }
+}
+
+START_TEST(regex_sentences_hold_every_set)
+{
+    static const char *en[] = {
+        "The government lifted the remaining sanctions on the country. They will ease "
+        "restrictions and end the curfew next week. The spending on defence will end up "
+        "higher; sanctions remain. Both sides agreed to end the war and release all prisoners. "
+        "The rebels released the detained journalists on Friday. The hostages were finally "
+        "released after talks. He accused them of playing the race card again. The display of "
+        "the card was a player's trick. Washington suspended military aid and froze contacts.",
+        "They rejected the latest peace proposals outright. The ministry refused to meet the "
+        "envoy. We must hold those responsible accountable for this. Moscow withdrew from the "
+        "arms control treaty. The troops will withdraw from the border region. Should Russia "
+        "attack, we will respond. They may retaliate if provoked. In May they met. The "
+        "government closed the consulate general in Houston. They fired missiles at the city "
+        "overnight. It was the first time. Both leaders spoke by phone on Tuesday.",
+        "The country re-established diplomatic relations with its neighbour. It was a "
+        "premeditated, unprovoked and unjustified attack. They vowed to retaliate. The "
+        "ceasefire was violated repeatedly. We will help them to defend themselves. They "
+        "were allowed into the country to work. Forces forced them out. They staged "
+        "protests. Everybody should respect the sovereignty of others. She was granted "
+        "asylum. The soldiers laid down their arms.",
+    };
+    static const char *zh[] = {
+        "美方必将对任何挑衅予以坚决回击。双方同意避免局势进一步升级。我们坚决反对美方对中方实施"
+        "单边制裁。中方愿同各方一道，通过对话协商解决分歧。对话的大门始终敞开。由此产生的一切后果"
+        "由美方承担。中方保留采取进一步措施的权利。我们将采取坚决的反制措施。不要低估中国人民的"
+        "坚强决心。美国应当停止挑衅。",
+    };
+    spiral_lexicon *lex;
+    spiral_dict *dict;
+    spiral_session *s;
+    spiral_error err;
+    static char longtext[16384];
+    size_t i, o = 0, searched = 0, matched = 0;
+
+    ck_assert_int_eq(spiral_dict_load(&dict, TEST_DICT, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_load(&lex, "lexicons", &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_session_new(&s, dict, lex, NULL, &err), SPIRAL_OK);
+    for (i = 0; i < sizeof en / sizeof *en; i++)
+        check_regex_sentences(s, lex, en[i], "en", &searched, &matched);
+    for (i = 0; i < sizeof zh / sizeof *zh; i++)
+        check_regex_sentences(s, lex, zh[i], "zh", &searched, &matched);
+    /* A sentence cut at its 1,024th token, inside "territorial integrity"
+     * (a first-set literal of the "respect" entry): the sentence after
+     * holds it, as it holds "respect". */
+    for (i = 0; i < 1023; i++)
+        o += (size_t)snprintf(longtext + o, sizeof longtext - o, "%s ", i % 2 ? "a" : "b");
+    snprintf(longtext + o, sizeof longtext - o, "territorial integrity we respect.");
+    check_regex_sentences(s, lex, longtext, "en", &searched, &matched);
+    {
+        const spiral_doc *doc;
+        size_t len;
+        const char *t;
+
+        ck_assert_int_eq(spiral_session_analyze(s, longtext, strlen(longtext), "en", &doc, &err),
+                         SPIRAL_OK);
+        t = spiral_doc_norm(doc, &len);
+        ck_assert_uint_eq(doc->tk.nsent, 2);
+        ck_assert_int_eq(memcmp(t + doc->sent_end[0] - strlen("territorial"), "territorial", 11),
+                         0);
+    }
+    /* the sentences do match (so the checks have teeth) */
+    ck_assert_uint_ge(matched, 30);
+    ck_assert_uint_ge(searched, matched + 10);
+    spiral_session_free(s);
+    spiral_lexicon_free(lex);
+    spiral_dict_free(dict);
+}
+END_TEST
+
+/* Walks go from Latin tokens to Latin tokens by words and byte by byte
+ * wherever a Han token is next to them (no separator there), and both
+ * kinds meet in one pattern: a Latin token before a Han one, Latin tokens
+ * after a Han one, a wildcard inside a phrase. */
+START_TEST(walks_across_latin_and_han_tokens)
+{
+    static const char extra[] = "g20峰会\tthreat.warning\t1\n"
+                                "峰会 summit talks\treassurance.dialogue\t2\n"
+                                "nuclear* talks\treassurance.dialogue\t2\n"
+                                "联合国 security council\tthreat.demand\t1.5\n";
+    static const char *texts[][3] = {
+        { "G20峰会召开。峰会 summit talks 开始。联合国 security council 开会。", "zh",
+          "g20峰会@0-9 峰会 summit talks@18-37 联合国 security council@47-73 " },
+        { "The nuclear talks and nuclearization talks resumed; nuclear, talks.", "en",
+          "nuclear* talks@4-17 nuclear* talks@22-42 " },
+        { "Summit talks 峰会 summit 联合国 security.", "en", "" },
+    };
+    const char *path = test_tmpfile(extra, sizeof extra - 1, ".tsv", 0);
+    spiral_lexicon *lex;
+    spiral_dict *dict;
+    spiral_session *s;
+    spiral_error err;
+    size_t t;
+
+    ck_assert_int_eq(spiral_dict_load(&dict, TEST_DICT, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_new(&lex, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_add_dir(lex, "tests/data/lex", &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_add_file(lex, path, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_seal(lex, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_session_new(&s, dict, lex, NULL, &err), SPIRAL_OK);
+    for (t = 0; t < sizeof texts / sizeof *texts; t++) {
+        const spiral_doc *doc;
+        const spiral_hit *h;
+        char buf[512];
+        size_t n, i, o = 0;
+
+        ck_assert_int_eq(spiral_session_analyze(s, texts[t][0], strlen(texts[t][0]), texts[t][1],
+                                                &doc, &err),
+                         SPIRAL_OK);
+        buf[0] = '\0';
+        for (h = spiral_doc_hits(doc, &n), i = 0; i < n; i++)
+            if (h[i].family != SPIRAL_NONE && strstr(extra, h[i].pattern) != NULL)
+                o += (size_t)snprintf(buf + o, sizeof buf - o, "%s@%u-%u ", h[i].pattern,
+                                      h[i].start, h[i].end);
+        ck_assert_str_eq(buf, texts[t][2]);
+    }
+    spiral_session_free(s);
+    spiral_lexicon_free(lex);
+    spiral_dict_free(dict);
+}
+END_TEST
+
+/* A session remembers the words of the tokens it met (a cache of a few
+ * thousand, by hash): over many more distinct words than it holds (the
+ * lexicon's own words, some with an ending), each text gets what a
+ * session that has not seen the others finds. */
+START_TEST(remembered_words_are_the_words)
+{
+    static const char *ends[] = { "", "", "", "s", "ed", "ing", "x" };
+    spiral_lexicon *lex;
+    spiral_dict *dict;
+    spiral_session *warm, *fresh;
+    spiral_error err;
+    static char text[4096], a[16384], b[16384];
+    size_t k, round, with_hits = 0, nword = 0;
+    static uint32_t word[20000];
+    uint32_t seed = 11;
+
+    ck_assert_int_eq(spiral_dict_load(&dict, TEST_DICT, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_load(&lex, "lexicons", &err), SPIRAL_OK);
+    /* the words of plain letters */
+    for (k = 0; k < lex->nvoc && nword < 20000; k++) {
+        const spiral_word *wd = &lex->words[k];
+        size_t i;
+
+        for (i = 0; i < wd->len && lex->voc_text[wd->off + i] >= 'a' &&
+                    lex->voc_text[wd->off + i] <= 'z';
+             i++)
+            ;
+        if (i == wd->len && wd->len <= 14)
+            word[nword++] = (uint32_t)k;
+    }
+    ck_assert_uint_gt(nword, 2500);
+    ck_assert_int_eq(spiral_session_new(&warm, dict, lex, NULL, &err), SPIRAL_OK);
+    for (round = 0; round < 300; round++) {
+        size_t o = 0;
+
+        for (k = 0; k < 60; k++) {
+            const spiral_word *wd;
+
+            seed = seed * 1103515245u + 12345u;
+            wd = &lex->words[word[(seed >> 8) % nword]];
+            o += (size_t)snprintf(text + o, sizeof text - o, "%.*s%s ", (int)wd->len,
+                                  lex->voc_text + wd->off, ends[(seed >> 26) % 7]);
+        }
+        describe(warm, text, a, sizeof a);
+        ck_assert_int_eq(spiral_session_new(&fresh, dict, lex, NULL, &err), SPIRAL_OK);
+        ck_assert_str_eq(a, describe(fresh, text, b, sizeof b));
+        spiral_session_free(fresh);
+        with_hits += a[0] != '\0';
+    }
+    ck_assert_uint_gt(with_hits, 250);
+    {
+        /* a token that shares the slot, the length and the first 8 bytes
+         * of a word, after the word */
+        const char *known = "brinkmanship";
+        uint64_t h = spiral_word_hash((const unsigned char *)known, strlen(known), 0);
+        char other[16];
+        unsigned i;
+
+        for (i = 0; i < 26 * 26 * 26; i++) {
+            snprintf(other, sizeof other, "brinkman%c%c%c%c", 'a' + i % 26, 'a' + i / 26 % 26,
+                     'a' + i / 676, 'p');
+            if (strcmp(other, known) != 0 &&
+                spiral_word_hash((const unsigned char *)other, strlen(other), 0) %
+                        SPIRAL_WORD_CACHE ==
+                    h % SPIRAL_WORD_CACHE)
+                break;
+        }
+        ck_assert_uint_lt(i, 26 * 26 * 26);
+        describe(warm, "A brinkmanship.", a, sizeof a);
+        ck_assert_ptr_nonnull(strstr(a, "brinkmanship"));
+        snprintf(text, sizeof text, "A %s.", other);
+        describe(warm, text, a, sizeof a);
+        ck_assert_str_eq(a, "");
+    }
+    spiral_session_free(warm);
+    spiral_lexicon_free(lex);
+    spiral_dict_free(dict);
+}
+END_TEST
+
 Suite *match_suite(void)
 {
     Suite *s = suite_create("match");
@@ -274,6 +552,9 @@ Suite *match_suite(void)
     tcase_add_test(tc, offsets_point_into_original);
     tcase_add_test(tc, remembered_walks_replay_the_walk);
     tcase_add_test(tc, long_texts_match_as_their_sentences_do);
+    tcase_add_test(tc, regex_sentences_hold_every_set);
+    tcase_add_test(tc, walks_across_latin_and_han_tokens);
+    tcase_add_test(tc, remembered_words_are_the_words);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -213,104 +213,154 @@ START_TEST(never_hides_a_match_of_the_shipped_regexes)
 }
 END_TEST
 
-/* The payloads of the literals ending at each position of text, found by
- * brute force, as a bit set per position (payloads < 32). */
-static void naive_ends(const char *const *lit, const uint32_t *pay, size_t n, const char *text,
-                       uint32_t *ends)
+/* A small pseudo-random generator (the tests are repeatable). */
+static uint32_t next_rand(uint32_t *seed)
 {
-    size_t len = strlen(text), i, k;
-
-    for (i = 0; i < len; i++) {
-        ends[i] = 0;
-        for (k = 0; k < n; k++) {
-            size_t l = strlen(lit[k]);
-
-            if (i + 1 >= l && memcmp(text + i + 1 - l, lit[k], l) == 0)
-                ends[i] |= 1u << pay[k];
-        }
-    }
+    *seed = *seed * 1103515245u + 12345u;
+    return *seed >> 8;
 }
 
-/* Overlapping literals (one the suffix or the prefix of another, shared
- * payloads, Chinese bytes): the automaton reports at each position exactly
- * the payloads of the literals ending there. */
-START_TEST(automaton_finds_every_literal)
+/* The bits of literals lit[0..n) in each sentence of text, found by brute
+ * force as spiral_scan_text() documents them. */
+static void naive_scan(const spiral_scan_lit *lit, size_t n, const char *text, size_t len,
+                       const size_t *ends, size_t nsent, uint64_t *out)
 {
-    static const char *lit[] = { "he", "she", "his", "hers", "sanction", "sanctions",
-                                 "ions", "制裁", "单边制裁", "裁" };
-    static const uint32_t pay[] = { 0, 1, 2, 3, 4, 4, 5, 6, 7, 8 };
-    static const char *texts[] = {
-        "ushers said she sanctioned his heirs",
-        "the sanctions: unilateral sanctions and ions",
-        "美方对中方实施单边制裁，制裁无效",
-        "",
-        "hhhhshehehersheshe",
-    };
-    size_t n = sizeof lit / sizeof *lit, t, i;
-    size_t len[sizeof lit / sizeof *lit];
-    spiral_acm m;
+    size_t j, a, k;
 
-    for (i = 0; i < n; i++)
-        len[i] = strlen(lit[i]);
-    ck_assert_int_eq(spiral_acm_build(&m, lit, len, pay, n), 0);
-    for (t = 0; t < sizeof texts / sizeof *texts; t++) {
-        const char *text = texts[t];
-        uint32_t ends[128], state = 0;
+    memset(out, 0, 2 * nsent * sizeof *out);
+    for (j = 0; j < n; j++)
+        for (a = 0; a + lit[j].len <= len; a++) {
+            size_t last = a + lit[j].len - 1;
 
-        naive_ends(lit, pay, n, text, ends);
-        for (i = 0; text[i]; i++) {
-            uint32_t got = 0, k;
-
-            state = spiral_acm_step(&m, state, (unsigned char)text[i]);
-            for (k = 0; k < m.out_n[state]; k++) {
-                uint32_t p = m.out[m.out_first[state] + k];
-
-                ck_assert_msg(!(got & (1u << p)), "payload %u twice at %zu", p, i);
-                got |= 1u << p;
+            if (memcmp(text + a, lit[j].s, lit[j].len) != 0 ||
+                (lit[j].wb && spiral_prefilter_in_word((const unsigned char *)text, a)))
+                continue;
+            for (k = 0; k < nsent && ends[k] <= last; k++)
+                ;
+            if (k == nsent) {
+                /* after the last sentence: it alone, for a literal that spans */
+                if (nsent == 0 || !lit[j].spans)
+                    continue;
+                k = nsent - 1;
+            } else if (!lit[j].spans && a < (k ? ends[k - 1] : 0)) {
+                continue; /* starts in the sentence before */
             }
-            ck_assert_msg(got == ends[i], "\"%s\" at %zu: %#x, expected %#x", text, i, got,
-                          ends[i]);
+            out[2 * k + lit[j].bit / 64] |= (uint64_t)1 << (lit[j].bit % 64);
         }
+}
+
+/* Random texts over the literals' own pieces, cut into random sentences:
+ * the scanner finds in each sentence exactly the literals brute force
+ * does.  Literals overlap (one the prefix or suffix of another), must
+ * start words or not, span sentences or not, and are ASCII (the scanner
+ * skips other bytes), Chinese (it skips ASCII) or both. */
+START_TEST(scanner_finds_literals_by_sentence)
+{
+    static const char *pieces[] = { "he", "she", "his", "hers", "sanction", "sanctions", "ions",
+                                    "制裁", "单边制裁", "裁", "e", " the ", "-", "x", " ", ".",
+                                    "單", "a\xE5" };
+    static const spiral_scan_lit all[] = {
+        { "he", 2, 0, 0, 1 },         { "she", 3, 1, 1, 0 },       { "his", 3, 2, 0, 0 },
+        { "hers", 4, 3, 1, 1 },       { "sanction", 8, 4, 1, 1 },  { "sanctions", 9, 64, 0, 0 },
+        { "ions", 4, 127, 0, 1 },     { " the ", 5, 70, 0, 0 },    { "e", 1, 5, 0, 0 },
+        { "he", 2, 6, 1, 0 },         { "x-", 2, 100, 1, 1 },      { "xhe", 3, 11, 0, 0 },
+        { "制裁", 6, 7, 0, 1 },       { "单边制裁", 12, 8, 0, 0 }, { "裁", 3, 65, 0, 0 },
+        { "a\xE5", 2, 9, 1, 1 },      { "ns\xE5\x88", 4, 10, 0, 0 },
+    };
+    /* literals [from, to) of all: ASCII, Chinese, both */
+    static const size_t from[] = { 0, 12, 0 }, to[] = { 12, 15, 17 };
+    uint32_t seed = 7;
+    size_t set, round;
+
+    for (set = 0; set < 3; set++) {
+        spiral_scan sc;
+        size_t n = to[set] - from[set];
+
+        ck_assert_int_eq(spiral_scan_build(&sc, all + from[set], n), 0);
+        ck_assert_int_eq(sc.skip, set == 0 ? SPIRAL_SCAN_SKIP_HIGH
+                                  : set == 1 ? SPIRAL_SCAN_SKIP_LOW : 0);
+        for (round = 0; round < 600; round++) {
+            /* short texts, and long ones scanned in parts at once */
+            char text[2048];
+            size_t len = 0, ends[64], nsent = 0, k, size = round % 3 ? 300 : 1500;
+            uint64_t got[128], want[128];
+            int foreign;
+
+            while (len < size) {
+                const char *p = pieces[next_rand(&seed) % (sizeof pieces / sizeof *pieces)];
+
+                memcpy(text + len, p, strlen(p));
+                len += strlen(p);
+                if (next_rand(&seed) % (size / 40) == 0 && nsent < 63)
+                    ends[nsent++] = len; /* a sentence ends after a piece */
+            }
+            /* sometimes nothing after the last sentence, sometimes a tail */
+            if (nsent == 0 || next_rand(&seed) % 2)
+                ends[nsent++] = len - (next_rand(&seed) % 2 ? 0 : strlen(pieces[0]));
+            if (nsent > 1 && ends[nsent - 1] <= ends[nsent - 2])
+                nsent--;
+            naive_scan(all + from[set], n, text, len, ends, nsent, want);
+            for (foreign = 0; foreign < 2; foreign++) {
+                memset(got, 0xA5, sizeof got);
+                spiral_scan_text(&sc, (const unsigned char *)text, len, ends, nsent, got, foreign);
+                for (k = 0; k < nsent; k++)
+                    ck_assert_msg(got[2 * k] == want[2 * k] && got[2 * k + 1] == want[2 * k + 1],
+                                  "set %zu round %zu (%zu bytes, %d) sentence %zu of %zu: "
+                                  "%#lx %#lx, expected %#lx %#lx",
+                                  set, round, len, foreign, k, nsent, (unsigned long)got[2 * k],
+                                  (unsigned long)got[2 * k + 1], (unsigned long)want[2 * k],
+                                  (unsigned long)want[2 * k + 1]);
+            }
+        }
+        spiral_scan_free(&sc);
     }
-    spiral_acm_free(&m);
+    {
+        /* "he" starts the second sentence while "xhe", begun in the
+         * first, is still in progress: "he" counts there, "xhe" not. */
+        static const spiral_scan_lit two[] = { { "xhe", 3, 1, 0, 0 }, { "he", 2, 2, 0, 0 } };
+        spiral_scan sc;
+        size_t ends[2] = { 2, 4 };
+        uint64_t got[4];
+
+        ck_assert_int_eq(spiral_scan_build(&sc, two, 2), 0);
+        spiral_scan_text(&sc, (const unsigned char *)"axhe", 4, ends, 2, got, 0);
+        ck_assert_uint_eq(got[0], 0);
+        ck_assert_uint_eq(got[2], 4);
+        spiral_scan_free(&sc);
+    }
 }
 END_TEST
 
-/* More states than 16 bits can number: the wide table gives the same
+/* Rows too many for 16-bit entries: the wide table gives the same
  * answers. */
-START_TEST(automaton_with_many_states)
+START_TEST(scanner_with_many_states)
 {
     enum { N = 40000 };
     static char buf[N][12];
-    static const char *lit[N];
-    static size_t len[N];
-    static uint32_t pay[N];
+    static spiral_scan_lit lit[N];
     char text[64];
-    uint32_t state = 0, found = 0;
-    size_t i;
-    spiral_acm m;
+    uint64_t found[2];
+    size_t i, end;
+    spiral_scan sc;
 
     for (i = 0; i < N; i++) {
         snprintf(buf[i], sizeof buf[i], "%08x", (unsigned)((uint32_t)i * 2654435761u));
-        lit[i] = buf[i];
-        len[i] = 8;
-        pay[i] = (uint32_t)(i % 32);
+        lit[i].s = buf[i];
+        lit[i].len = 8;
+        lit[i].bit = (uint8_t)(i % SPIRAL_SCAN_BITS);
+        lit[i].wb = 0;
+        lit[i].spans = 0;
     }
-    ck_assert_int_eq(spiral_acm_build(&m, lit, len, pay, N), 0);
-    ck_assert_uint_gt(m.nstates, 65535);
-    ck_assert_ptr_null(m.delta16);
-    /* literals 12345 (payload 25) and 39999 (31) inside other text, and one
-     * cut short */
+    ck_assert_int_eq(spiral_scan_build(&sc, lit, N), 0);
+    ck_assert_int_eq(sc.wide, 1);
+    /* literals 12345 (bit 57) and 39999 (bit 63) inside other text, and
+     * one cut short */
     snprintf(text, sizeof text, "zz%s-%sq %.7s", buf[12345], buf[39999], buf[7]);
-    for (i = 0; text[i]; i++) {
-        uint32_t k;
-
-        state = spiral_acm_step(&m, state, (unsigned char)text[i]);
-        for (k = 0; k < m.out_n[state]; k++)
-            found |= 1u << m.out[m.out_first[state] + k];
-    }
-    ck_assert_uint_eq(found, (1u << 25) | (1u << 31));
-    spiral_acm_free(&m);
+    end = strlen(text);
+    spiral_scan_text(&sc, (const unsigned char *)text, end, &end, 1, found, 0);
+    ck_assert_uint_eq(found[0], ((uint64_t)1 << 57) | ((uint64_t)1 << 63));
+    ck_assert_uint_eq(found[1], 0);
+    spiral_scan_free(&sc);
 }
 END_TEST
 
@@ -323,8 +373,8 @@ Suite *prefilter_suite(void)
     tcase_add_test(tc, gives_up_when_in_doubt);
     tcase_add_test(tc, may_match);
     tcase_add_test(tc, never_hides_a_match_of_the_shipped_regexes);
-    tcase_add_test(tc, automaton_finds_every_literal);
-    tcase_add_test(tc, automaton_with_many_states);
+    tcase_add_test(tc, scanner_finds_literals_by_sentence);
+    tcase_add_test(tc, scanner_with_many_states);
     suite_add_tcase(s, tc);
     return s;
 }

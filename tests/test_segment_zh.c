@@ -172,6 +172,29 @@ START_TEST(numeral_runs_have_a_length_limit)
 }
 END_TEST
 
+/* A number may start with any digit (〇 ○ 零 一 ... 九 两), 十, 百 or 第: the
+ * segmenter asks at every position, through a filter, which must let each of
+ * them through.  Each text here is cut otherwise without its number. */
+START_TEST(every_numeral_starts_a_number)
+{
+    static const char *const cases[][2] = {
+        { "〇〇七", "〇〇七" }, { "○○七", "○○七" }, { "零点五", "零点五" },
+        { "一九九八年", "一九九八年" }, { "二千零五十", "二千零五十" },
+        { "两百五十一", "两百五十一" }, { "三千四百五十", "三千四百五十" },
+        { "四千三百", "四千三百" }, { "五百二十一", "五百二十一" },
+        { "六百七十", "六百七十" }, { "七万八千", "七万八千" }, { "八百九十", "八百九十" },
+        { "九千九百", "九千九百" }, { "十三点五", "十三点五" },
+        { "百分之三十七", "百分之三十七" }, { "第一百二十", "第一百二十" },
+    };
+    spiral_dict *d = load_dict();
+    size_t i;
+
+    for (i = 0; i < sizeof cases / sizeof *cases; i++)
+        CHECK_SEG(d, NULL, cases[i][0], cases[i][1]);
+    spiral_dict_free(d);
+}
+END_TEST
+
 START_TEST(numerals_do_not_break_words)
 {
     spiral_dict *d = load_dict();
@@ -235,7 +258,40 @@ START_TEST(unknown_characters_are_words)
 
     /* Characters outside the dictionary and the HMM (extension B). */
     CHECK_SEG(d, NULL, "\xF0\xA0\x80\x80\xF0\xA0\x80\x81", "\xF0\xA0\x80\x80/\xF0\xA0\x80\x81");
+    /* Bytes that are no character (a surrogate, an overlong form, a
+     * sequence cut short) are one word each, and the characters around
+     * them, of one to four bytes, are read as they are. */
+    CHECK_SEG(d, NULL, "中\xED\xA0\x80国", "中/\xED/\xA0/\x80/国");
+    CHECK_SEG(d, NULL, "中\xE0\x81\x80国", "中/\xE0/\x81/\x80/国");
+    CHECK_SEG(d, NULL, "美国\xE4\xB8", "美国/\xE4/\xB8");
+    CHECK_SEG(d, NULL, "\xC3\xA9\xF0\xA0\x80\x80中国", "\xC3\xA9/\xF0\xA0\x80\x80/中国");
     spiral_dict_free(d);
+}
+END_TEST
+
+/* A text dictionary (no double array, no HMM) cuts as its words say; an
+ * invalid byte, which the segmenter reads as U+FFFD, is in no word even of
+ * a dictionary that has U+FFFD in one, main or user. */
+START_TEST(text_dictionary_and_invalid_bytes)
+{
+    static const char words[] = "中\xEF\xBF\xBD国 100\n中 1\n国 1\n美方 5\n";
+    spiral_dict *d, *u;
+    FILE *f = fopen("build/test-segment-zh.txt", "wb");
+
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(words, 1, sizeof words - 1, f), sizeof words - 1);
+    ck_assert_int_eq(fclose(f), 0);
+    ck_assert_int_eq(spiral_dict_load(&d, "build/test-segment-zh.txt", NULL), SPIRAL_OK);
+    CHECK_SEG(d, NULL, "美方中\xEF\xBF\xBD国", "美方/中\xEF\xBF\xBD国");
+    CHECK_SEG(d, NULL, "美方中\xFF国", "美方/中/\xFF/国");
+    ck_assert_int_eq(spiral_dict_new(&u), SPIRAL_OK);
+    ck_assert_int_eq(spiral_dict_add(u, "方中\xEF\xBF\xBD", strlen("方中\xEF\xBF\xBD"), 0), SPIRAL_OK);
+    spiral_dict_freeze(u);
+    CHECK_SEG(NULL, u, "美方中\xEF\xBF\xBD国", "美/方中\xEF\xBF\xBD/国");
+    CHECK_SEG(NULL, u, "美方中\xFF国", "美/方/中/\xFF/国");
+    spiral_dict_free(u);
+    spiral_dict_free(d);
+    remove("build/test-segment-zh.txt");
 }
 END_TEST
 
@@ -366,8 +422,8 @@ static const char *seg_with(spiral_zhseg *z, const spiral_dict *dict, const char
 }
 
 /* One segmenter kept across statements and dictionaries (what a session
- * does; it remembers the dictionary's walks by character pair) segments
- * exactly as a fresh one each time. */
+ * does; its scratch space holds the last chunk's symbols, walks and
+ * scores) segments exactly as a fresh one each time. */
 START_TEST(reused_segmenter_matches_a_fresh_one)
 {
     static const char *texts[] = {
@@ -450,6 +506,7 @@ Suite *segment_zh_suite(void)
     tc = tcase_create("numbers");
     tcase_add_test(tc, chinese_numerals_and_dates);
     tcase_add_test(tc, numeral_runs_have_a_length_limit);
+    tcase_add_test(tc, every_numeral_starts_a_number);
     tcase_add_test(tc, numerals_do_not_break_words);
     tcase_add_test(tc, numeral_and_classifier_are_two_words);
     tcase_add_test(tc, ascii_numbers_with_units);
@@ -458,6 +515,7 @@ Suite *segment_zh_suite(void)
     tc = tcase_create("unknown");
     tcase_add_test(tc, hmm_groups_unknown_names);
     tcase_add_test(tc, unknown_characters_are_words);
+    tcase_add_test(tc, text_dictionary_and_invalid_bytes);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("user");

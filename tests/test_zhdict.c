@@ -9,6 +9,7 @@
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -44,6 +45,33 @@ static unsigned find(const spiral_dict *d, const char *word, float *value)
     return spiral_dict_find(d, word, strlen(word), value);
 }
 
+/* The code points of s (valid UTF-8) in out[], which has room; returns
+ * how many. */
+static size_t code_points(const char *s, uint32_t *out)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = 0;
+
+    while (*u != 0) {
+        uint32_t c = *u;
+        int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+        c &= more == 3 ? 0x07u : more == 2 ? 0x0Fu : more == 1 ? 0x1Fu : 0x7Fu;
+        for (u++; more-- > 0; u++)
+            c = c << 6 | (*u & 0x3Fu);
+        out[n++] = c;
+    }
+    return n;
+}
+
+/* The symbol of code point cp in d. */
+static uint32_t symbol(const spiral_dict *d, uint32_t cp)
+{
+    uint32_t s = 12345;
+
+    spiral_dict_symbols(d, &cp, 1, &s);
+    return s;
+}
+
 /* ------------------------------------------------------------------ */
 /* The compiled dictionary                                             */
 /* ------------------------------------------------------------------ */
@@ -74,10 +102,17 @@ START_TEST(compiled_loads_words_prefixes_and_hmm)
     ck_assert(spiral_dict_has_hmm(d));
     ck_assert_ptr_nonnull(spiral_dict_hmm_start(d));
     ck_assert_ptr_nonnull(spiral_dict_hmm_trans(d));
-    ck_assert_int_eq(spiral_dict_hmm_emit(d, 0x4E2D /* 中 */, em), 1);
+    ck_assert_int_eq(spiral_dict_hmm_emit(d, symbol(d, 0x4E2D /* 中 */), em), 1);
     ck_assert(em[SPIRAL_HMM_S] < 0 && em[SPIRAL_HMM_S] > SPIRAL_HMM_IMPOSSIBLE);
-    ck_assert_int_eq(spiral_dict_hmm_emit(d, 'a', em), 0);
+    /* A word's character the HMM does not know, no character, a symbol
+     * past the table. */
+    ck_assert_uint_gt(symbol(d, 'a'), 0);
+    ck_assert_int_eq(spiral_dict_hmm_emit(d, symbol(d, 'a'), em), 0);
     ck_assert(em[SPIRAL_HMM_B] <= SPIRAL_HMM_IMPOSSIBLE);
+    ck_assert_int_eq(spiral_dict_hmm_emit(d, 0, em), 0);
+    ck_assert(em[SPIRAL_HMM_S] <= SPIRAL_HMM_IMPOSSIBLE);
+    ck_assert_int_eq(spiral_dict_hmm_emit(d, 0xFFFFFF, em), 0);
+    ck_assert(em[SPIRAL_HMM_E] <= SPIRAL_HMM_IMPOSSIBLE);
     /* Read-only: adding to a loaded dictionary is refused. */
     ck_assert_int_eq(spiral_dict_add(d, "新词", strlen("新词"), 1), SPIRAL_EINVAL);
     spiral_dict_free(d);
@@ -133,93 +168,210 @@ START_TEST(compiled_bad_version_is_parse_error)
 }
 END_TEST
 
-/* A file in the hash-table format of version 1 is refused by name. */
+/* A file in the hash-table format of version 1 or the binary-searched trie
+ * of version 2 is refused by name. */
 START_TEST(compiled_old_version_is_parse_error)
 {
     spiral_dict *d = (spiral_dict *)&d;
     spiral_error err;
     char head[128];
+    int v;
 
     read_head(head, sizeof head);
-    head[8] = 1;
-    write_file("build/test-zhdict-v1.dict", head, sizeof head);
-    ck_assert_int_eq(spiral_dict_load(&d, "build/test-zhdict-v1.dict", &err), SPIRAL_EPARSE);
-    ck_assert_ptr_null(d);
-    ck_assert(strstr(err.message, "version") != NULL);
-    ck_assert(strstr(err.message, "rebuild") != NULL);
-    remove("build/test-zhdict-v1.dict");
+    for (v = 1; v <= 2; v++) {
+        head[8] = (char)v;
+        write_file("build/test-zhdict-old.dict", head, sizeof head);
+        ck_assert_int_eq(spiral_dict_load(&d, "build/test-zhdict-old.dict", &err), SPIRAL_EPARSE);
+        ck_assert_ptr_null(d);
+        ck_assert(strstr(err.message, "old format version") != NULL);
+        ck_assert(strstr(err.message, "rebuild") != NULL);
+    }
+    remove("build/test-zhdict-old.dict");
 }
 END_TEST
 
-/* A damaged trie: node 0 ("x") is its own child, node 1 ("y") claims
- * children far past the end.  Walks stay in bounds and end with the text. */
+/*
+ * Write a compiled dictionary of nunits units (check[], and base, value
+ * pairs in unit[]) to path, with the header of the built one: symbol 1 for
+ * 'x', 2 for 'y', 3 for U+20000, and no HMM.
+ */
+static void write_compiled(const char *path, const uint16_t *check, const uint32_t *unit,
+                           uint32_t nunits)
+{
+    size_t size = 128 + 0x10000 * 2 + 8 + (nunits * 2 + 3) / 4 * 4 + nunits * 8 + 4 * 16, o;
+    unsigned char *blob = calloc(1, size);
+    uint32_t v;
+    uint16_t s;
+
+    ck_assert_ptr_nonnull(blob);
+    read_head(blob, 128);
+    v = nunits; memcpy(blob + 16, &v, 4);
+    v = 4; memcpy(blob + 20, &v, 4);  /* nsyms */
+    v = 1; memcpy(blob + 24, &v, 4);  /* nsupp */
+    v = 0; memcpy(blob + 120, &v, 4); /* flags: no HMM */
+    v = 3; memcpy(blob + 124, &v, 4); /* nwords */
+    s = 1; memcpy(blob + 128 + 2 * 'x', &s, 2);
+    s = 2; memcpy(blob + 128 + 2 * 'y', &s, 2);
+    o = 128 + 0x10000 * 2;
+    v = 0x20000; memcpy(blob + o, &v, 4); /* the character, then its symbol */
+    v = 3; memcpy(blob + o + 4, &v, 4);
+    o += 8;
+    memcpy(blob + o, check, nunits * 2);
+    o += (nunits * 2 + 3) / 4 * 4;
+    memcpy(blob + o, unit, nunits * 8);
+    write_file(path, (const char *)blob, size);
+    free(blob);
+}
+
+/* A damaged trie: unit 1 ("x") has the root's base, so it is its own child
+ * and "x" "y" goes on to unit 2 ("y"), which claims children far past the
+ * end.  Walks stay in bounds and end with the text. */
 START_TEST(compiled_damaged_trie_walks_end)
 {
-    unsigned char blob[128 + 2 * 4 + 2 * 12];
-    uint32_t v;
-    float zero = 0;
+    const uint32_t W = SPIRAL_DICT_WORD, P = SPIRAL_DICT_PREFIX;
+    static const uint16_t check[] = { 0xFFFF, 1, 2, 3 };
+    const uint32_t unit[] = { 0 << 2 | P, 0, 0 << 2 | W | P, 0, 1000u << 2 | W | P, 0, W, 0 };
+    uint32_t sym[100], cp[3] = { 'x', 'z', 0x20001 }, out[3];
+    spiral_dict_hit hits[100];
     spiral_dict *d;
-    spiral_dict_cursor cur;
     spiral_error err;
     int i;
 
-    read_head(blob, 128);
-    v = 2; memcpy(blob + 16, &v, 4);     /* nnodes */
-    v = 2; memcpy(blob + 20, &v, 4);     /* nroot */
-    v = 0; memcpy(blob + 28, &v, 4);     /* nemit */
-    v = 0; memcpy(blob + 120, &v, 4);    /* flags: no HMM */
-    v = 2; memcpy(blob + 124, &v, 4);    /* nwords */
-    v = 'x'; memcpy(blob + 128, &v, 4);  /* labels */
-    v = 'y'; memcpy(blob + 132, &v, 4);
-    v = 0; memcpy(blob + 136, &v, 4);    /* node 0: children [0, 1) */
-    v = 1u << 2 | SPIRAL_DICT_WORD | SPIRAL_DICT_PREFIX; memcpy(blob + 140, &v, 4);
-    memcpy(blob + 144, &zero, 4);
-    v = 1000; memcpy(blob + 148, &v, 4); /* node 1: children [1000, 1005) */
-    v = 5u << 2 | SPIRAL_DICT_WORD | SPIRAL_DICT_PREFIX; memcpy(blob + 152, &v, 4);
-    memcpy(blob + 156, &zero, 4);
-    write_file("build/test-zhdict-damaged.dict", (const char *)blob, sizeof blob);
+    write_compiled("build/test-zhdict-damaged.dict", check, unit, 4);
     ck_assert_int_eq(spiral_dict_load(&d, "build/test-zhdict-damaged.dict", &err), SPIRAL_OK);
     ck_assert_uint_eq(find(d, "x", NULL), SPIRAL_DICT_WORD | SPIRAL_DICT_PREFIX);
     ck_assert_uint_eq(find(d, "xxxxxxxxxxxx", NULL), SPIRAL_DICT_WORD | SPIRAL_DICT_PREFIX);
-    ck_assert_uint_eq(find(d, "xy", NULL), 0);
-    ck_assert_uint_eq(find(d, "y", NULL), SPIRAL_DICT_WORD);
+    ck_assert_uint_eq(find(d, "xy", NULL), SPIRAL_DICT_WORD | SPIRAL_DICT_PREFIX);
+    ck_assert_uint_eq(find(d, "y", NULL), SPIRAL_DICT_WORD | SPIRAL_DICT_PREFIX);
     ck_assert_uint_eq(find(d, "yy", NULL), 0);
     ck_assert_uint_eq(find(d, "z", NULL), 0);
-    spiral_dict_walk_start(&cur, d);
+    /* The character beyond the BMP has its symbol from the second table. */
+    ck_assert_uint_eq(find(d, "\xF0\xA0\x80\x80", NULL), SPIRAL_DICT_WORD);
+    ck_assert_uint_eq(find(d, "\xF0\xA0\x80\x81", NULL), 0);
+    spiral_dict_symbols(d, cp, 3, out);
+    ck_assert_uint_eq(out[0], 1);
+    ck_assert_uint_eq(out[1], 0);
+    ck_assert_uint_eq(out[2], 0);
+    ck_assert_uint_eq(symbol(d, 0x20000), 3);
     for (i = 0; i < 100; i++)
-        ck_assert_uint_eq(spiral_dict_walk(&cur, d, 'x', NULL), SPIRAL_DICT_WORD | SPIRAL_DICT_PREFIX);
+        sym[i] = 1;
+    ck_assert_uint_eq(spiral_dict_prefixes(d, sym, 100, hits), 100);
+    ck_assert_uint_eq(hits[99].len, 100);
     spiral_dict_free(d);
     remove("build/test-zhdict-damaged.dict");
 }
 END_TEST
 
-/* A walk says, step by step, what spiral_dict_find() says of each prefix. */
+/* A walk says, step by step, what spiral_dict_find() says of each prefix,
+ * and spiral_dict_prefixes() lists the prefixes that are words, as far as
+ * it is allowed to look. */
 START_TEST(compiled_walk_agrees_with_find)
 {
     static const char text[] = "印度尼西亚共和国";
     spiral_dict *d;
-    spiral_dict_cursor cur;
-    size_t i = 0;
+    const spiral_dict_trie *tr;
+    spiral_dict_hit hits[8];
+    uint32_t cp[8], sym[8], at, at2 = 0;
+    size_t n, i, m = 0, words = 0, t;
     unsigned f;
     float v, w;
 
     ck_assert_int_eq(spiral_dict_load(&d, ZH_DICT, NULL), SPIRAL_OK);
-    spiral_dict_walk_start(&cur, d);
-    while (i < sizeof text - 1) {
-        uint32_t cp = ((uint32_t)(text[i] & 0x0F) << 12) | ((uint32_t)(text[i + 1] & 0x3F) << 6)
-                      | (uint32_t)(text[i + 2] & 0x3F);
+    ck_assert_ptr_nonnull(tr = spiral_dict_trie_of(d));
+    n = code_points(text, cp);
+    ck_assert_uint_eq(n, 8);
+    spiral_dict_symbols(d, cp, n, sym);
+    at = spiral_dict_trie_root(tr);
+    for (i = 0; i < n; i++) {
         v = w = 1;
-        f = spiral_dict_walk(&cur, d, cp, &v);
-        i += 3;
-        ck_assert_uint_eq(f, spiral_dict_find(d, text, i, &w));
-        ck_assert(v == w);
+        f = spiral_dict_trie_step(tr, &at, sym[i], &v);
+        ck_assert_uint_eq(f, spiral_dict_find(d, text, 3 * (i + 1), &w));
+        if (f & SPIRAL_DICT_WORD) {
+            ck_assert(v == w);
+            words++;
+        }
+        if (i == 1)
+            at2 = at;
+        if (f == 0)
+            break;
     }
-    /* No word goes on with U+0001; the walk is over then. */
-    ck_assert_uint_eq(spiral_dict_walk(&cur, d, 1, NULL), 0);
-    ck_assert_uint_eq(spiral_dict_walk(&cur, d, 0x4E2D, NULL), 0);
-    /* A walk from NULL goes nowhere. */
-    spiral_dict_walk_start(&cur, NULL);
-    ck_assert_uint_eq(spiral_dict_walk(&cur, NULL, 0x5370, NULL), 0);
+    ck_assert_uint_ge(words, 2); /* 印度, 印度尼西亚 */
+    m = spiral_dict_prefixes(d, sym, n, hits);
+    ck_assert_uint_eq(m, words);
+    for (i = 0; i < m; i++) {
+        ck_assert_uint_eq(spiral_dict_find(d, text, 3 * hits[i].len, &w) & SPIRAL_DICT_WORD,
+                          SPIRAL_DICT_WORD);
+        ck_assert(hits[i].value == w);
+    }
+    /* Looking at two characters only finds 印度 (and 印 if it is one). */
+    m = spiral_dict_prefixes(d, sym, 2, hits);
+    ck_assert_uint_ge(m, 1);
+    ck_assert_uint_eq(hits[m - 1].len, 2);
+    /* The units the second and third steps read, for loading ahead: the
+     * children sought, for 印度 and 印度尼; one that is not, for 印度x; none
+     * when an earlier step fails. */
+    t = spiral_dict_trie_second(tr, sym[0], sym[1]);
+    ck_assert_uint_eq(tr->check[t], sym[1]);
+    ck_assert_uint_eq(tr->unit[t].base, at2);
+    t = spiral_dict_trie_third(tr, sym[0], sym[1], sym[2]);
+    ck_assert_uint_eq(tr->check[t], sym[2]);
+    ck_assert_uint_eq(t, (at2 >> 2) + sym[2]);
+    ck_assert_uint_eq(spiral_dict_trie_third(tr, sym[0], sym[1], symbol(d, 'x')),
+                      (at2 >> 2) + symbol(d, 'x'));
+    ck_assert_uint_eq(spiral_dict_trie_second(tr, 0, sym[1]), 0);
+    ck_assert_uint_eq(spiral_dict_trie_third(tr, sym[0], 0, sym[2]), 0);
+    /* No word goes on with a character the dictionary does not know, nor
+     * with symbol 0. */
+    ck_assert_uint_eq(symbol(d, 1), 0);
+    at = spiral_dict_trie_root(tr);
+    ck_assert_uint_ne(spiral_dict_trie_step(tr, &at, sym[0], &v), 0);
+    ck_assert_uint_eq(spiral_dict_trie_step(tr, &at, 0, &v), 0);
+    sym[1] = 0;
+    m = spiral_dict_prefixes(d, sym, n, hits);
+    ck_assert(m == 0 || hits[m - 1].len == 1);
+    ck_assert_uint_eq(spiral_dict_prefixes(NULL, sym, n, hits), 0);
+    ck_assert_ptr_null(spiral_dict_trie_of(NULL));
+    spiral_dict_free(d);
+}
+END_TEST
+
+/* The build script numbers characters by use, the commonest first, and
+ * gives each node with children a base of its own: the checks hold
+ * symbols, which only say whose child a unit is if no two bases are the
+ * same. */
+START_TEST(compiled_trie_is_well_formed)
+{
+    spiral_dict *d;
+    const spiral_dict_trie *tr;
+    unsigned char *seen;
+    size_t t, children = 0, prefixes = 0, bad = 0;
+
+    ck_assert_int_eq(spiral_dict_load(&d, ZH_DICT, NULL), SPIRAL_OK);
+    ck_assert_ptr_nonnull(tr = spiral_dict_trie_of(d));
+    ck_assert_uint_lt(symbol(d, 0x662F /* 是 */), 10);
+    ck_assert_uint_lt(symbol(d, 0x662F), symbol(d, 0x9F39 /* 鼹 */));
+    ck_assert_ptr_nonnull(seen = calloc(tr->nunits, 1));
+    /* Plain tests in the loop, which sees every unit: a Check assertion
+     * costs a system call. */
+    for (t = 0; t < tr->nunits; t++) {
+        uint32_t base = tr->unit[t].base;
+        bad += tr->check[t] == 0;
+        if (tr->check[t] != 0xFFFF)
+            children++;
+        else if (t > 0)
+            bad += base != 0; /* an unused unit */
+        if ((base & SPIRAL_DICT_PREFIX) == 0)
+            continue;
+        prefixes++;
+        if (base >> 2 >= tr->nunits || seen[base >> 2])
+            bad++;
+        else
+            seen[base >> 2] = 1;
+    }
+    ck_assert_uint_eq(bad, 0);
+    ck_assert_uint_gt(prefixes, 100000);
+    ck_assert_uint_gt(children, spiral_dict_size(d));
+    free(seen);
     spiral_dict_free(d);
 }
 END_TEST
@@ -264,14 +416,17 @@ START_TEST(text_dictionary_loads_jieba_format)
 }
 END_TEST
 
-/* Enough first characters for the root to be indexed by code point, and
- * words beyond the BMP, which the index does not cover. */
+/* Many first characters (a binary search among them at the first step), and
+ * words beyond the BMP, which the bit set of first characters does not
+ * cover. */
 START_TEST(text_dictionary_many_first_characters)
 {
+    static const uint32_t text1[2] = { 0x20000, 0x56FD };
     char text[8192], w[16];
     size_t len = 0;
     spiral_dict *d;
-    spiral_dict_cursor cur;
+    spiral_dict_hit hits[2];
+    uint32_t sym[2];
     float v;
     int i;
 
@@ -295,14 +450,20 @@ START_TEST(text_dictionary_many_first_characters)
     ck_assert_uint_eq(find(d, "\xE4\xB8\x81", NULL), 0);
     ck_assert_uint_eq(find(d, "\xF0\xA0\x80\x80", &v), SPIRAL_DICT_WORD | SPIRAL_DICT_PREFIX);
     ck_assert_uint_eq(find(d, "\xF0\xA0\x80\x80\xE5\x9B\xBD", NULL), SPIRAL_DICT_WORD);
-    spiral_dict_walk_start(&cur, d);
-    ck_assert_uint_eq(spiral_dict_walk(&cur, d, 0x20000, NULL), SPIRAL_DICT_WORD | SPIRAL_DICT_PREFIX);
-    ck_assert_uint_eq(spiral_dict_walk(&cur, d, 0x56FD, NULL), SPIRAL_DICT_WORD);
-    spiral_dict_walk_start(&cur, d);
-    ck_assert_uint_eq(spiral_dict_walk(&cur, d, 0x20001, NULL), 0);
-    spiral_dict_walk_start(&cur, d);
-    ck_assert_uint_eq(spiral_dict_walk(&cur, d, 0x4E00 + 7 * 299, NULL), SPIRAL_DICT_PREFIX);
-    ck_assert_uint_eq(spiral_dict_walk(&cur, d, 0x56FD, &v), SPIRAL_DICT_WORD);
+    /* A text dictionary's symbols are the code points. */
+    ck_assert_ptr_null(spiral_dict_trie_of(d));
+    spiral_dict_symbols(d, text1, 2, sym);
+    ck_assert_uint_eq(sym[0], 0x20000);
+    ck_assert_uint_eq(sym[1], 0x56FD);
+    ck_assert_uint_eq(spiral_dict_prefixes(d, sym, 2, hits), 2);
+    ck_assert_uint_eq(hits[0].len, 1);
+    ck_assert_uint_eq(hits[1].len, 2);
+    sym[0] = 0x20001;
+    ck_assert_uint_eq(spiral_dict_prefixes(d, sym, 2, hits), 0);
+    sym[0] = 0x4E00 + 7 * 299;
+    ck_assert_uint_eq(spiral_dict_prefixes(d, sym, 2, hits), 1);
+    ck_assert_uint_eq(hits[0].len, 2);
+    v = hits[0].value;
     ck_assert_double_eq_tol(v, log(300.0) - spiral_dict_logtotal(d), 1e-5);
     spiral_dict_free(d);
     remove("build/test-zhdict-many.txt");
@@ -428,8 +589,9 @@ START_TEST(user_dictionary_any_order)
 {
     static const char *const words[] = { "\xF0\xA0\x80\x80", "b", "abc", "ab", "\xF0\xA0\x80\x81z",
                                          "a", "zz", "\xE4\xB8\xAD", "c", "ba", NULL };
+    static const uint32_t text[2] = { 0x20001, 'z' };
     spiral_dict *u;
-    spiral_dict_cursor cur;
+    spiral_dict_hit hits[2];
     float v;
     int i;
 
@@ -445,16 +607,27 @@ START_TEST(user_dictionary_any_order)
     ck_assert_uint_eq(find(u, "\xF0\xA0\x80\x81", NULL), SPIRAL_DICT_PREFIX);
     ck_assert_uint_eq(find(u, "abcd", NULL), 0);
     ck_assert_uint_eq(find(u, "d", NULL), 0);
-    spiral_dict_walk_start(&cur, u);
-    ck_assert_uint_eq(spiral_dict_walk(&cur, u, 0x20001, NULL), SPIRAL_DICT_PREFIX);
-    ck_assert_uint_eq(spiral_dict_walk(&cur, u, 'z', &v), SPIRAL_DICT_WORD);
-    ck_assert(v == 5);
+    ck_assert_uint_eq(spiral_dict_prefixes(u, text, 2, hits), 1);
+    ck_assert_uint_eq(hits[0].len, 2);
+    ck_assert(hits[0].value == 5);
+    ck_assert_uint_eq(spiral_dict_prefixes(u, text, 1, hits), 0);
     spiral_dict_free(u);
 }
 END_TEST
 
-/* A frozen user dictionary (its first characters indexed, as a sealed
- * lexicon's is) finds the same words, and one more added afterwards too. */
+/* A frozen user dictionary (its filter of word starts and its table of first
+ * characters filled, as a sealed lexicon's are) finds the same words, and one
+ * more added afterwards too. */
+/* The first character of user word i: 2000 different ones, scattered over
+ * the CJK block, so that some share a slot of the root's hash table. */
+static void user_word(char *w, size_t size, int i)
+{
+    uint32_t cp = 0x4E00 + (uint32_t)i * 7919u % 20000u;
+
+    snprintf(w, size, "%c%c%c制裁", (char)(0xE0 | cp >> 12), (char)(0x80 | (cp >> 6 & 0x3F)),
+             (char)(0x80 | (cp & 0x3F)));
+}
+
 START_TEST(user_dictionary_frozen_finds_the_same)
 {
     spiral_dict *u;
@@ -463,18 +636,13 @@ START_TEST(user_dictionary_frozen_finds_the_same)
     int i;
 
     ck_assert_int_eq(spiral_dict_new(&u), SPIRAL_OK);
-    for (i = 0; i < 300; i++) {
-        /* 300 different first characters: enough for the index */
-        snprintf(w, sizeof w, "%s", "\xE4\xB8\x80制裁");
-        w[2] = (char)(0x80 + i % 64);
-        w[1] = (char)(0xB8 + i / 64);
+    for (i = 0; i < 2000; i++) {
+        user_word(w, sizeof w, i);
         ck_assert_int_eq(spiral_dict_add(u, w, strlen(w), (double)(i + 1)), SPIRAL_OK);
     }
     spiral_dict_freeze(u);
-    for (i = 0; i < 300; i++) {
-        snprintf(w, sizeof w, "%s", "\xE4\xB8\x80制裁");
-        w[2] = (char)(0x80 + i % 64);
-        w[1] = (char)(0xB8 + i / 64);
+    for (i = 0; i < 2000; i++) {
+        user_word(w, sizeof w, i);
         ck_assert_uint_eq(find(u, w, &v), SPIRAL_DICT_WORD);
         ck_assert(v == (float)(i + 1));
         w[3] = '\0';
@@ -495,6 +663,8 @@ END_TEST
 START_TEST(user_dictionary_filter_of_starts)
 {
     static const char *const words[] = { "印度", "打", "制裁措施", "nato", "\xF0\xA0\x80\x80x", NULL };
+    static const uint32_t text[6] = { 0x7F8E, 0x56FD, 0x5370, 0x5EA6, 0x5236, 0x6253 };
+    unsigned char starts[6];
     spiral_dict *u;
     char w[32];
     int i, no = 0;
@@ -508,6 +678,9 @@ START_TEST(user_dictionary_filter_of_starts)
     }
     /* Not frozen: always maybe. */
     ck_assert_int_eq(spiral_dict_may_start(u, 0x7F8E, 0x56FD), 1); /* 美国 */
+    spiral_dict_may_starts(u, text, 6, starts);
+    for (i = 0; i < 6; i++)
+        ck_assert_int_eq(starts[i], 1);
     spiral_dict_freeze(u);
     ck_assert_int_eq(spiral_dict_may_start(u, 0x5370, 0x5EA6), 1);       /* 印度 */
     ck_assert_int_eq(spiral_dict_may_start(u, 0x6253, 0x51FB), 1);       /* 打 + 击 */
@@ -519,6 +692,13 @@ START_TEST(user_dictionary_filter_of_starts)
     ck_assert_int_eq(spiral_dict_may_start(u, 0x7F8E, 0x56FD), 0);       /* 美国 */
     ck_assert_int_eq(spiral_dict_may_start(u, 0x5370, UINT32_MAX), 0);   /* 印 alone */
     ck_assert_int_eq(spiral_dict_may_start(u, 0x5236, 0x5EA6), 0);       /* 制度 */
+    /* The same at every position of a text, the last with nothing after. */
+    spiral_dict_may_starts(u, text, 6, starts);
+    for (i = 0; i < 6; i++)
+        ck_assert_int_eq(starts[i], spiral_dict_may_start(u, text[i], i < 5 ? text[i + 1] : UINT32_MAX));
+    ck_assert_int_eq(starts[0], 0); /* 美国 */
+    ck_assert_int_eq(starts[2], 1); /* 印度 */
+    ck_assert_int_eq(starts[5], 1); /* 打 at the end */
     /* Every pair of CJK characters from U+4E00 on that starts no word:
      * nearly all are ruled out. */
     for (i = 0; i < 1000; i++)
@@ -617,6 +797,7 @@ Suite *zhdict_suite(void)
     tcase_add_test(tc, compiled_old_version_is_parse_error);
     tcase_add_test(tc, compiled_damaged_trie_walks_end);
     tcase_add_test(tc, compiled_walk_agrees_with_find);
+    tcase_add_test(tc, compiled_trie_is_well_formed);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("text");
