@@ -59,9 +59,6 @@ static int starter(utf8proc_int32_t cp)
     return utf8proc_get_property(cp)->combining_class == 0;
 }
 
-#define ONES 0x0101010101010101ull
-#define HIGH 0x8080808080808080ull
-
 /* The end of the ASCII run from u[i]: the first non-ASCII byte or len. */
 static size_t ascii_end(const unsigned char *u, size_t i, size_t len)
 {
@@ -69,7 +66,7 @@ static size_t ascii_end(const unsigned char *u, size_t i, size_t len)
 
     while (i + 8 <= len) {
         memcpy(&w, u + i, 8);
-        if (w & HIGH)
+        if (w & SPIRAL_HIGHS)
             break;
         i += 8;
     }

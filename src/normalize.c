@@ -230,17 +230,6 @@ static int emit_single(spiral_normtext *nt, const char *src, int32_t cp, int k, 
     return SPIRAL_OK;
 }
 
-/* Eight bytes at a time: one in each byte, the high bit of each byte. */
-#define ONES 0x0101010101010101ull
-#define HIGH 0x8080808080808080ull
-
-/* For a word of ASCII bytes: 0x80 in each byte from lo to hi, else 0 (each
- * sum stays below 0x100 in its byte, so no carry crosses bytes). */
-static inline uint64_t in_range(uint64_t w, unsigned lo, unsigned hi)
-{
-    return ((w + ONES * (0x80 - lo)) ^ (w + ONES * (0x7F - hi))) & HIGH;
-}
-
 /* Lower-case and copy the ASCII run starting at src[i] up to the first
  * non-ASCII byte or the end, mapping each byte to itself, and count its
  * letters.  Room for len - i bytes must be there.  Returns the run's end. */
@@ -254,10 +243,10 @@ static size_t copy_ascii(spiral_normtext *nt, const unsigned char *u, size_t i, 
         uint64_t w, lw;
 
         memcpy(&w, u + i, 8);
-        if (w & HIGH)
+        if (w & SPIRAL_HIGHS)
             break;
-        lw = w | in_range(w, 'A', 'Z') >> 2;
-        letters += ((in_range(lw, 'a', 'z') >> 7) * ONES) >> 56;
+        lw = w | spiral_bytes_in(w, 'A', 'Z') >> 2;
+        letters += ((spiral_bytes_in(lw, 'a', 'z') >> 7) * SPIRAL_ONES) >> 56;
         memcpy(o + i, &lw, 8);
         m[i] = (uint32_t)i;
         m[i + 1] = (uint32_t)i + 1;
@@ -572,9 +561,9 @@ int spiral_normalize(spiral_normalizer *n, const char *src, size_t len,
         if (t2s_pass(n, &n->tmp, nt) < 0)
             return spiral_error_nomem(err, NULL);
     }
-    if (room(nt, 0) < 0)
+    if (room(nt, SPIRAL_NORM_PAD) < 0)
         return spiral_error_nomem(err, NULL);
-    nt->text.data[nt->text.len] = '\0';
+    memset(nt->text.data + nt->text.len, 0, SPIRAL_NORM_PAD);
     nt->map[nt->text.len] = (uint32_t)len;
     return SPIRAL_OK;
 }

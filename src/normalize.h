@@ -21,9 +21,13 @@ typedef struct spiral_normalizer spiral_normalizer;
 int spiral_normalizer_new(spiral_normalizer **out, spiral_error *err);
 void spiral_normalizer_free(spiral_normalizer *n);
 
+/* The bytes after a normalised text that are NUL: a scanner may load eight
+ * bytes at any offset up to text.len. */
+#define SPIRAL_NORM_PAD 8
+
 /* The result of normalising one text. */
 typedef struct spiral_normtext {
-    spiral_buf text;  /* normalised UTF-8 */
+    spiral_buf text;  /* normalised UTF-8, then SPIRAL_NORM_PAD NUL bytes */
     uint32_t *map;    /* map[i]: original byte where normalised byte i came from;
                          map[text.len] is the original length */
     size_t mapcap;

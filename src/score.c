@@ -59,44 +59,18 @@ const char *spiral_rule_name(unsigned rule)
     }
 }
 
-/* Whether token t ends a clause: ",", ";", ":", "but", "however", "yet",
- * "whereas", "although", "though", 但, 但是, 然而, 可是, 不过, 而是.  Called
- * for every token of every statement, so the token's length picks the few
- * words to compare, with memcmp of constant sizes (inlined). */
-static int clause_break(const spiral_doc *d, uint32_t t)
-{
-    const spiral_token *k = &d->tk.tok[t];
-    const char *norm = d->nt.text.data + k->norm_start;
-    size_t n = k->norm_end - k->norm_start;
-
-#define IS(lit) (sizeof(lit) - 1 == n && memcmp(norm, lit, sizeof(lit) - 1) == 0)
-    switch (n) {
-    case 1:
-        return norm[0] == ',' || norm[0] == ';' || norm[0] == ':';
-    case 3:
-        return IS("but") || IS("yet") || IS("但");
-    case 6:
-        return IS("though") || IS("但是") || IS("然而") || IS("可是") || IS("不过") || IS("而是");
-    case 7:
-        return IS("however") || IS("whereas");
-    case 8:
-        return IS("although");
-    default:
-        return 0;
-    }
-#undef IS
-}
-
-/* Per token of sentence si, the first token of its clause. */
+/* Per token of sentence si, the first token of its clause.  The tokenizer
+ * has marked the tokens that end a clause (",", ";", ":", "but", "however",
+ * 但是, 然而 ...: SPIRAL_NL_CLAUSE in tokenize.h). */
 static void clause_sentence(spiral_doc *d, size_t si)
 {
     const spiral_sentence *s = &d->tk.sent[si];
-    uint32_t t, start = s->first_token;
+    const uint8_t *nl = d->tk.nl;
+    uint32_t t, start = s->first_token, end = s->first_token + s->ntokens;
 
-    for (t = s->first_token; t < s->first_token + s->ntokens; t++) {
+    for (t = start; t < end; t++) {
         d->clause[t] = start;
-        if (clause_break(d, t))
-            start = t + 1;
+        start = (nl[t] & SPIRAL_NL_CLAUSE) ? t + 1 : start;
     }
 }
 

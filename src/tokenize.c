@@ -10,7 +10,10 @@
  * contractions ("don't" -> "do" "n't"), dotted acronyms ("U.S.") and known
  * abbreviations ("Mr.", "Gen.") kept whole, numbers with their decimal point
  * and thousands separators, and punctuation, runs of the same mark ("...",
- * "——") being one token.  Tokens are spans: no text is copied.
+ * "——") being one token.  Tokens are spans: no text is copied.  Most
+ * tokens need none of these rules (ASCII words before a space, most
+ * punctuation): a fast lane makes them, eight bytes at a time, and leaves
+ * the rest to the rules.
  *
  * Sentences are then cut at terminators (. ! ? and the Chinese 。！？, the
  * Chinese semicolon ；, and the ellipsis … after Chinese text), taking any
@@ -50,24 +53,27 @@ static const unsigned char ascii_cls[128] = {
 #undef LE
 #undef DI
 
-/* Per byte: ASCII letters and digits, and the bytes after which such a
- * word ends as it is (ASCII but for letters, digits and . , % - ', which
- * may continue it; NUL, which ends the text, is one of them). */
-enum { B_ALNUM = 1, B_PLAIN_END = 2 };
+/* Per byte: ASCII letters and digits, the bytes after which such a word
+ * ends as it is (ASCII but for letters, digits and . , % - ', which may
+ * continue it; NUL, which ends the text, is one of them), and the marks
+ * whose runs are one token (". - = _ * ~ ! ?", as repeatable_punct()). */
+enum { B_ALNUM = 1, B_PLAIN_END = 2, B_REPEAT = 4 };
 #define A B_ALNUM
 #define E B_PLAIN_END
+#define R B_REPEAT
 static const unsigned char byte_flags[256] = {
-    E, E, E, E, E, E, E, E, E, E, E, E, E, E, E, E, /* 0x00 */
-    E, E, E, E, E, E, E, E, E, E, E, E, E, E, E, E, /* 0x10 */
-    E, E, E, E, E, 0, E, 0, E, E, E, E, 0, 0, 0, E, /* ' ' to /: not % ' , - . */
-    A, A, A, A, A, A, A, A, A, A, E, E, E, E, E, E, /* 0 to ? */
-    E, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, /* @ to O */
-    A, A, A, A, A, A, A, A, A, A, A, E, E, E, E, E, /* P to _ */
-    E, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, /* ` to o */
-    A, A, A, A, A, A, A, A, A, A, A, E, E, E, E, E  /* p to DEL; the rest 0 */
+    E, E, E, E, E, E, E, E, E, E, E, E, E, E, E, E,         /* 0x00 */
+    E, E, E, E, E, E, E, E, E, E, E, E, E, E, E, E,         /* 0x10 */
+    E, E | R, E, E, E, 0, E, 0, E, E, E | R, E, 0, R, R, E, /* ' ' to /: not % ' , - . */
+    A, A, A, A, A, A, A, A, A, A, E, E, E, E | R, E, E | R, /* 0 to ? */
+    E, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A,         /* @ to O */
+    A, A, A, A, A, A, A, A, A, A, A, E, E, E, E, E | R,     /* P to _ */
+    E, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A,         /* ` to o */
+    A, A, A, A, A, A, A, A, A, A, A, E, E, E, E | R, E      /* p to DEL; the rest 0 */
 };
 #undef A
 #undef E
+#undef R
 
 /* The class of a code point beyond ASCII. */
 static enum cls classify(int32_t cp)
@@ -112,11 +118,12 @@ static enum cls classify(int32_t cp)
 
 /* The scanner's view of the text. */
 typedef struct scan {
-    const unsigned char *s; /* s[len] is the NUL spiral_normalize() puts there */
+    const unsigned char *s; /* then the NUL bytes spiral_normalize() puts there */
     size_t len;
     const spiral_normtext *nt;
     spiral_tokens *out;
     size_t max_tokens;
+    size_t lim;  /* tokens that fit: the least of max_tokens and the arrays' room */
     const char *orig;
     uint8_t nl;  /* newlines seen since the last token */
 } scan;
@@ -184,34 +191,130 @@ static inline int ascii_digit(int c)
     return c >= '0' && c <= '9';
 }
 
-/* Make room for tokens up to index n (and their newline counts). */
-static int tokens_room(spiral_tokens *t, size_t n)
+static inline size_t min_size(size_t a, size_t b)
 {
+    return a < b ? a : b;
+}
+
+/* Make room for tokens up to index n (and their nl bytes), and set the
+ * scanner's limit.  Returns SPIRAL_OK or SPIRAL_ENOMEM. */
+static int scan_room(scan *sc, size_t n)
+{
+    spiral_tokens *t = sc->out;
+
     if (spiral_grow(&t->tok, &t->cap, n + 1, sizeof *t->tok) < 0 ||
         spiral_grow(&t->nl, &t->nlcap, n + 1, 1) < 0)
         return SPIRAL_ENOMEM;
+    sc->lim = min_size(sc->max_tokens, min_size(t->cap, t->nlcap));
     return SPIRAL_OK;
 }
 
-/* The per-token byte spiral_tokens.nl holds: the newlines before the token
- * (0, 1, or 2 for two or more) and whether it may end a sentence or a
- * clause, so that spiral_sentences() passes over the others (most words)
- * without looking at them. */
-#define NL_COUNT 3
-#define MAY_END 4
-
-/* MAY_END for the token [a, b) of kind `kind` when it is punctuation, a
- * word ending in a period (an abbreviation) or a clause's comma,
- * semicolon or colon (which a Han chunk may make a number). */
-static inline uint8_t may_end(const unsigned char *s, size_t a, size_t b, uint32_t kind)
+/* Room for token t->n, when the scanner's limit says there may be none.
+ * Returns SPIRAL_OK, SPIRAL_ELIMIT or SPIRAL_ENOMEM. */
+static int room_past_lim(scan *sc)
 {
-    if (kind == SPIRAL_TOK_PUNCT || (kind == SPIRAL_TOK_WORD && b - a >= 2 && s[b - 1] == '.') ||
-        (b - a == 1 && (s[a] == ',' || s[a] == ';' || s[a] == ':')))
-        return MAY_END;
-    return 0;
+    if (sc->out->n >= sc->max_tokens)
+        return SPIRAL_ELIMIT;
+    return scan_room(sc, sc->out->n);
 }
 
-/* Write token n: [a, b) of the normalised text, with `end` (MAY_END or 0)
+/* The tokens that end a clause, and "cannot", by their first two bytes
+ * (the first alone for ", ; :"): a bit for each length in bytes of such a
+ * token with the byte in that place.  Most tokens are ruled out by these
+ * alone, and most words by the first. */
+static const uint16_t clause_first[256] = {
+    [','] = 1 << 1, [';'] = 1 << 1, [':'] = 1 << 1,
+    ['b'] = 1 << 3, ['y'] = 1 << 3, ['t'] = 1 << 6, ['h'] = 1 << 7, ['w'] = 1 << 7,
+    ['a'] = 1 << 8, ['c'] = 1 << 6,
+    [0xE4] = 1 << 3 | 1 << 6, /* 但 但是 不过 */
+    [0xE5] = 1 << 6,          /* 可是 */
+    [0xE7] = 1 << 6,          /* 然而 */
+    [0xE8] = 1 << 6           /* 而是 */
+};
+static const uint16_t clause_second[256] = {
+    [','] = 1 << 1, [';'] = 1 << 1, [':'] = 1 << 1,
+    ['u'] = 1 << 3, ['e'] = 1 << 3, ['h'] = 1 << 6 | 1 << 7, ['o'] = 1 << 7, ['l'] = 1 << 8,
+    ['a'] = 1 << 6,
+    [0xBD] = 1 << 3 | 1 << 6, /* 但 */
+    [0xB8] = 1 << 6,          /* 不 */
+    [0x8F] = 1 << 6,          /* 可 */
+    [0x84] = 1 << 6,          /* 然 */
+    [0x80] = 1 << 6           /* 而 */
+};
+
+/* What clause_word() says of "cannot", which the fast lane leaves to
+ * en_word() (never in an nl byte). */
+#define CANNOT 0x80
+
+/* Whether w[0..n), which clause_first lets through, is one of the tokens
+ * that end a clause (SPIRAL_NL_CLAUSE) or "cannot" (CANNOT); else 0. */
+static uint8_t clause_word(const unsigned char *w, size_t n)
+{
+#define IS(lit) (sizeof(lit) - 1 == n && memcmp(w, lit, sizeof(lit) - 1) == 0)
+    switch (n) {
+    case 1:
+        return SPIRAL_NL_CLAUSE; /* , ; : by their byte */
+    case 3:
+        return IS("but") || IS("yet") || IS("但") ? SPIRAL_NL_CLAUSE : 0;
+    case 6:
+        if (IS("cannot"))
+            return CANNOT;
+        return IS("though") || IS("但是") || IS("然而") || IS("可是") || IS("不过") || IS("而是")
+                   ? SPIRAL_NL_CLAUSE
+                   : 0;
+    case 7:
+        return IS("however") || IS("whereas") ? SPIRAL_NL_CLAUSE : 0;
+    default:
+        return IS("although") ? SPIRAL_NL_CLAUSE : 0;
+    }
+#undef IS
+}
+
+/* SPIRAL_NL_CLAUSE for the token s[a, b) when it ends a clause: a comma,
+ * semicolon or colon (punctuation, or a number a Han chunk made of it), or
+ * one of the words in tokenize.h. */
+static inline uint8_t clause_flag(const unsigned char *s, size_t a, size_t b)
+{
+    const unsigned char *w = s + a;
+    size_t n = b - a;
+
+    if (n > 8 || !(((clause_first[w[0]] & clause_second[w[n > 1]]) >> n) & 1))
+        return 0;
+    return clause_word(w, n) & SPIRAL_NL_CLAUSE;
+}
+
+/* The nl bits (but the newlines) of the token [a, b) of kind `kind`:
+ * SPIRAL_NL_MAY_END when it is punctuation, a word ending in a period (an
+ * abbreviation) or a clause's comma, semicolon or colon (which a Han chunk
+ * may make a number), and clause_flag(). */
+static inline uint8_t token_flags(const unsigned char *s, size_t a, size_t b, uint32_t kind)
+{
+    uint8_t c = clause_flag(s, a, b);
+
+    if (kind == SPIRAL_TOK_PUNCT || (kind == SPIRAL_TOK_WORD && b - a >= 2 && s[b - 1] == '.') ||
+        (c && b - a == 1))
+        return c | SPIRAL_NL_MAY_END;
+    return c;
+}
+
+/* token_flags() of a Han word: whether it is one of the Chinese words
+ * that end a clause, which start with 但 (E4 BD 86), 然 (E7 84 B6), 可 (E5
+ * 8F AF), 不 (E4 B8 8D) or 而 (E8 80 8C): the low six bits of the second
+ * and third bytes rule out nearly every other word at once. */
+static inline uint8_t han_flags(const unsigned char *s, size_t a, size_t b)
+{
+#define BIT(byte) (1ull << ((byte) & 63))
+    const uint64_t second = BIT(0xBD) | BIT(0x84) | BIT(0x8F) | BIT(0xB8) | BIT(0x80);
+    const uint64_t third = BIT(0x86) | BIT(0xB6) | BIT(0xAF) | BIT(0x8D) | BIT(0x8C);
+#undef BIT
+
+    if (!((second >> (s[a + 1] & 63)) & (third >> (s[a + 2] & 63)) & 1) ||
+        (b - a != 3 && b - a != 6))
+        return 0;
+    return clause_word(s + a, b - a) & SPIRAL_NL_CLAUSE;
+}
+
+/* Write token n: [a, b) of the normalised text, with `end` (token_flags())
  * in its nl byte; room must be there.  The original end of a token that
  * ends where a character of the original ends (any token but one ending
  * inside a decomposition) is the map's next entry. */
@@ -233,21 +336,14 @@ static inline void put_token(scan *sc, size_t a, size_t b, uint32_t kind, uint8_
 
 /* Append a token (put_token()) after checking the limit and the room.
  * Returns SPIRAL_OK, SPIRAL_ELIMIT or SPIRAL_ENOMEM. */
-static inline int push_as(scan *sc, size_t a, size_t b, uint32_t kind, uint8_t end)
-{
-    spiral_tokens *t = sc->out;
-
-    if (t->n >= sc->max_tokens)
-        return SPIRAL_ELIMIT;
-    if ((t->n >= t->cap || t->n >= t->nlcap) && tokens_room(t, t->n) < 0)
-        return SPIRAL_ENOMEM;
-    put_token(sc, a, b, kind, end);
-    return SPIRAL_OK;
-}
-
 static inline int push(scan *sc, size_t a, size_t b, uint32_t kind)
 {
-    return push_as(sc, a, b, kind, may_end(sc->s, a, b, kind));
+    int rc;
+
+    if (sc->out->n >= sc->lim && (rc = room_past_lim(sc)) < 0)
+        return rc;
+    put_token(sc, a, b, kind, token_flags(sc->s, a, b, kind));
+    return SPIRAL_OK;
 }
 
 /* ---------------------------------------------------------------- */
@@ -332,7 +428,8 @@ static int han_chunk(scan *sc, size_t i, size_t j, spiral_zhseg *zh,
                                  ends, &n, ecap)) < 0)
         return rc;
     /* Room for all the words at once (and one more for the rest). */
-    if (tokens_room(sc->out, sc->out->n + n) < 0)
+    if ((sc->out->n + n >= sc->out->cap || sc->out->n + n >= sc->out->nlcap) &&
+        scan_room(sc, sc->out->n + n) < 0)
         return SPIRAL_ENOMEM;
     for (e = 0; e < n; e++) {
         size_t b = i + (*ends)[e];
@@ -343,7 +440,8 @@ static int han_chunk(scan *sc, size_t i, size_t j, spiral_zhseg *zh,
         if (sc->out->n >= sc->max_tokens)
             return SPIRAL_ELIMIT;
         kind = chunk_token_kind(sc->s, a, b);
-        put_token(sc, a, b, kind, may_end(sc->s, a, b, kind));
+        put_token(sc, a, b, kind,
+                  kind == SPIRAL_TOK_HAN ? han_flags(sc->s, a, b) : token_flags(sc->s, a, b, kind));
         a = b;
     }
     if (a < j && (rc = push(sc, a, j, chunk_token_kind(sc->s, a, j))) < 0)
@@ -363,25 +461,68 @@ typedef struct literal {
 
 #define LIT(s) { s, sizeof(s) - 1 }
 
-/* Abbreviations that keep their period (normalised, without the period). */
-static const literal abbreviations[] = {
-    LIT("adm"), LIT("amb"), LIT("apr"), LIT("approx"), LIT("aug"), LIT("capt"), LIT("cmdr"),
-    LIT("co"), LIT("col"), LIT("corp"), LIT("dec"), LIT("dept"), LIT("dr"), LIT("e.g"),
-    LIT("est"), LIT("etc"), LIT("feb"), LIT("fig"), LIT("gen"), LIT("gov"), LIT("hon"),
-    LIT("i.e"), LIT("inc"), LIT("jan"), LIT("jr"), LIT("jul"), LIT("jun"), LIT("lt"),
-    LIT("ltd"), LIT("maj"), LIT("mar"), LIT("messrs"), LIT("mr"), LIT("mrs"), LIT("ms"),
-    LIT("nov"), LIT("oct"), LIT("pres"), LIT("prof"), LIT("rep"), LIT("rev"), LIT("sen"),
-    LIT("sep"), LIT("sept"), LIT("sgt"), LIT("sr"), LIT("st"), LIT("supt"), LIT("vs")
+/* Abbreviations that keep their period (normalised, without the period),
+ * by length: most words before a period are longer than any of them and
+ * are compared with none. */
+static const char abbr2[][3] = { "co", "dr", "jr", "lt", "mr", "ms", "sr", "st", "vs" };
+static const char abbr3[][4] = {
+    "adm", "amb", "apr", "aug", "col", "dec", "e.g", "est", "etc", "feb",
+    "fig", "gen", "gov", "hon", "i.e", "inc", "jan", "jul", "jun", "ltd",
+    "maj", "mar", "mrs", "nov", "oct", "rep", "rev", "sen", "sep", "sgt"
 };
+static const char abbr4[][5] = { "capt", "cmdr", "corp", "dept", "pres", "prof", "sept", "supt" };
+static const char abbr6[][7] = { "approx", "messrs" };
+
+/* Whether w[0..n) is one of the `count` strings of length n at list,
+ * `stride` bytes apart. */
+static int in_list(const char *list, size_t stride, size_t count, const unsigned char *w,
+                   size_t n)
+{
+    size_t k;
+
+    for (k = 0; k < count; k++, list += stride)
+        if ((unsigned char)list[0] == w[0] && memcmp(list, w, n) == 0)
+            return 1;
+    return 0;
+}
+
+#define IN_LIST(a, w, n) in_list((a)[0], sizeof (a)[0], sizeof (a) / sizeof (a)[0], (w), (n))
 
 static int is_abbreviation(const unsigned char *w, size_t n)
 {
-    size_t i;
+    switch (n) {
+    case 2:  return IN_LIST(abbr2, w, 2);
+    case 3:  return IN_LIST(abbr3, w, 3);
+    case 4:  return IN_LIST(abbr4, w, 4);
+    case 6:  return IN_LIST(abbr6, w, 6);
+    default: return 0;
+    }
+}
 
-    for (i = 0; i < sizeof abbreviations / sizeof abbreviations[0]; i++)
-        if (abbreviations[i].n == n && (unsigned char)abbreviations[i].s[0] == w[0] &&
-            memcmp(abbreviations[i].s, w, n) == 0)
-            return 1;
+#undef IN_LIST
+
+/* Whether the word [a, j), which a period follows, keeps it: an
+ * abbreviation, "no" before a number ("No. 10"), or an initial, as in
+ * "John F. Kennedy" (a capital letter, a period, a space and another
+ * capital). */
+static int keeps_period(const scan *sc, size_t a, size_t j)
+{
+    const unsigned char *s = sc->s;
+    size_t e = j + 1;
+
+    if (is_abbreviation(s + a, j - a))
+        return 1;
+    if (j - a == 2 && memcmp(s + a, "no", 2) == 0) {
+        while (e < sc->len && s[e] == ' ')
+            e++;
+        return e < sc->len && ascii_digit(s[e]);
+    }
+    if (j - a == 1 && s[a] >= 'a' && s[a] <= 'z') {
+        while (e < sc->len && s[e] == ' ')
+            e++;
+        return e > j + 1 && e < sc->len && is_upper(sc->orig[sc->nt->map[a]]) &&
+               is_upper(sc->orig[sc->nt->map[e]]);
+    }
     return 0;
 }
 
@@ -497,29 +638,8 @@ static long en_word(scan *sc, size_t i, size_t alnum)
         break;
     }
     /* Abbreviations and initials keep their period. */
-    if (j < sc->len && s[j] == '.' && j > a && s[j - 1] != '.') {
-        int take = is_abbreviation(s + a, j - a);
-
-        if (!take && j - a == 2 && memcmp(s + a, "no", 2) == 0) {
-            size_t e = j + 1;
-
-            while (e < sc->len && s[e] == ' ')
-                e++;
-            take = e < sc->len && ascii_digit(s[e]);
-        }
-        if (!take && j - a == 1 && s[a] >= 'a' && s[a] <= 'z') {
-            /* An initial, as in "John F. Kennedy": a capital letter, a
-             * period, a space and another capital. */
-            size_t e = j + 1;
-
-            while (e < sc->len && s[e] == ' ')
-                e++;
-            take = e > j + 1 && e < sc->len && is_upper(sc->orig[sc->nt->map[a]]) &&
-                   is_upper(sc->orig[sc->nt->map[e]]);
-        }
-        if (take)
-            j++;
-    }
+    if (j < sc->len && s[j] == '.' && j > a && s[j - 1] != '.' && keeps_period(sc, a, j))
+        j++;
     /* "cannot" is "can" "not", as in the Penn Treebank. */
     if (j - a == 6 && memcmp(s + a, "cannot", 6) == 0) {
         if ((rc = push(sc, a, a + 3, kind)) < 0 || (rc = push(sc, a + 3, j, kind)) < 0)
@@ -537,9 +657,126 @@ static long en_word(scan *sc, size_t i, size_t alnum)
 
 static int repeatable_punct(int32_t cp)
 {
-    return cp == '.' || cp == '-' || cp == '=' || cp == '_' || cp == '*' ||
-           cp == '~' || cp == '!' || cp == '?' || cp == 0x2014 || cp == 0x2015 ||
-           cp == 0x2500 || cp == 0x00B7;
+    return cp < 0x80 ? (byte_flags[cp] & B_REPEAT) != 0
+                     : cp == 0x2014 || cp == 0x2015 || cp == 0x2500 || cp == 0x00B7;
+}
+
+/* The end of the ASCII letters and digits from s[i] on, found eight bytes
+ * at a time (the normalised text's padding makes the loads safe). */
+static inline size_t alnum_end(const unsigned char *s, size_t i)
+{
+    for (;; i += 8) {
+        uint64_t w = spiral_load8(s + i), x = w & ~SPIRAL_HIGHS;
+        uint64_t stop = ~(spiral_bytes_in(x | SPIRAL_ONES * 0x20, 'a', 'z') |
+                          spiral_bytes_in(x, '0', '9'));
+
+        /* bytes beyond ASCII stop it too (x has lost their high bit) */
+        if ((stop = (stop | w) & SPIRAL_HIGHS) != 0)
+            return i + (size_t)__builtin_ctzll(stop) / 8;
+    }
+}
+
+/* Whether the ASCII letters and digits s[i, j) are a word (not a number):
+ * whether any is a letter. */
+static inline int has_letter(const unsigned char *s, size_t i, size_t j)
+{
+    while (i < j && ascii_digit(s[i]))
+        i++;
+    return i < j;
+}
+
+/*
+ * The fast lane: the tokens that need none of the rules, which are most of
+ * them.  ASCII words and numbers that end as they are (before a space, most
+ * punctuation, or a comma or period that cannot continue them), with an
+ * abbreviation's period; ASCII punctuation; and the spaces and newlines
+ * between them.  It makes of them what en_word() and the scanner's switch
+ * make, without classes, decoding or calls, keeping the token count and
+ * arrays in locals.  It stops before anything else: a character beyond
+ * ASCII (which may start a Han chunk), a word going on with ' - % or a
+ * digit group, a single letter or a number before a period (initials,
+ * dotted acronyms, decimals), "cannot", and the end of the text.
+ * Returns where it stopped, or SPIRAL_ELIMIT or SPIRAL_ENOMEM.
+ */
+static long fast_lane(scan *sc, size_t i)
+{
+    const unsigned char *s = sc->s;
+    const uint32_t *map = sc->nt->map;
+    spiral_tokens *t = sc->out;
+    spiral_token *tok = t->tok;
+    uint8_t *nlb = t->nl, nl = sc->nl;
+    size_t n = t->n, lim = sc->lim, len = sc->len;
+    long rc = 0;
+
+    while (i < len) {
+        unsigned c = s[i];
+        size_t j;
+        uint32_t kind;
+        uint8_t flags;
+
+        if (byte_flags[c] & B_ALNUM) {
+            int letter;
+            unsigned e;
+
+            j = alnum_end(s, i);
+            e = s[j];
+            letter = ascii_cls[c] == C_LETTER || has_letter(s, i, j);
+            kind = letter ? SPIRAL_TOK_WORD : SPIRAL_TOK_NUMBER;
+            flags = 0;
+            /* "cannot" and the words that end a clause, which few pass the
+             * test of their first letter and length */
+            if (j - i <= 8 && ((clause_first[c] >> (j - i)) & 1) &&
+                (flags = clause_word(s + i, j - i)) == CANNOT)
+                break;
+            if (!(byte_flags[e] & B_PLAIN_END)) {
+                /* A comma or period ends it unless digits are on both
+                 * sides; after a word of letters a period may be kept. */
+                if ((e != ',' && e != '.') || (ascii_digit(s[j - 1]) && ascii_digit(s[j + 1])))
+                    break;
+                if (e == '.' && letter) {
+                    if (j - i < 2)
+                        break;
+                    if (keeps_period(sc, i, j)) {
+                        j++;
+                        flags = SPIRAL_NL_MAY_END; /* not a clause's word now */
+                    }
+                }
+            }
+        } else if (c < 0x80 && ascii_cls[c] >= C_PUNCT) {
+            j = i + 1;
+            if (byte_flags[c] & B_REPEAT)
+                while (s[j] == c)
+                    j++;
+            kind = ascii_cls[c] == C_PUNCT ? SPIRAL_TOK_PUNCT : SPIRAL_TOK_SYMBOL;
+            flags = token_flags(s, i, j, kind);
+        } else if (c < 0x80) {
+            if (ascii_cls[c] == C_NEWLINE && nl < 2)
+                nl++;
+            i++;
+            continue;
+        } else {
+            break;
+        }
+        if (n >= lim) {
+            t->n = n;
+            if ((rc = room_past_lim(sc)) < 0)
+                break;
+            tok = t->tok;
+            nlb = t->nl;
+            lim = sc->lim;
+        }
+        tok[n].norm_start = (uint32_t)i;
+        tok[n].norm_end = (uint32_t)j;
+        tok[n].start = map[i];
+        tok[n].end = map[j] != map[j - 1] ? map[j] : spiral_normtext_src_end(sc->nt, j);
+        tok[n].kind = kind;
+        nlb[n++] = (uint8_t)(nl | flags);
+        nl = 0;
+        i = s[j] == ' ' ? j + 1 : j; /* and the space after it */
+    }
+    t->n = n;
+    sc->nl = nl;
+    return rc < 0 ? rc : (long)i;
 }
 
 int spiral_tokenize(spiral_tokens *out, const spiral_normtext *nt, const char *orig,
@@ -556,6 +793,7 @@ int spiral_tokenize(spiral_tokens *out, const spiral_normtext *nt, const char *o
     sc.nt = nt;
     sc.out = out;
     sc.max_tokens = max_tokens ? max_tokens : (size_t)-1;
+    sc.lim = min_size(sc.max_tokens, min_size(out->cap, out->nlcap));
     sc.nl = 0;
     out->n = 0;
     out->nsent = 0;
@@ -565,26 +803,17 @@ int spiral_tokenize(spiral_tokens *out, const spiral_normtext *nt, const char *o
         int k;
         enum cls c;
 
-        if (ascii_alnum(sc.s[i])) {
-            /* Most tokens are ASCII words and numbers that end as they are
-             * (before a space, say): what en_word() makes of them, without
-             * its rules.  The NUL after the text ends them too. */
-            size_t d = i, j;
+        if (sc.s[i] < 0x80) {
+            long f = fast_lane(&sc, i);
 
-            while (ascii_digit(sc.s[d]))
-                d++;
-            for (j = d; ascii_alnum(sc.s[j]); j++)
-                ;
-            if ((byte_flags[sc.s[j]] & B_PLAIN_END) &&
-                !(j - i == 6 && memcmp(sc.s + i, "cannot", 6) == 0)) {
-                /* ending in a letter or digit, it ends nothing */
-                rc = push_as(&sc, i, j, d == j ? SPIRAL_TOK_NUMBER : SPIRAL_TOK_WORD, 0);
-                i = sc.s[j] == ' ' ? j + 1 : j; /* and the space after it */
-                continue;
-            }
+            if (f < 0)
+                return (int)f;
+            if ((i = (size_t)f) >= sc.len)
+                break;
         }
+        /* What the fast lane leaves: one token (or a Han chunk) by the
+         * rules. */
         c = cls_at(&sc, i, &cp, &k);
-
         switch (c) {
         case C_NEWLINE:
             if (sc.nl < 2)
@@ -707,7 +936,7 @@ static int terminator(const spiral_tokens *t, size_t i, const spiral_normtext *n
         if (n == 1)
             return 1;
         /* An ellipsis ends a sentence after Chinese text or before a break. */
-        return (i > 0 && is_cjk_side(t, i - 1)) || i + 1 == t->n || (t->nl[i + 1] & NL_COUNT) > 0;
+        return (i > 0 && is_cjk_side(t, i - 1)) || i + 1 == t->n || (t->nl[i + 1] & SPIRAL_NL_COUNT) > 0;
     }
     return 0;
 }
@@ -756,13 +985,29 @@ static int close_sentence(spiral_tokens *t, size_t first, size_t end)
  * modifiers and mentions, would take time growing with its square. */
 #define SENTENCE_MAX_TOKENS 1024
 
-/* Whether token i ends a clause with a comma, semicolon or colon. */
-static inline int clause_comma(const spiral_tokens *t, size_t i, const spiral_normtext *nt)
+/* Whether token i ends a clause with a comma, semicolon or colon (the one
+ * byte long tokens that end a clause). */
+static inline int clause_comma(const spiral_tokens *t, size_t i)
 {
-    const spiral_token *tk = &t->tok[i];
-    char c = nt->text.data[tk->norm_start];
+    return (t->nl[i] & SPIRAL_NL_CLAUSE) && t->tok[i].norm_end - t->tok[i].norm_start == 1;
+}
 
-    return tk->norm_end - tk->norm_start == 1 && (c == ',' || c == ';' || c == ':');
+/* The first token from i on, before stop, after a newline or that may end
+ * a sentence or a clause (stop when there is none), eight nl bytes at a
+ * time: the others, most words, change nothing in spiral_sentences(). */
+static inline size_t next_stop(const uint8_t *nl, size_t i, size_t stop)
+{
+    const uint8_t bits = SPIRAL_NL_COUNT | SPIRAL_NL_MAY_END;
+
+    for (; i + 8 <= stop; i += 8) {
+        uint64_t w = spiral_load8(nl + i) & (SPIRAL_ONES * bits);
+
+        if (w != 0)
+            return i + (size_t)__builtin_ctzll(w) / 8;
+    }
+    while (i < stop && (nl[i] & bits) == 0)
+        i++;
+    return i;
 }
 
 int spiral_sentences(spiral_tokens *t, const spiral_normtext *nt, const char *orig)
@@ -775,14 +1020,11 @@ int spiral_sentences(spiral_tokens *t, const spiral_normtext *nt, const char *or
         size_t stop = first + SENTENCE_MAX_TOKENS < t->n ? first + SENTENCE_MAX_TOKENS : t->n;
         unsigned nl;
 
-        /* Tokens after no newline that cannot end a sentence or a clause
-         * change nothing here, up to where an overlong sentence ends. */
-        while (i < stop && t->nl[i] == 0)
-            i++;
-        if (i >= t->n)
+        /* up to where an overlong sentence ends */
+        if ((i = next_stop(t->nl, i, stop)) >= t->n)
             break;
         tk = &t->tok[i];
-        nl = t->nl[i] & NL_COUNT;
+        nl = t->nl[i] & SPIRAL_NL_COUNT;
         /* An overlong sentence ends after its last comma in its second
          * half, else where it reaches the limit. */
         if (i - first >= SENTENCE_MAX_TOKENS) {
@@ -792,7 +1034,7 @@ int spiral_sentences(spiral_tokens *t, const spiral_normtext *nt, const char *or
                 return SPIRAL_ENOMEM;
             first = end;
         }
-        if (clause_comma(t, i, nt))
+        if (clause_comma(t, i))
             comma = i + 1;
         /* Paragraph breaks, and line breaks next to Chinese text. */
         if (nl != 0 && i > first && (nl >= 2 || is_cjk_side(t, i - 1) || is_cjk_side(t, i))) {
@@ -802,7 +1044,7 @@ int spiral_sentences(spiral_tokens *t, const spiral_normtext *nt, const char *or
         }
         if (tk->kind == SPIRAL_TOK_PUNCT && terminator(t, i, nt, orig)) {
             i++;
-            while (i < t->n && (t->nl[i] & NL_COUNT) == 0 &&
+            while (i < t->n && (t->nl[i] & SPIRAL_NL_COUNT) == 0 &&
                    (closing_token(nt, &t->tok[i]) || terminator(t, i, nt, orig)))
                 i++;
             if (close_sentence(t, first, i) < 0)

@@ -11,12 +11,21 @@
 #include "segment_zh.h"
 #include "spiral.h"
 
+/* What spiral_tokens.nl says of each token: the newlines before it (0, 1,
+ * or 2 for two or more), whether it may end a sentence (punctuation, a word
+ * ending in a period, a comma, semicolon or colon: spiral_sentences() passes
+ * over the other tokens without looking at them), and whether it ends a
+ * clause for the scoring rules (",", ";", ":", "but", "yet", "though",
+ * "however", "whereas", "although", 但, 但是, 然而, 可是, 不过, 而是). */
+#define SPIRAL_NL_COUNT 3
+#define SPIRAL_NL_MAY_END 4
+#define SPIRAL_NL_CLAUSE 8
+
 /* Tokens of one text, reused across documents. */
 typedef struct spiral_tokens {
     spiral_token *tok;
     size_t n, cap;
-    uint8_t *nl;        /* newlines before token i: 0, 1 or 2 (two or more), and
-                           whether it may end a sentence (tokenize.c) */
+    uint8_t *nl;        /* per token: SPIRAL_NL_* */
     size_t nlcap;
     spiral_sentence *sent;
     size_t nsent, sentcap;

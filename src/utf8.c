@@ -10,9 +10,6 @@
 
 #include "spiral.h"
 
-/* The high bit of each of eight bytes: a word of ASCII has none. */
-#define HIGH_BITS 0x8080808080808080ull
-
 int spiral_utf8_decode_rest(const unsigned char *s, size_t len, int32_t *cp)
 {
     unsigned c = s[0];
@@ -91,7 +88,7 @@ size_t spiral_utf8_check(const char *s, size_t len)
             i++;
             while (i + 8 <= len) {
                 memcpy(&w, u + i, 8);
-                if (w & HIGH_BITS)
+                if (w & SPIRAL_HIGHS)
                     break;
                 i += 8;
             }

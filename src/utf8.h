@@ -7,8 +7,34 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "buf.h"
+
+/* Eight bytes at a time: a one in each byte, the high bit of each byte. */
+#define SPIRAL_ONES 0x0101010101010101ull
+#define SPIRAL_HIGHS 0x8080808080808080ull
+
+/* The eight bytes at p as a number with p[0] in its lowest byte, on any
+ * host (so that the lowest set bit of a mask is the first byte). */
+static inline uint64_t spiral_load8(const void *p)
+{
+    uint64_t w;
+
+    memcpy(&w, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w);
+#endif
+    return w;
+}
+
+/* For a word of bytes below 0x80: 0x80 in each byte from lo to hi, else 0
+ * (lo <= 0x80, hi < 0x80: each sum stays below 0x100 in its byte, so no
+ * carry crosses bytes). */
+static inline uint64_t spiral_bytes_in(uint64_t w, unsigned lo, unsigned hi)
+{
+    return ((w + SPIRAL_ONES * (0x80 - lo)) ^ (w + SPIRAL_ONES * (0x7F - hi))) & SPIRAL_HIGHS;
+}
 
 /* spiral_utf8_decode() for what its inline part leaves: leads E0, ED and
  * F0 to F4 (which have overlong, surrogate or out-of-range forms) and

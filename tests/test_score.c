@@ -64,6 +64,33 @@ START_TEST(negation_chinese)
 }
 END_TEST
 
+/* Each word that ends a clause keeps a negator before it from the hit
+ * after it; another word in its place does not. */
+START_TEST(every_clause_word_ends_negation)
+{
+    static const char *const en[] = {
+        ",", ";", ":", "but", "yet", "though", "however", "whereas", "although"
+    };
+    static const char *const zh[] = { "但", "但是", "然而", "可是", "不过", "而是" };
+    char text[96];
+    size_t i;
+
+    for (i = 0; i < sizeof en / sizeof en[0]; i++) {
+        snprintf(text, sizeof text, "We will not %s tolerate this.", en[i]);
+        ck_assert_msg(strcmp(test_hits(text, "en", NULL), "") == 0, "%s", text);
+    }
+    ck_assert_str_eq(test_hits("We will not butter tolerate this.", "en", NULL),
+                     "threat.warning=tolerate@2.4[negated,certain]");
+    for (i = 0; i < sizeof zh / sizeof zh[0]; i++) {
+        snprintf(text, sizeof text, "我们绝不%s容忍任何挑衅。", zh[i]);
+        ck_assert_msg(strcmp(test_hits(text, "zh", NULL), "threat.accusation=挑衅@2.0[]") == 0,
+                      "%s", text);
+    }
+    ck_assert_str_eq(test_hits("我们绝不我们容忍任何挑衅。", "zh", NULL),
+                     "threat.warning=容忍@2.0[negated] | threat.accusation=挑衅@2.0[]");
+}
+END_TEST
+
 START_TEST(degree_and_modality)
 {
     ck_assert_str_eq(test_hits("We firmly oppose the decision.", "en", NULL),
@@ -214,6 +241,7 @@ Suite *score_suite(void)
     tcase_add_unchecked_fixture(tc, NULL, test_teardown);
     tcase_add_test(tc, negation_english);
     tcase_add_test(tc, negation_chinese);
+    tcase_add_test(tc, every_clause_word_ends_negation);
     tcase_add_test(tc, degree_and_modality);
     tcase_add_test(tc, conditionals_and_questions);
     tcase_add_test(tc, formulas);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "session.h"
 #include "testutil.h"
 #include "suites.h"
 
@@ -209,6 +210,185 @@ START_TEST(ascii_words_end_before_what_cannot_continue_them)
 }
 END_TEST
 
+/* The tokens of text joined by '|', sentence breaks left out. */
+static const char *plain_tokens(spiral_session *s, const char *text)
+{
+    static char buf[256];
+    const char *t = test_tokens(s, text, "en");
+    size_t o = 0;
+
+    while (*t && o + 1 < sizeof buf) {
+        if (strncmp(t, " || ", 4) == 0) {
+            buf[o++] = '|';
+            t += 4;
+        } else {
+            buf[o++] = *t++;
+        }
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+/* Every ASCII byte between two words of letters (after the first's 2nd,
+ * 8th and 11th letter, so that it falls in each eight-byte step of the
+ * scan), and between two numbers: what joins them and what parts them. */
+START_TEST(every_ascii_byte_between_two_words)
+{
+    static const char *const heads[] = { "ab", "abcdefgh", "abcdefghijk" };
+    spiral_session *s = test_session(0);
+    char text[32], want[64];
+    size_t h;
+    int c;
+
+    for (h = 0; h < sizeof heads / sizeof heads[0]; h++) {
+        for (c = 1; c < 128; c++) {
+            const char *head = heads[h];
+
+            snprintf(text, sizeof text, "%s%ccd", head, c);
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '\'')
+                snprintf(want, sizeof want, "%s%ccd", head, c); /* one word */
+            else if (c >= 'A' && c <= 'Z')
+                snprintf(want, sizeof want, "%s%ccd", head, c + 32);
+            else if (c <= ' ' || c == 0x7F)
+                snprintf(want, sizeof want, "%s|cd", head);
+            else
+                snprintf(want, sizeof want, "%s|%c|cd", head, c);
+            ck_assert_msg(strcmp(plain_tokens(s, text), want) == 0, "byte %d: %s, not %s", c,
+                          plain_tokens(s, text), want);
+            /* numbers: joined by digits, letters, and , or . before a digit */
+            snprintf(text, sizeof text, "12%c34", c);
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == ',' || c == '.')
+                snprintf(want, sizeof want, "12%c34", c);
+            else if (c >= 'A' && c <= 'Z')
+                snprintf(want, sizeof want, "12%c34", c + 32);
+            else if (c <= ' ' || c == 0x7F)
+                snprintf(want, sizeof want, "12|34");
+            else
+                snprintf(want, sizeof want, "12|%c|34", c);
+            ck_assert_msg(strcmp(plain_tokens(s, text), want) == 0, "byte %d: %s, not %s", c,
+                          plain_tokens(s, text), want);
+        }
+    }
+}
+END_TEST
+
+/* Runs of letters and digits of every length up to 20 are one token: a
+ * number when all are digits, else a word. */
+START_TEST(letters_and_digits_of_every_length)
+{
+    spiral_session *s = test_session(0);
+    const spiral_doc *doc;
+    const spiral_token *tok;
+    spiral_error err;
+    char text[32];
+    size_t n, len, k;
+
+    for (len = 1; len <= 20; len++) {
+        for (k = 0; k < 4; k++) {
+            uint32_t want = k == 1 ? SPIRAL_TOK_NUMBER : SPIRAL_TOK_WORD;
+
+            /* letters; digits; digits then a letter; a letter then digits */
+            memset(text, k == 0 || k == 3 ? 'x' : '7', len);
+            memset(text + 1, k == 0 ? 'x' : '7', len - 1);
+            if (k == 2)
+                text[len - 1] = 'x';
+            text[len] = ' ';
+            ck_assert_int_eq(spiral_session_analyze(s, text, len + 1, "en", &doc, &err),
+                             SPIRAL_OK);
+            tok = spiral_doc_tokens(doc, &n);
+            ck_assert_msg(n == 1 && tok[0].end == len && tok[0].kind == want,
+                          "length %zu, kind %zu: %zu tokens", len, k, n);
+        }
+    }
+}
+END_TEST
+
+/* What a comma or a period does after a word or a number. */
+START_TEST(commas_and_periods_after_words)
+{
+    spiral_session *s = test_session(0);
+
+    ck_assert_str_eq(plain_tokens(s, "abc,d 12,ab 12,500 a1,2 5g,3 x,"),
+                     "abc|,|d|12|,|ab|12,500|a1|,|2|5g|,|3|x|,");
+    ck_assert_str_eq(plain_tokens(s, "talks. 2022. 3.5 5g. ab.cd no. 5 no.5 no. x"),
+                     "talks|.|2022|.|3.5|5g|.|ab|.|cd|no.|5|no.|5|no|.|x");
+    ck_assert_str_eq(plain_tokens(s, "etc.. wait... cannot. cannot, but. a.b. x. Y"),
+                     "etc.|.|wait|...|can|not|.|can|not|,|but|.|a.b.|x|.|y");
+}
+END_TEST
+
+/* Every abbreviation keeps its period, and the same letters with one more
+ * do not (but for the dotted ones). */
+START_TEST(abbreviations_keep_their_period)
+{
+    static const char *const abbr[] = {
+        "adm", "amb", "apr", "approx", "aug", "capt", "cmdr", "co", "col", "corp", "dec",
+        "dept", "dr", "e.g", "est", "etc", "feb", "fig", "gen", "gov", "hon", "i.e", "inc",
+        "jan", "jr", "jul", "jun", "lt", "ltd", "maj", "mar", "messrs", "mr", "mrs", "ms",
+        "nov", "oct", "pres", "prof", "rep", "rev", "sen", "sep", "sept", "sgt", "sr", "st",
+        "supt", "vs"
+    };
+    spiral_session *s = test_session(0);
+    char text[32], want[32];
+    size_t i;
+
+    for (i = 0; i < sizeof abbr / sizeof abbr[0]; i++) {
+        snprintf(text, sizeof text, "see %s. x", abbr[i]);
+        snprintf(want, sizeof want, "see|%s.|x", abbr[i]);
+        ck_assert_str_eq(plain_tokens(s, text), want);
+        if (strchr(abbr[i], '.'))
+            continue; /* "e.gq." is cut as an acronym would be */
+        snprintf(text, sizeof text, "see %sq. x", abbr[i]);
+        snprintf(want, sizeof want, "see|%sq|.|x", abbr[i]);
+        ck_assert_str_eq(plain_tokens(s, text), want);
+    }
+}
+END_TEST
+
+/* The nl byte's flags, as the tokenizer sets them, against what they
+ * mean: SPIRAL_NL_CLAUSE for the tokens in tokenize.h's list, whatever
+ * way they were cut, and SPIRAL_NL_MAY_END for punctuation, words ending
+ * in a period and a clause's comma, semicolon or colon. */
+START_TEST(clause_and_sentence_end_flags)
+{
+    static const char *const clause[] = {
+        ",", ";", ":", "but", "yet", "though", "however", "whereas", "although",
+        "但", "但是", "然而", "可是", "不过", "而是"
+    };
+    static const char *const texts[] = {
+        "But we tried; yet, though they said however: whereas although BUT.",
+        "butt bu yets thoughts howevers whereas, althoughs cannot mr. but- 'but' 12,5 x:y",
+        "但是我们努力了，然而他们拒绝；可是不过而是但。但他说：好。",
+        "NATO但是G7然而5,000。a，b；c：d"
+    };
+    spiral_session *s = test_session(1);
+    const spiral_doc *doc;
+    spiral_error err;
+    size_t t, i, k, n;
+
+    for (t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+        ck_assert_int_eq(spiral_session_analyze(s, texts[t], strlen(texts[t]), NULL, &doc,
+                                                &err), SPIRAL_OK);
+        for (i = 0; i < doc->tk.n; i++) {
+            const spiral_token *tk = &doc->tk.tok[i];
+            const char *w = doc->nt.text.data + tk->norm_start;
+            int want = 0, end;
+
+            n = tk->norm_end - tk->norm_start;
+            for (k = 0; k < sizeof clause / sizeof clause[0]; k++)
+                want |= strlen(clause[k]) == n && memcmp(clause[k], w, n) == 0;
+            ck_assert_msg(!(doc->tk.nl[i] & SPIRAL_NL_CLAUSE) == !want,
+                          "text %zu token %zu \"%.*s\": clause flag %d", t, i, (int)n, w, !want);
+            end = tk->kind == SPIRAL_TOK_PUNCT ||
+                  (tk->kind == SPIRAL_TOK_WORD && n >= 2 && w[n - 1] == '.') ||
+                  (n == 1 && (w[0] == ',' || w[0] == ';' || w[0] == ':'));
+            ck_assert_msg(!(doc->tk.nl[i] & SPIRAL_NL_MAY_END) == !end,
+                          "text %zu token %zu \"%.*s\": end flag %d", t, i, (int)n, w, !end);
+        }
+    }
+}
+END_TEST
+
 /* Han characters are found by their bytes from U+4E00 to U+9FFF: the
  * neighbours on both sides are not Han. */
 START_TEST(han_range_edges)
@@ -307,6 +487,11 @@ Suite *tokenize_suite(void)
     tcase_add_test(tc, ascii_characters_have_their_classes);
     tcase_add_test(tc, ascii_words_end_before_what_cannot_continue_them);
     tcase_add_test(tc, han_range_edges);
+    tcase_add_test(tc, every_ascii_byte_between_two_words);
+    tcase_add_test(tc, letters_and_digits_of_every_length);
+    tcase_add_test(tc, commas_and_periods_after_words);
+    tcase_add_test(tc, abbreviations_keep_their_period);
+    tcase_add_test(tc, clause_and_sentence_end_flags);
     suite_add_tcase(s, tc);
     return s;
 }
