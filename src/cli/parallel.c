@@ -7,7 +7,10 @@
  * the next one; when a batch is done it writes the batch's output and
  * messages in input order.  Two batches are in flight at most, each of at
  * most BATCH_RECORDS records or BATCH_BYTES bytes of text, so memory does
- * not grow with the input.  Each worker has its own session; the
+ * not grow with the input.  The records' strings are copied into blocks
+ * the batch keeps from one use to the next, and each worker writes its
+ * output for a batch into blocks of its own, so that nothing is allocated
+ * per statement once the first batches have run.  Each worker has its own session; the
  * dictionary and lexicon are shared read-only.  JSON Lines records are
  * parsed by the workers (each with its own parser), not by the reading
  * thread, which would otherwise be the bottleneck: it only splits lines.
@@ -22,6 +25,7 @@
  */
 #define _GNU_SOURCE 1 /* open_memstream */
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,17 +35,83 @@
 #define BATCH_RECORDS 512
 #define BATCH_BYTES ((size_t)4 << 20)
 
+/* Bytes kept from one batch to the next: a list of blocks, taken from in
+ * order and all reused after arena_reset().  What is taken stays where it
+ * is until then. */
+typedef struct block {
+    struct block *next;
+    size_t cap, used;
+    char data[];
+} block;
+
+typedef struct arena {
+    block *head, *cur;
+} arena;
+
+#define BLOCK_BYTES ((size_t)1 << 20)
+
+/* n contiguous bytes from a, or NULL when out of memory. */
+static char *arena_take(arena *a, size_t n)
+{
+    block *b = a->cur, *nb;
+
+    if (b && b->cap - b->used >= n) {
+        b->used += n;
+        return b->data + b->used - n;
+    }
+    if (b && b->next && b->next->cap >= n) {
+        a->cur = b->next;
+        a->cur->used = n;
+        return a->cur->data;
+    }
+    /* a new block, after the current one (any left after it are kept) */
+    if ((nb = malloc(sizeof *nb + (n > BLOCK_BYTES ? n : BLOCK_BYTES))) == NULL)
+        return NULL;
+    nb->cap = n > BLOCK_BYTES ? n : BLOCK_BYTES;
+    nb->used = n;
+    if (b) {
+        nb->next = b->next;
+        b->next = nb;
+    } else {
+        nb->next = a->head;
+        a->head = nb;
+    }
+    a->cur = nb;
+    return nb->data;
+}
+
+static void arena_reset(arena *a)
+{
+    a->cur = a->head;
+    if (a->cur)
+        a->cur->used = 0;
+}
+
+static void arena_free(arena *a)
+{
+    while (a->head) {
+        block *b = a->head;
+
+        a->head = b->next;
+        free(b);
+    }
+    a->cur = NULL;
+}
+
 typedef struct job {
     spiral_record rec;
-    char *copy;            /* the record's strings, one allocation */
+    char *copy;            /* the record's strings (in the batch's arena), or
+                              the message of kind -2 (its own allocation) */
     int kind;              /* 1 record, 3 record to fingerprint only (the count
                               of copies), -1 reader error, -2 message (in copy) */
     uint64_t fp;           /* the text's fingerprint, when has_fp */
     int has_fp;
     spiral_error err;      /* reader or analysis error */
     int failed;            /* analysis failed: err says why */
-    char *out;             /* output bytes */
+    char *out;             /* output bytes: in the worker's arena, or (from
+                              the emit function) their own allocation */
     size_t outlen;
+    int out_owned;         /* out is its own allocation */
     unsigned long regex_limited; /* regex searches stopped by a limit */
 } job;
 
@@ -49,6 +119,8 @@ typedef struct batch {
     job *jobs;
     size_t n, cap;
     size_t bytes;
+    arena text;            /* the records' strings */
+    int slot;              /* 0 or 1: which of the pool's two batches */
 } batch;
 
 typedef struct pool {
@@ -60,6 +132,7 @@ typedef struct pool {
     pthread_t *threads;
     spiral_session **sessions;
     spiral_parser **parsers; /* per worker, for deferred JSON Lines records */
+    arena *outs;           /* per batch slot and worker: [slot * nthreads + worker] */
     pthread_mutex_t mu;
     pthread_cond_t work, done;
     batch *current;        /* the batch being analysed */
@@ -85,8 +158,9 @@ static char *dup_into(char **p, const char *s)
     return r;
 }
 
-/* Copy a record: the reader reuses its buffers for the next one. */
-static int job_set(job *j, const spiral_record *rec)
+/* Copy a record into b's arena: the reader reuses its buffers for the
+ * next one. */
+static int job_set(batch *b, job *j, const spiral_record *rec)
 {
     const char *f[] = { rec->id, rec->date, rec->actor, rec->target, rec->lang, rec->title,
                         rec->source, rec->meta_json, rec->file, rec->link, rec->author };
@@ -95,7 +169,7 @@ static int job_set(job *j, const spiral_record *rec)
 
     for (i = 0; i < sizeof f / sizeof f[0]; i++)
         need += f[i] ? strlen(f[i]) + 1 : 0;
-    if ((j->copy = malloc(need)) == NULL)
+    if ((j->copy = arena_take(&b->text, need)) == NULL)
         return -1;
     p = j->copy;
     j->rec = *rec;
@@ -117,16 +191,24 @@ static int job_set(job *j, const spiral_record *rec)
     return 0;
 }
 
-static void batch_clear(batch *b)
+/* Empty b once it is written or counted: its arenas and the workers' for
+ * its slot are reused. */
+static void batch_clear(pool *p, batch *b)
 {
     size_t i;
+    int t;
 
     for (i = 0; i < b->n; i++) {
-        free(b->jobs[i].copy);
-        free(b->jobs[i].out);
+        if (b->jobs[i].kind == -2)
+            free(b->jobs[i].copy);
+        if (b->jobs[i].out_owned)
+            free(b->jobs[i].out);
     }
     b->n = 0;
     b->bytes = 0;
+    arena_reset(&b->text);
+    for (t = 0; p->outs && t < p->nthreads; t++)
+        arena_reset(&p->outs[b->slot * p->nthreads + t]);
 }
 
 static job *batch_add(batch *b)
@@ -143,7 +225,10 @@ static job *batch_add(batch *b)
         b->cap = c;
     }
     j = &b->jobs[b->n++];
-    memset(j, 0, sizeof *j);
+    /* all but err, which is written before it is read */
+    memset(j, 0, offsetof(job, err));
+    memset((char *)j + offsetof(job, err) + sizeof j->err, 0,
+           sizeof *j - offsetof(job, err) - sizeof j->err);
     return j;
 }
 
@@ -189,7 +274,7 @@ static void queue_warning(const spiral_error *w, void *payload)
     j->kind = -2;
 }
 
-static void run_job(pool *p, spiral_session *s, spiral_parser *parser, job *j)
+static void run_job(pool *p, spiral_session *s, spiral_parser *parser, arena *out, job *j)
 {
     const spiral_record *rec = &j->rec;
     spiral_record copy;
@@ -229,7 +314,7 @@ static void run_job(pool *p, spiral_session *s, spiral_parser *parser, job *j)
     j->regex_limited = spiral_doc_regex_limited(doc);
     if (p->format && (rc = p->format(rec, doc, p->payload, &data, &len)) != 1) {
         /* The bytes are in the session's buffer: one copy for the writer. */
-        if (rc < 0 || (j->out = malloc(len ? len : 1)) == NULL) {
+        if (rc < 0 || (j->out = arena_take(out, len)) == NULL) {
             j->failed = 2;
             return;
         }
@@ -241,6 +326,7 @@ static void run_job(pool *p, spiral_session *s, spiral_parser *parser, job *j)
         j->failed = 2;
         return;
     }
+    j->out_owned = 1;
     if (p->emit(f, rec, doc, p->payload) < 0)
         j->failed = 2;
     if (fclose(f) != 0)
@@ -279,7 +365,7 @@ static void *worker(void *arg)
             p->next = b;
             pthread_mutex_unlock(&p->mu);
             for (i = a; i < b; i++)
-                run_job(p, s, parser, &cur->jobs[i]);
+                run_job(p, s, parser, &p->outs[cur->slot * p->nthreads + me], &cur->jobs[i]);
             pthread_mutex_lock(&p->mu);
             p->finished += b - a;
             if (p->finished == p->current->n)
@@ -366,7 +452,7 @@ static int write_batch(pool *p, batch *b)
 {
     int rc = flush(p, b);
 
-    batch_clear(b);
+    batch_clear(p, b);
     return rc;
 }
 
@@ -407,13 +493,13 @@ static int drain(pool *p, batch *fill, batch *busy, int rc, batch_done_fn done)
         if (rc == 0)
             rc = done(p, busy);
         else
-            batch_clear(busy);
+            batch_clear(p, busy);
     }
     if (more) {
         wait_batch(p, fill);
         rc = rc == 0 ? done(p, fill) : rc;
     }
-    batch_clear(fill);
+    batch_clear(p, fill);
     return rc;
 }
 
@@ -427,7 +513,7 @@ static int add_counts(pool *p, batch *b)
     for (k = 0; k < b->n && rc == 0; k++)
         if (b->jobs[k].has_fp && cli_dups_count(p->env, b->jobs[k].fp) < 0)
             rc = -1;
-    batch_clear(b);
+    batch_clear(p, b);
     return rc;
 }
 
@@ -457,7 +543,7 @@ static int count_copies(pool *p, batch bufs[2], int nfiles, char **files)
                 break;
             if (n < 0)
                 continue;
-            if ((j = batch_add(fill)) == NULL || job_set(j, rec) < 0) {
+            if ((j = batch_add(fill)) == NULL || job_set(fill, j, rec) < 0) {
                 rc = -1;
                 break;
             }
@@ -509,6 +595,7 @@ int cli_run_parallel(cli_env *env, int nfiles, char **files, int nthreads,
     ro.warn_payload = &sink;
     memset(&p, 0, sizeof p);
     memset(bufs, 0, sizeof bufs);
+    bufs[1].slot = 1;
     p.env = env;
     p.format = format;
     p.emit = emit;
@@ -520,7 +607,8 @@ int cli_run_parallel(cli_env *env, int nfiles, char **files, int nthreads,
     p.threads = calloc((size_t)nthreads, sizeof *p.threads);
     p.sessions = calloc((size_t)nthreads, sizeof *p.sessions);
     p.parsers = calloc((size_t)nthreads, sizeof *p.parsers);
-    if (p.threads == NULL || p.sessions == NULL || p.parsers == NULL) {
+    p.outs = calloc(2 * (size_t)nthreads, sizeof *p.outs);
+    if (p.threads == NULL || p.sessions == NULL || p.parsers == NULL || p.outs == NULL) {
         fprintf(stderr, "spiral: out of memory\n");
         rc = -1;
         goto out;
@@ -598,7 +686,7 @@ int cli_run_parallel(cli_env *env, int nfiles, char **files, int nthreads,
                     break;
             } else {
                 j->kind = 1;
-                if (job_set(j, rec) < 0) {
+                if (job_set(fill, j, rec) < 0) {
                     rc = -1;
                     break;
                 }
@@ -631,8 +719,13 @@ out:
     free(p.sessions);
     free(p.parsers);
     free(p.threads);
+    for (t = 0; p.outs && t < 2 * nthreads; t++)
+        arena_free(&p.outs[t]);
+    free(p.outs);
     free(bufs[0].jobs);
     free(bufs[1].jobs);
+    arena_free(&bufs[0].text);
+    arena_free(&bufs[1].text);
     pthread_mutex_destroy(&p.mu);
     pthread_cond_destroy(&p.work);
     pthread_cond_destroy(&p.done);
