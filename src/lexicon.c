@@ -98,95 +98,51 @@ int spiral_category_parse(const char *name, uint8_t *family, uint8_t *modifier)
 /* The trie                                                            */
 /* ------------------------------------------------------------------ */
 
-static uint64_t trie_key(int32_t node, unsigned b)
-{
-    return (((uint64_t)(uint32_t)node << 8) | (b & 0xFF)) + 1;
-}
-
-static size_t trie_slot(uint64_t key, size_t cap)
-{
-    uint64_t h = key * 0x9E3779B97F4A7C15ULL;
-
-    return (size_t)(h >> 17) & (cap - 1);
-}
-
-int32_t spiral_trie_child(const spiral_trie *t, int32_t node, unsigned b)
-{
-    uint64_t key = trie_key(node, b);
-    size_t i;
-
-    if (t->hcap == 0)
-        return -1;
-    for (i = trie_slot(key, t->hcap);; i = (i + 1) & (t->hcap - 1)) {
-        if (t->keys[i] == key)
-            return t->vals[i];
-        if (t->keys[i] == 0)
-            return -1;
-    }
-}
-
-static int trie_rehash(spiral_trie *t)
-{
-    size_t ncap = t->hcap ? t->hcap * 2 : 1024, i, j;
-    uint64_t *keys = spiral_calloc(ncap, sizeof *keys);
-    int32_t *vals = spiral_calloc(ncap, sizeof *vals);
-
-    if (keys == NULL || vals == NULL) {
-        spiral_free(keys);
-        spiral_free(vals);
-        return SPIRAL_ENOMEM;
-    }
-    for (i = 0; i < t->hcap; i++) {
-        if (t->keys[i] == 0)
-            continue;
-        for (j = trie_slot(t->keys[i], ncap); keys[j]; j = (j + 1) & (ncap - 1))
-            ;
-        keys[j] = t->keys[i];
-        vals[j] = t->vals[i];
-    }
-    spiral_free(t->keys);
-    spiral_free(t->vals);
-    t->keys = keys;
-    t->vals = vals;
-    t->hcap = ncap;
-    return SPIRAL_OK;
-}
-
 static int32_t trie_new_node(spiral_trie *t)
 {
-    if (spiral_grow(&t->entry, &t->cap, t->nnodes + 1, sizeof *t->entry) < 0)
+    if (spiral_grow(&t->entry, &t->cap, t->nnodes + 1, sizeof *t->entry) < 0 ||
+        spiral_grow(&t->bn, &t->bncap, t->nnodes + 1, sizeof *t->bn) < 0)
         return -1;
     t->entry[t->nnodes] = -1;
+    t->bn[t->nnodes].kid = -1;
     return (int32_t)t->nnodes++;
 }
 
-/* Child of node for b, created if missing.  Returns -1 out of memory. */
+/* Child of node for b, created if missing (in its place in the list of
+ * node's children, which stays in label order).  Most nodes have one
+ * child or a few; the root, which has many, has a table.  Returns -1 out
+ * of memory. */
 static int32_t trie_step(spiral_trie *t, int32_t node, unsigned b)
 {
-    int32_t c = spiral_trie_child(t, node, b);
-    uint64_t key;
-    size_t i;
+    int32_t prev = -1, c = -1, k;
 
-    if (c >= 0)
-        return c;
-    if ((t->hused + 1) * 4 > t->hcap * 3 && trie_rehash(t) < 0)
+    b &= 0xFF;
+    if (node == 0) {
+        if (t->root[b] > 0)
+            return t->root[b];
+    } else {
+        for (c = t->bn[node].kid; c >= 0 && t->bn[c].label < b; c = t->bn[c].sib)
+            prev = c;
+        if (c >= 0 && t->bn[c].label == b)
+            return c;
+    }
+    if ((k = trie_new_node(t)) < 0)
         return -1;
-    if ((c = trie_new_node(t)) < 0)
-        return -1;
-    key = trie_key(node, b);
-    for (i = trie_slot(key, t->hcap); t->keys[i]; i = (i + 1) & (t->hcap - 1))
-        ;
-    t->keys[i] = key;
-    t->vals[i] = c;
-    t->hused++;
-    return c;
+    t->bn[k].label = (uint8_t)b;
+    t->bn[k].sib = c;
+    if (node == 0)
+        t->root[b] = k;
+    else if (prev < 0)
+        t->bn[node].kid = k;
+    else
+        t->bn[prev].sib = k;
+    return k;
 }
 
 static void trie_free(spiral_trie *t)
 {
     spiral_free(t->entry);
-    spiral_free(t->keys);
-    spiral_free(t->vals);
+    spiral_free(t->bn);
     spiral_free(t->fn);
     spiral_free(t->label);
     spiral_free(t->tok_many);
@@ -194,88 +150,72 @@ static void trie_free(spiral_trie *t)
     memset(t, 0, sizeof *t);
 }
 
+/* Number child c (old numbering) of the node f is becoming, by byte l,
+ * as the next node, *qt, in breadth-first order. */
+static void freeze_kid(spiral_trie *t, spiral_tnode *f, uint32_t *queue, size_t *qt, int32_t c,
+                       unsigned l, int root)
+{
+    if (l == SPIRAL_TRIE_WILD)
+        f->wild = (int32_t)*qt;
+    if (root)
+        t->root[l] = (int32_t)*qt;
+    t->label[*qt] = (uint8_t)l;
+    queue[(*qt)++] = (uint32_t)c;
+}
+
 /* Lay the trie out for walking: nodes renumbered breadth first, so the
  * levels every walk starts with are together in memory and each node's
  * children are consecutive, in label order (found without hashing).  A
- * frozen trie is only read, so the building hash and entries (in the old
+ * frozen trie is only read, so the building lists and entries (in the old
  * numbering) are freed.  SPIRAL_OK or SPIRAL_ENOMEM. */
 static int trie_freeze(spiral_trie *t)
 {
-    size_t nn = t->nnodes, i, qh = 0, qt = 0;
-    uint32_t *count = spiral_calloc(nn + 1, sizeof *count);
-    uint32_t *cfirst = spiral_calloc(nn + 1, sizeof *cfirst);
+    size_t nn = t->nnodes, qh = 0, qt = 0;
     uint32_t *queue = spiral_malloc((nn + 1) * sizeof *queue);
-    uint8_t *clabel = spiral_malloc(t->hused + 1);
-    int32_t *ctarget = spiral_malloc((t->hused + 1) * sizeof *ctarget);
-    int rc = SPIRAL_ENOMEM;
+    int32_t first[256];
+    unsigned b;
 
-    t->fn = spiral_calloc(nn + 1, sizeof *t->fn);
-    t->label = spiral_calloc(nn + 1, 1);
-    if (count == NULL || cfirst == NULL || queue == NULL || clabel == NULL ||
-        ctarget == NULL || t->fn == NULL || t->label == NULL)
-        goto done;
-    /* Children of each node (old numbering), sorted by label. */
-    for (i = 0; i < t->hcap; i++)
-        if (t->keys[i])
-            count[(t->keys[i] - 1) >> 8]++;
-    for (i = 0; i < nn; i++) {
-        cfirst[i + 1] = cfirst[i] + count[i];
-        count[i] = 0;
+    t->fn = spiral_malloc((nn + 1) * sizeof *t->fn);
+    t->label = spiral_malloc(nn + 1);
+    if (queue == NULL || t->fn == NULL || t->label == NULL) {
+        spiral_free(queue);
+        return SPIRAL_ENOMEM;
     }
-    for (i = 0; i < t->hcap; i++) {
-        size_t node, j;
-        unsigned b;
-
-        if (t->keys[i] == 0)
-            continue;
-        node = (size_t)((t->keys[i] - 1) >> 8);
-        b = (unsigned)((t->keys[i] - 1) & 0xFF);
-        for (j = cfirst[node] + count[node]; j > cfirst[node] && clabel[j - 1] > b; j--) {
-            clabel[j] = clabel[j - 1];
-            ctarget[j] = ctarget[j - 1];
-        }
-        clabel[j] = (uint8_t)b;
-        ctarget[j] = t->vals[i];
-        count[node]++;
-    }
-    /* Breadth first: node qh's children become qt, qt+1, ... */
-    for (i = 0; i < 256; i++)
-        t->root[i] = -1;
+    /* The root's children by their table, the others by their lists. */
+    memcpy(first, t->root, sizeof first);
+    for (b = 0; b < 256; b++)
+        t->root[b] = -1;
+    memset(&t->fn[nn], 0, sizeof *t->fn);
+    t->label[0] = t->label[nn] = 0;
     if (nn > 0)
         queue[qt++] = 0;
+    /* Breadth first: node qh's children become qt, qt+1, ... */
     while (qh < qt) {
-        uint32_t o = queue[qh], j;
+        uint32_t o = queue[qh];
         spiral_tnode *f = &t->fn[qh];
+        int32_t c;
 
         f->entry = t->entry[o];
         f->wild = -1;
         f->kid = (int32_t)qt;
-        f->n = cfirst[o + 1] - cfirst[o];
-        for (j = cfirst[o]; j < cfirst[o + 1]; j++) {
-            if (clabel[j] == SPIRAL_TRIE_WILD)
-                f->wild = (int32_t)qt;
-            if (qh == 0)
-                t->root[clabel[j]] = (int32_t)qt;
-            t->label[qt] = clabel[j];
-            queue[qt++] = (uint32_t)ctarget[j];
+        if (o == 0) {
+            for (b = 0; b < 256; b++)
+                if (first[b] > 0)
+                    freeze_kid(t, f, queue, &qt, first[b], b, 1);
+        } else {
+            for (c = t->bn[o].kid; c >= 0; c = t->bn[c].sib)
+                freeze_kid(t, f, queue, &qt, c, t->bn[c].label, 0);
         }
+        f->n = (uint32_t)(qt - (size_t)f->kid);
         qh++;
     }
-    spiral_free(t->keys);
-    spiral_free(t->vals);
+    spiral_free(t->bn);
     spiral_free(t->entry);
-    t->keys = NULL;
-    t->vals = NULL;
+    t->bn = NULL;
     t->entry = NULL;
-    t->hcap = t->hused = t->cap = 0;
-    rc = SPIRAL_OK;
-done:
-    spiral_free(count);
-    spiral_free(cfirst);
+    t->bncap = t->cap = 0;
     spiral_free(queue);
-    spiral_free(clabel);
-    spiral_free(ctarget);
-    return rc;
+    return SPIRAL_OK;
 }
 
 size_t spiral_trie_calls(const spiral_trie *t, int32_t node, const unsigned char *p, size_t len,

@@ -130,6 +130,69 @@ START_TEST(missing_directory_is_an_error)
 END_TEST
 
 
+/* The node key[0..len) leads to from the root of frozen trie t, or -1. */
+static int32_t walk_key(const spiral_trie *t, const char *key, size_t len)
+{
+    int32_t node = 0;
+    size_t i;
+
+    for (i = 0; i < len && node >= 0; i++)
+        node = spiral_trie_next(t, node, (unsigned char)key[i]);
+    return node;
+}
+
+/* The trie as sealing lays it out: every key, inserted in any order, leads
+ * to its entry (a later duplicate's), every node's children are in label
+ * order and numbered breadth first, and the wildcard edge is found. */
+START_TEST(frozen_trie_holds_every_key_in_order)
+{
+    static const char tsv[] = "zebra\tthreat.force\t1\n"
+                              "abc\tthreat.force\t2\n"
+                              "ab\tthreat.force\t3\n"
+                              "abd x\tthreat.force\t4\n"
+                              "a\tthreat.force\t5\n"
+                              "abd*\tthreat.force\t6\n"
+                              "aa\tthreat.force\t7\n"
+                              "ab\tthreat.warning\t8\n";
+    static const struct {
+        const char *key;
+        double weight;
+    } want[] = { { "zebra", 1 }, { "abc", 2 }, { "ab", 8 }, { "abd x", 4 },
+                 { "a", 5 },     { "abd\x01", 6 }, { "aa", 7 } };
+    const char *path = test_tmpfile(tsv, strlen(tsv), ".tsv", 0);
+    spiral_lexicon *lex;
+    spiral_error err;
+    const spiral_trie *t;
+    size_t i, k;
+
+    ck_assert_int_eq(spiral_lexicon_new(&lex, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_add_file(lex, path, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_seal(lex, &err), SPIRAL_OK);
+    t = &lex->trie;
+    for (i = 0; i < sizeof want / sizeof *want; i++) {
+        int32_t node = walk_key(t, want[i].key, strlen(want[i].key));
+
+        ck_assert_int_ge(node, 0);
+        ck_assert_int_ge(t->fn[node].entry, 0);
+        ck_assert(lex->e[t->fn[node].entry].weight == want[i].weight);
+    }
+    ck_assert_int_lt(walk_key(t, "abe", 3), 0);
+    ck_assert_int_lt(t->fn[walk_key(t, "zeb", 3)].entry, 0);
+    ck_assert_int_eq(t->fn[walk_key(t, "abd", 3)].wild, walk_key(t, "abd\x01", 4));
+    /* a, z from the root; b, a (then a's children) ... breadth first */
+    ck_assert_int_eq(t->root['a'], 1);
+    ck_assert_int_eq(t->root['z'], 2);
+    ck_assert_int_eq(t->root['b'], -1);
+    for (i = 0; i < t->nnodes; i++)
+        for (k = 1; k < t->fn[i].n; k++)
+            ck_assert_uint_lt(t->label[t->fn[i].kid + (int32_t)k - 1],
+                              t->label[t->fn[i].kid + (int32_t)k]);
+    for (i = 1; i < t->nnodes; i++)
+        ck_assert_int_eq(t->fn[i].kid, t->fn[i - 1].kid + (int32_t)t->fn[i - 1].n);
+    spiral_lexicon_free(lex);
+}
+END_TEST
+
 /* The calls of the walk over token p[0..len) from node s of trie t, byte
  * by byte, that can lead somewhere when the next token is not Han (an
  * entry, or a child by ' '), as spiral_calls; their number. */
@@ -318,6 +381,7 @@ Suite *lexicon_suite(void)
     tcase_add_test(tc, missing_directory_is_an_error);
     tcase_add_test(tc, session_needs_a_sealed_lexicon);
     tcase_add_test(tc, word_walks_are_the_byte_walks);
+    tcase_add_test(tc, frozen_trie_holds_every_key_in_order);
     suite_add_tcase(s, tc);
     return s;
 }
