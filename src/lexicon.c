@@ -394,56 +394,32 @@ static int useful(const spiral_trie *t, int32_t node)
     return t->fn[node].entry >= 0 || spiral_trie_next(t, node, ' ') >= 0;
 }
 
-/* The walks within one token from token start s of frozen trie t, depth
- * first: fn(lex, t, s, node, path, depth, payload) for every node below
- * s (path: the bytes from s to it).  SPIRAL_OK or the first error. */
-typedef int (*token_visit)(spiral_lexicon *lex, spiral_trie *t, int32_t s, int32_t node,
-                           const unsigned char *path, size_t depth, void *payload);
+/* A node below a token start where a call of a walk can lead somewhere,
+ * or where a wildcard starts: the walks from the start over the path to
+ * it (its word), and over the words it is a stem of, are worked out. */
+typedef struct word_site {
+    int32_t s, node;
+    uint32_t word;
+} word_site;
 
-static int within_token(spiral_lexicon *lex, spiral_trie *t, int32_t s, token_visit fn,
-                        void *payload)
-{
-    struct {
+/* While the vocabulary and the walks of both tries are worked out. */
+typedef struct rec_build {
+    int which;             /* 0 the lexicon's trie, 1 the actors' */
+    word_site *site;       /* the lexicon trie's, then the actor trie's */
+    size_t nsite, sitecap;
+    uint32_t *stem_first;  /* per word and one more: the words stem w starts */
+    uint32_t *stem_word;   /* are stem_word[stem_first[w] .. stem_first[w + 1]) */
+    uint32_t *seen;        /* per word: 1 + the token start it was last tried from */
+    int32_t *nodes;
+    uint8_t *wild;
+    size_t nodecap, wildcap;
+    struct dfs_item {
         int32_t node;
         uint32_t depth;
-    } *stack = NULL;
-    unsigned char *path = NULL;
-    size_t n = 0, cap = 0, pathcap = 0;
-    int rc = SPIRAL_OK;
-    int32_t node = s;
-    uint32_t depth = 0, c;
-
-    for (;;) {
-        /* push node's children within the token */
-        for (c = 0; c < t->fn[node].n; c++) {
-            int32_t k = t->fn[node].kid + (int32_t)c;
-
-            if (t->label[k] == ' ' || t->label[k] == SPIRAL_TRIE_WILD)
-                continue;
-            if (spiral_grow(&stack, &cap, n + 1, sizeof *stack) < 0) {
-                rc = SPIRAL_ENOMEM;
-                goto done;
-            }
-            stack[n].node = k;
-            stack[n++].depth = depth + 1;
-        }
-        if (n == 0)
-            break;
-        node = stack[--n].node;
-        depth = stack[n].depth;
-        if (spiral_grow(&path, &pathcap, depth, 1) < 0) {
-            rc = SPIRAL_ENOMEM;
-            break;
-        }
-        path[depth - 1] = t->label[node];
-        if ((rc = fn(lex, t, s, node, path, depth, payload)) < 0)
-            break;
-    }
-done:
-    spiral_free(stack);
-    spiral_free(path);
-    return rc;
-}
+    } *stack;              /* within_token()'s, and the path it is at */
+    unsigned char *path;
+    size_t stackcap, pathcap;
+} rec_build;
 
 /* Whether node s of t is where a token starts: the root, or a child by
  * ' '. */
@@ -452,21 +428,24 @@ static int token_start(const spiral_trie *t, size_t s)
     return s == 0 || t->label[s] == ' ';
 }
 
-/* Vocabulary: the path to node is a word when a call there can lead
- * somewhere, and a stem (a word too) before a wildcard. */
-static int add_words(spiral_lexicon *lex, spiral_trie *t, int32_t s, int32_t node,
-                     const unsigned char *path, size_t depth, void *payload)
+/* Record node (path[0..depth) below token start s) as a site if it is
+ * one, with its word (added to the vocabulary), and a stem before a
+ * wildcard in the stems' trie.  SPIRAL_OK or SPIRAL_ENOMEM. */
+static int add_site(spiral_lexicon *lex, spiral_trie *t, rec_build *rb, int32_t s, int32_t node,
+                    const unsigned char *path, size_t depth)
 {
     uint32_t w;
     int32_t st = 0;
     size_t i;
 
-    (void)s;
-    (void)payload;
     if (t->fn[node].wild < 0 && !useful(t, node))
         return SPIRAL_OK;
-    if (voc_add(lex, path, depth, &w) < 0)
+    if (voc_add(lex, path, depth, &w) < 0 ||
+        spiral_grow(&rb->site, &rb->sitecap, rb->nsite + 1, sizeof *rb->site) < 0)
         return SPIRAL_ENOMEM;
+    rb->site[rb->nsite].s = s;
+    rb->site[rb->nsite].node = node;
+    rb->site[rb->nsite++].word = w;
     if (t->fn[node].wild < 0)
         return SPIRAL_OK;
     for (i = 0; i < depth && st >= 0; i++)
@@ -485,29 +464,78 @@ static int add_words(spiral_lexicon *lex, spiral_trie *t, int32_t s, int32_t nod
     return SPIRAL_OK;
 }
 
-/* The words in text order, to find those a stem starts. */
-typedef struct word_ref {
-    const char *text;
-    uint32_t len, word;
-} word_ref;
-
-static int word_order(const void *x, const void *y)
+/* The sites below token start s of frozen trie t, depth first within the
+ * token: the path to every node is a word when a call there can lead
+ * somewhere, and a stem (a word too) before a wildcard.  SPIRAL_OK or
+ * SPIRAL_ENOMEM. */
+static int within_token(spiral_lexicon *lex, spiral_trie *t, rec_build *rb, int32_t s)
 {
-    const word_ref *a = x, *b = y;
-    int c = memcmp(a->text, b->text, a->len < b->len ? a->len : b->len);
+    size_t n = 0;
+    int32_t node = s;
+    uint32_t depth = 0, c;
 
-    return c ? c : a->len < b->len ? -1 : a->len > b->len;
+    for (;;) {
+        /* push node's children within the token */
+        for (c = 0; c < t->fn[node].n; c++) {
+            int32_t k = t->fn[node].kid + (int32_t)c;
+
+            if (t->label[k] == ' ' || t->label[k] == SPIRAL_TRIE_WILD)
+                continue;
+            if (spiral_grow(&rb->stack, &rb->stackcap, n + 1, sizeof *rb->stack) < 0)
+                return SPIRAL_ENOMEM;
+            rb->stack[n].node = k;
+            rb->stack[n++].depth = depth + 1;
+        }
+        if (n == 0)
+            return SPIRAL_OK;
+        node = rb->stack[--n].node;
+        depth = rb->stack[n].depth;
+        if (spiral_grow(&rb->path, &rb->pathcap, depth, 1) < 0)
+            return SPIRAL_ENOMEM;
+        rb->path[depth - 1] = t->label[node];
+        if (add_site(lex, t, rb, s, node, rb->path, depth) < 0)
+            return SPIRAL_ENOMEM;
+    }
 }
 
-/* While the walks of one trie are worked out. */
-typedef struct rec_build {
-    int which;             /* 0 the lexicon's trie, 1 the actors' */
-    word_ref *sorted;
-    uint32_t *seen;        /* per word: 1 + the token start it was last tried from */
-    int32_t *nodes;
-    uint8_t *wild;
-    size_t nodecap, wildcap;
-} rec_build;
+/* The words each stem starts (itself included), by a walk over every
+ * word in the stems' trie.  SPIRAL_OK or SPIRAL_ENOMEM. */
+static int stem_words(spiral_lexicon *lex, rec_build *rb)
+{
+    size_t pass, x, k;
+
+    /* Counted at [w + 2], summed, then filled in at [w + 1]++, so that
+     * stem w's words end up from stem_first[w] to stem_first[w + 1]. */
+    if ((rb->stem_first = spiral_calloc(lex->nvoc + 2, sizeof *rb->stem_first)) == NULL)
+        return SPIRAL_ENOMEM;
+    for (pass = 0; pass < 2; pass++) {
+        for (x = 0; x < lex->nvoc; x++) {
+            const unsigned char *p = (const unsigned char *)lex->voc_text + lex->words[x].off;
+            int32_t node = 0;
+
+            for (k = 0; k < lex->words[x].len &&
+                        (node = spiral_trie_next(&lex->stems, node, p[k])) >= 0;
+                 k++) {
+                int32_t e = lex->stems.fn[node].entry;
+
+                if (e < 0)
+                    continue;
+                if (pass == 0)
+                    rb->stem_first[e + 2]++;
+                else
+                    rb->stem_word[rb->stem_first[e + 1]++] = (uint32_t)x;
+            }
+        }
+        if (pass == 0) {
+            for (x = 1; x < lex->nvoc + 2; x++)
+                rb->stem_first[x] += rb->stem_first[x - 1];
+            if ((rb->stem_word = spiral_malloc((rb->stem_first[lex->nvoc + 1] + 1) *
+                                               sizeof *rb->stem_word)) == NULL)
+                return SPIRAL_ENOMEM;
+        }
+    }
+    return SPIRAL_OK;
+}
 
 /* A call on node (ending a wildcard or not) in the form of spiral_calls
  * (its `next` is set once all walks are known). */
@@ -630,83 +658,56 @@ static int set_next_words(spiral_lexicon *lex, spiral_trie *t, int which)
     return SPIRAL_OK;
 }
 
-/* The walks from token start s: over each word that ends at a node below
- * it where a call can lead somewhere, and over each word that a stem
- * below it starts (the wildcards' calls). */
-static int add_walks(spiral_lexicon *lex, spiral_trie *t, int32_t s, int32_t node,
-                     const unsigned char *path, size_t depth, void *payload)
-{
-    rec_build *rb = payload;
-    uint32_t w;
-    size_t slot, lo = 0, hi = lex->nvoc;
-
-    if (t->fn[node].wild < 0 && !useful(t, node))
-        return SPIRAL_OK;
-    w = voc_find(lex, path, depth, spiral_word_hash(path, depth, 0), &slot);
-    if (useful(t, node) && add_walk(lex, t, rb, s, w) < 0)
-        return SPIRAL_ENOMEM;
-    if (t->fn[node].wild < 0)
-        return SPIRAL_OK;
-    /* the first word not before the stem, then those it starts */
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        const word_ref *r = &rb->sorted[mid];
-        int c = memcmp(r->text, path, r->len < depth ? r->len : depth);
-
-        if (c < 0 || (c == 0 && r->len < depth))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (; lo < lex->nvoc && rb->sorted[lo].len >= depth &&
-           memcmp(rb->sorted[lo].text, path, depth) == 0;
-         lo++)
-        if (add_walk(lex, t, rb, s, rb->sorted[lo].word) < 0)
-            return SPIRAL_ENOMEM;
-    return SPIRAL_OK;
-}
-
 /* The vocabulary, the stems' trie and the walks over words in both
- * tries.  SPIRAL_OK or SPIRAL_ENOMEM. */
+ * tries: from each site's token start over its word, when a call there
+ * can lead somewhere, and over each word it is a stem of (the wildcards'
+ * calls).  SPIRAL_OK or SPIRAL_ENOMEM. */
 static int build_words(spiral_lexicon *lex)
 {
     spiral_trie *tries[2] = { &lex->trie, &lex->atrie };
+    size_t end[2] = { 0, 0 }, i, s, k, j;
     rec_build rb;
-    size_t i, s;
     int rc = SPIRAL_OK;
 
     memset(&rb, 0, sizeof rb);
     if (trie_new_node(&lex->stems) < 0)
         return SPIRAL_ENOMEM;
-    for (i = 0; i < 2 && rc == SPIRAL_OK; i++)
+    for (i = 0; i < 2 && rc == SPIRAL_OK; i++) {
         for (s = 0; s < tries[i]->nnodes && rc == SPIRAL_OK; s++)
             if (token_start(tries[i], s))
-                rc = within_token(lex, tries[i], (int32_t)s, add_words, NULL);
-    if (rc == SPIRAL_OK && (rc = trie_freeze(&lex->stems)) == SPIRAL_OK &&
-        ((rb.sorted = spiral_calloc(lex->nvoc + 1, sizeof *rb.sorted)) == NULL ||
-         (rb.seen = spiral_calloc(lex->nvoc + 1, sizeof *rb.seen)) == NULL))
-        rc = SPIRAL_ENOMEM;
-    if (rc == SPIRAL_OK) {
-        for (i = 0; i < lex->nvoc; i++) {
-            rb.sorted[i].text = lex->voc_text + lex->words[i].off;
-            rb.sorted[i].len = lex->words[i].len;
-            rb.sorted[i].word = (uint32_t)i;
-        }
-        qsort(rb.sorted, lex->nvoc, sizeof *rb.sorted, word_order);
+                rc = within_token(lex, tries[i], &rb, (int32_t)s);
+        end[i] = rb.nsite;
     }
-    for (i = 0; i < 2 && rc == SPIRAL_OK; i++) {
+    if (rc == SPIRAL_OK && ((rc = trie_freeze(&lex->stems)) < 0 || (rc = stem_words(lex, &rb)) < 0 ||
+                            (rb.seen = spiral_malloc((lex->nvoc + 1) * sizeof *rb.seen)) == NULL))
+        rc = SPIRAL_ENOMEM;
+    for (i = 0, k = 0; i < 2 && rc == SPIRAL_OK; i++) {
+        spiral_trie *t = tries[i];
+
         rb.which = (int)i;
         memset(rb.seen, 0, (lex->nvoc + 1) * sizeof *rb.seen);
-        for (s = 0; s < tries[i]->nnodes && rc == SPIRAL_OK; s++)
-            if (token_start(tries[i], s))
-                rc = within_token(lex, tries[i], (int32_t)s, add_walks, &rb);
+        for (; k < end[i] && rc == SPIRAL_OK; k++) {
+            const word_site *st = &rb.site[k];
+            uint32_t w = st->word;
+
+            if (useful(t, st->node))
+                rc = add_walk(lex, t, &rb, st->s, w);
+            if (t->fn[st->node].wild < 0)
+                continue;
+            for (j = rb.stem_first[w]; j < rb.stem_first[w + 1] && rc == SPIRAL_OK; j++)
+                rc = add_walk(lex, t, &rb, st->s, rb.stem_word[j]);
+        }
         if (rc == SPIRAL_OK)
-            rc = set_next_words(lex, tries[i], (int)i);
+            rc = set_next_words(lex, t, (int)i);
     }
-    spiral_free(rb.sorted);
+    spiral_free(rb.site);
+    spiral_free(rb.stem_first);
+    spiral_free(rb.stem_word);
     spiral_free(rb.seen);
     spiral_free(rb.nodes);
     spiral_free(rb.wild);
+    spiral_free(rb.stack);
+    spiral_free(rb.path);
     return rc;
 }
 
