@@ -723,6 +723,7 @@ typedef struct builder {
     spiral_tokens tk;
     spiral_buf key;
     spiral_buf word;
+    spiral_buf file;         /* the lexicon file being read */
     pcre2_general_context *gctx; /* PCRE2 allocates through alloc.h */
     pcre2_compile_context *cctx;
     spiral_error_fn report;  /* check mode: report every error and go on */
@@ -863,6 +864,7 @@ static void builder_free(builder *b)
     spiral_tokens_free(&b->tk);
     spiral_buf_free(&b->key);
     spiral_buf_free(&b->word);
+    spiral_buf_free(&b->file);
 }
 
 /* Report an error: in check mode through the callback (and go on), else
@@ -1243,55 +1245,54 @@ static int parse_actor_line(spiral_lexicon *lex, builder *b, char *s, const char
 /* Files and directories                                               */
 /* ------------------------------------------------------------------ */
 
-/* Read one line of f, with its newline, into b (replacing its content):
- * getline(3) through alloc.h, so that running out of memory is an error and
- * not an early end of the file.  Returns 1, 0 at the end, or SPIRAL_ENOMEM. */
-static int read_line(FILE *f, spiral_buf *b)
+/* Read the rest of f into b (NUL-terminated), through alloc.h, so that
+ * running out of memory is an error and not an early end of the file;
+ * a read error ends it early (ferror() tells).  SPIRAL_OK or
+ * SPIRAL_ENOMEM. */
+static int read_all(FILE *f, spiral_buf *b)
 {
-    char chunk[512];
-    size_t n = 0;
-    int c;
+    size_t got;
 
     spiral_buf_reset(b);
-    while ((c = getc_unlocked(f)) != EOF) {
-        chunk[n++] = (char)c;
-        if (n == sizeof chunk || c == '\n') {
-            if (spiral_buf_append(b, chunk, n) < 0)
-                return SPIRAL_ENOMEM;
-            n = 0;
-            if (c == '\n')
-                return 1;
-        }
-    }
-    if (n > 0 && spiral_buf_append(b, chunk, n) < 0)
-        return SPIRAL_ENOMEM;
-    return b->len > 0 ? 1 : 0;
+    do {
+        if (spiral_buf_reserve(b, 65536) < 0)
+            return SPIRAL_ENOMEM;
+        got = fread(b->data + b->len, 1, b->cap - b->len - 1, f);
+        b->len += got;
+        b->data[b->len] = '\0';
+    } while (got > 0);
+    return SPIRAL_OK;
 }
 
 static int add_file_as(spiral_lexicon *lex, builder *b, const char *path, const char *display,
                        int actors, spiral_error *err)
 {
     FILE *f;
-    spiral_buf lb = SPIRAL_BUF_INIT;
-    char *line;
+    spiral_buf *fb = &b->file;
+    char *line, *next, *end;
     unsigned long lineno = 0;
-    int rc = SPIRAL_OK, got;
+    int rc = SPIRAL_OK;
 
     if ((f = fopen(path, "rb")) == NULL)
         return fail(b, err, SPIRAL_EIO, display, 0, 0, "cannot open: %s", strerror(errno));
-    while (rc == SPIRAL_OK && (got = read_line(f, &lb)) != 0) {
-        size_t len = lb.len, bad;
+    if (read_all(f, fb) < 0) {
+        fclose(f);
+        return spiral_error_nomem(err, display);
+    }
+    /* Line by line, each cut off at its newline in place. */
+    for (line = fb->data, end = fb->data + fb->len; rc == SPIRAL_OK && line < end; line = next) {
+        size_t len, bad;
 
-        if (got < 0) {
-            rc = spiral_error_nomem(err, display);
-            break;
-        }
-        line = lb.data;
+        if ((next = memchr(line, '\n', (size_t)(end - line))) != NULL)
+            len = (size_t)(next++ - line);
+        else
+            len = (size_t)(end - line), next = end;
         lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = '\0';
+        while (len > 0 && line[len - 1] == '\r')
+            len--;
+        line[len] = '\0';
         if (lineno == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
-            memmove(line, line + 3, len - 2);
+            line += 3;
             len -= 3;
         }
         if (memchr(line, '\0', len) != NULL) {
@@ -1312,7 +1313,6 @@ static int add_file_as(spiral_lexicon *lex, builder *b, const char *path, const 
     }
     if (rc == SPIRAL_OK && ferror(f))
         rc = fail(b, err, SPIRAL_EIO, display, lineno, 0, "read error: %s", strerror(errno));
-    spiral_buf_free(&lb);
     fclose(f);
     return rc;
 }

@@ -40,6 +40,55 @@ START_TEST(errors_name_line_and_column)
 }
 END_TEST
 
+/* Load tsv (len bytes) as a lexicon file: SPIRAL_OK or the error in *err,
+ * and the entries in *n. */
+static int load_text(const char *tsv, size_t len, spiral_error *err, size_t *n)
+{
+    const char *path = test_tmpfile(tsv, len, ".tsv", 0);
+    spiral_lexicon *lex;
+    int rc;
+
+    ck_assert_int_eq(spiral_lexicon_new(&lex, err), SPIRAL_OK);
+    rc = spiral_lexicon_add_file(lex, path, err);
+    *n = spiral_lexicon_size(lex);
+    spiral_lexicon_free(lex);
+    return rc;
+}
+
+/* Lines as files have them: a byte-order mark, CR LF, no newline at the
+ * end, blank and comment lines; errors on such lines where they are, and
+ * a NUL byte refused. */
+START_TEST(lines_end_as_files_have_them)
+{
+    static const char ok[] = "\xEF\xBB\xBF" "alpha\tthreat.force\t1\r\n"
+                             "# note\r\n"
+                             "\r\n"
+                             "  \t \n"
+                             "beta\tthreat.force\t2\r\r\n"
+                             "gamma\tthreat.force\t3";
+    static const char bad_last[] = "\xEF\xBB\xBF" "alpha\tthreat.force\t1\r\n"
+                                   "\n"
+                                   "beta\tthreat.force\theavy";
+    static const char bad_first[] = "\xEF\xBB\xBF\tthreat.force\t1\r\n";
+    static const char nul[] = "alpha\tthreat.force\t1\nbe\0ta\tthreat.force\t1\n";
+    spiral_error err;
+    size_t n;
+
+    ck_assert_int_eq(load_text(ok, sizeof ok - 1, &err, &n), SPIRAL_OK);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_int_eq(load_text(bad_last, sizeof bad_last - 1, &err, &n), SPIRAL_EPARSE);
+    ck_assert_uint_eq(err.line, 3);
+    ck_assert_uint_eq(err.column, 19);
+    ck_assert(strstr(err.message, "bad weight 'heavy'") != NULL);
+    ck_assert_int_eq(load_text(bad_first, sizeof bad_first - 1, &err, &n), SPIRAL_EPARSE);
+    ck_assert_uint_eq(err.line, 1);
+    ck_assert_uint_eq(err.column, 1);
+    ck_assert_int_eq(load_text(nul, sizeof nul - 1, &err, &n), SPIRAL_EPARSE);
+    ck_assert_uint_eq(err.line, 2);
+    ck_assert(strstr(err.message, "NUL byte") != NULL);
+}
+END_TEST
+
 static void count(const spiral_error *err, void *payload)
 {
     (void)err;
@@ -376,6 +425,7 @@ Suite *lexicon_suite(void)
     TCase *tc = tcase_create("core");
 
     tcase_add_test(tc, errors_name_line_and_column);
+    tcase_add_test(tc, lines_end_as_files_have_them);
     tcase_add_test(tc, check_reports_every_problem_and_conflicts);
     tcase_add_test(tc, later_entry_overrides_and_listing);
     tcase_add_test(tc, missing_directory_is_an_error);
