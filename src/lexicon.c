@@ -731,15 +731,31 @@ typedef struct builder {
     unsigned long errors;
 } builder;
 
+/* A lexicon block of interned strings holds this much unless one string
+ * needs more. */
+#define STRING_BLOCK 16384
+
+/* A copy of s[0..n) that lives as long as the lexicon, NUL-terminated,
+ * from a block of them (one allocation for many), or NULL. */
 static const char *intern(spiral_lexicon *lex, const char *s, size_t n)
 {
     char *p;
 
-    if (spiral_grow(&lex->strings, &lex->strcap, lex->nstrings + 1, sizeof *lex->strings) < 0)
-        return NULL;
-    if ((p = spiral_strndup(s, n)) == NULL)
-        return NULL;
-    lex->strings[lex->nstrings++] = p;
+    if (n >= lex->str_left) {
+        size_t size = n >= STRING_BLOCK ? n + 1 : STRING_BLOCK;
+
+        if (spiral_grow(&lex->strings, &lex->strcap, lex->nstrings + 1, sizeof *lex->strings) < 0 ||
+            (p = spiral_malloc(size)) == NULL)
+            return NULL;
+        lex->strings[lex->nstrings++] = p;
+        lex->str_next = p;
+        lex->str_left = size;
+    }
+    p = lex->str_next;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    lex->str_next += n + 1;
+    lex->str_left -= n + 1;
     return p;
 }
 

@@ -214,8 +214,10 @@ struct spiral_lexicon {
     spiral_trie trie;
     size_t *regex;         /* indices of regex entries */
     size_t nregex, regcap;
-    char **strings;        /* interned strings, freed with the lexicon */
+    char **strings;        /* blocks of interned strings, freed with the lexicon */
     size_t nstrings, strcap;
+    char *str_next;        /* room for more in the last block */
+    size_t str_left;
     const char **shared;   /* hash set of the repeating ones among them */
     size_t shcap, shused;
     spiral_dict *user;     /* Chinese patterns as segmentation words */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "lexicon.h"
 #include "suites.h"
 #include "testutil.h"
@@ -86,6 +87,44 @@ START_TEST(lines_end_as_files_have_them)
     ck_assert_int_eq(load_text(nul, sizeof nul - 1, &err, &n), SPIRAL_EPARSE);
     ck_assert_uint_eq(err.line, 2);
     ck_assert(strstr(err.message, "NUL byte") != NULL);
+}
+END_TEST
+
+/* Patterns are kept in blocks of many: every entry's pattern is its own,
+ * across blocks, and one longer than a block is whole. */
+START_TEST(patterns_are_kept_whole)
+{
+    spiral_buf tsv = SPIRAL_BUF_INIT, want = SPIRAL_BUF_INIT;
+    spiral_lexicon *lex;
+    spiral_error err;
+    spiral_entry_info info;
+    const char *path;
+    size_t i, k;
+
+    for (i = 0; i < 3000; i++)
+        ck_assert_int_ge(spiral_buf_printf(&tsv, "word%zu\tthreat.force\t1\n", i), 0);
+    for (k = 0; k < 20000; k++)
+        ck_assert_int_ge(spiral_buf_putc(&tsv, (char)('a' + k % 26)), 0);
+    ck_assert_int_ge(spiral_buf_puts(&tsv, "\tthreat.force\t1\nlast\tthreat.force\t1\n"), 0);
+    path = test_tmpfile(tsv.data, tsv.len, ".tsv", 0);
+    ck_assert_int_eq(spiral_lexicon_new(&lex, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_add_file(lex, path, &err), SPIRAL_OK);
+    ck_assert_uint_eq(spiral_lexicon_size(lex), 3002);
+    for (i = 0; i < 3000; i++) {
+        spiral_buf_reset(&want);
+        ck_assert_int_ge(spiral_buf_printf(&want, "word%zu", i), 0);
+        ck_assert_int_eq(spiral_lexicon_entry(lex, i, &info), SPIRAL_OK);
+        ck_assert_str_eq(info.pattern, want.data);
+        ck_assert_str_eq(info.category, "threat.force");
+    }
+    ck_assert_int_eq(spiral_lexicon_entry(lex, 3000, &info), SPIRAL_OK);
+    ck_assert_uint_eq(strlen(info.pattern), 20000);
+    ck_assert(memcmp(info.pattern, tsv.data + tsv.len - 20000 - 36, 20000) == 0);
+    ck_assert_int_eq(spiral_lexicon_entry(lex, 3001, &info), SPIRAL_OK);
+    ck_assert_str_eq(info.pattern, "last");
+    spiral_lexicon_free(lex);
+    spiral_buf_free(&tsv);
+    spiral_buf_free(&want);
 }
 END_TEST
 
@@ -426,6 +465,7 @@ Suite *lexicon_suite(void)
 
     tcase_add_test(tc, errors_name_line_and_column);
     tcase_add_test(tc, lines_end_as_files_have_them);
+    tcase_add_test(tc, patterns_are_kept_whole);
     tcase_add_test(tc, check_reports_every_problem_and_conflicts);
     tcase_add_test(tc, later_entry_overrides_and_listing);
     tcase_add_test(tc, missing_directory_is_an_error);
