@@ -724,6 +724,10 @@ typedef struct builder {
     spiral_buf key;
     spiral_buf word;
     spiral_buf file;         /* the lexicon file being read */
+    /* The names interned last (the next line's are mostly the same), and
+     * the last category's family and modifier. */
+    const char *cat, *file_name, *kind;
+    uint8_t cat_family, cat_modifier;
     pcre2_general_context *gctx; /* PCRE2 allocates through alloc.h */
     pcre2_compile_context *cctx;
     spiral_error_fn report;  /* check mode: report every error and go on */
@@ -800,6 +804,41 @@ static const char *intern_shared(spiral_lexicon *lex, const char *s)
     lex->shared[i] = p;
     lex->shused++;
     return p;
+}
+
+/* intern_shared(lex, s), where *last is the string it was called with
+ * the last time (or NULL), mostly the same one. */
+static const char *intern_last(spiral_lexicon *lex, const char **last, const char *s)
+{
+    if (*last == NULL || strcmp(*last, s) != 0)
+        *last = intern_shared(lex, s);
+    return *last;
+}
+
+/* A weight that is only digits, with a point and more digits or not, in
+ * *out; 0 when it is not such (or too long to be exact): strtod() then
+ * decides.  Up to 15 digits the value and the power of ten are exact
+ * doubles, so their quotient is the correctly rounded value, as
+ * strtod()'s is. */
+static int plain_weight(const char *s, double *out)
+{
+    static const double pow10[] = { 1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                    1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+    uint64_t m = 0;
+    size_t digits = 0, frac = 0;
+    const char *p = s;
+
+    for (; *p >= '0' && *p <= '9'; p++, digits++)
+        m = m * 10 + (uint64_t)(*p - '0');
+    if (digits == 0)
+        return 0;
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++, digits++, frac++)
+            m = m * 10 + (uint64_t)(*p - '0');
+    if (*p != '\0' || digits > 15 || (p[-1] == '.'))
+        return 0;
+    *out = (double)m / pow10[frac];
+    return 1;
 }
 
 int spiral_lexicon_new(spiral_lexicon **out, spiral_error *err)
@@ -1071,10 +1110,17 @@ static int parse_line(spiral_lexicon *lex, builder *b, char *s, const char *file
     if (field[0][0] == '\0' || field[0][0] == ' ')
         return fail(b, err, SPIRAL_EPARSE, file, line, 1, "%s",
                     "empty pattern or pattern starting with a space");
-    if (!spiral_category_parse(field[1], &e.family, &e.modifier))
+    if (b->cat != NULL && strcmp(field[1], b->cat) == 0) {
+        e.family = b->cat_family;
+        e.modifier = b->cat_modifier;
+    } else if (!spiral_category_parse(field[1], &e.family, &e.modifier)) {
         return fail(b, err, SPIRAL_EPARSE, file, line, col[1], "unknown category '%s'", field[1]);
+    }
     errno = 0;
-    e.weight = strtod(field[2], &end);
+    if (plain_weight(field[2], &e.weight))
+        end = field[2] + strlen(field[2]);
+    else
+        e.weight = strtod(field[2], &end);
     if (errno || end == field[2] || *end != '\0' || !isfinite(e.weight) || e.weight < 0 ||
         e.weight > 100)
         return fail(b, err, SPIRAL_EPARSE, file, line, col[2],
@@ -1085,9 +1131,11 @@ static int parse_line(spiral_lexicon *lex, builder *b, char *s, const char *file
     if (oom)
         return spiral_error_nomem(err, file);
     if ((e.pattern = intern(lex, field[0], strlen(field[0]))) == NULL ||
-        (e.category = intern_shared(lex, field[1])) == NULL ||
-        (e.file = intern_shared(lex, file)) == NULL)
+        (e.category = intern_last(lex, &b->cat, field[1])) == NULL ||
+        (e.file = intern_last(lex, &b->file_name, file)) == NULL)
         return spiral_error_nomem(err, file);
+    b->cat_family = e.family;
+    b->cat_modifier = e.modifier;
     e.line = (uint32_t)line;
     e.lang_zh = (uint8_t)has_han(e.pattern);
     if (strncmp(e.pattern, "re:", 3) == 0) {
@@ -1162,7 +1210,12 @@ int32_t spiral_date_int(const char *s)
             return 0;
         }
     }
-    return (int32_t)(atoi(s) * 10000 + atoi(s + 5) * 100 + atoi(s + 8));
+    if (s[10] >= '0' && s[10] <= '9')
+        return (int32_t)(atoi(s) * 10000 + atoi(s + 5) * 100 + atoi(s + 8));
+    /* (what atoi() makes of the digits, without its cost) */
+    return (int32_t)((((s[0] - '0') * 10 + s[1] - '0') * 10 + s[2] - '0') * 10 + s[3] - '0') *
+               10000 +
+           ((s[5] - '0') * 10 + s[6] - '0') * 100 + (s[8] - '0') * 10 + s[9] - '0';
 }
 
 /* Add every Han run of the current key to the user dictionary, so the
@@ -1231,8 +1284,8 @@ static int parse_actor_line(spiral_lexicon *lex, builder *b, char *s, const char
         return fail(b, err, SPIRAL_EPARSE, file, line, 1, "alias '%s' has no words", f[0]);
     if ((a.alias = intern(lex, f[0], strlen(f[0]))) == NULL ||
         (a.code = intern_shared(lex, f[1])) == NULL ||
-        (a.kind = intern_shared(lex, f[3])) == NULL ||
-        (a.file = intern_shared(lex, file)) == NULL)
+        (a.kind = intern_last(lex, &b->kind, f[3])) == NULL ||
+        (a.file = intern_last(lex, &b->file_name, file)) == NULL)
         return spiral_error_nomem(err, file);
     a.line = (uint32_t)line;
     for (i = 0; i < b->key.len && node >= 0; i++)

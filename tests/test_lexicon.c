@@ -128,6 +128,44 @@ START_TEST(patterns_are_kept_whole)
 }
 END_TEST
 
+/* Weights are the doubles strtod() reads, however they are written, and
+ * the same category on line after line is the same one. */
+START_TEST(weights_and_categories_as_written)
+{
+    static const char *const w[] = { "0",     "1",        "2.5",  "0.1",           "2.675",
+                                     "100",   "99.9999999999999", "0.30000000000000004",
+                                     "1e1",   "1.",       ".5",   "+2", "007.50" };
+    static const char *const cat[] = { "threat.force", "threat.force", "modifier.negator",
+                                       "reassurance.aid", "reassurance.aid", "threat.force" };
+    spiral_buf tsv = SPIRAL_BUF_INIT;
+    spiral_lexicon *lex;
+    spiral_error err;
+    spiral_entry_info info;
+    size_t i, n = sizeof w / sizeof *w;
+
+    for (i = 0; i < n; i++)
+        ck_assert_int_ge(spiral_buf_printf(&tsv, "w%zu\t%s\t%s\n", i, cat[i % 6], w[i]), 0);
+    ck_assert_int_eq(spiral_lexicon_new(&lex, &err), SPIRAL_OK);
+    ck_assert_int_eq(
+        spiral_lexicon_add_file(lex, test_tmpfile(tsv.data, tsv.len, ".tsv", 0), &err),
+        SPIRAL_OK);
+    for (i = 0; i < n; i++) {
+        ck_assert_int_eq(spiral_lexicon_entry(lex, i, &info), SPIRAL_OK);
+        ck_assert_msg(info.weight == strtod(w[i], NULL), "%s read as %.17g", w[i], info.weight);
+        ck_assert_str_eq(info.category, cat[i % 6]);
+        ck_assert_uint_eq(lex->e[i].family, i % 6 < 2 || i % 6 == 5 ? SPIRAL_FAM_THREAT
+                                            : i % 6 == 2          ? SPIRAL_FAM_MODIFIER
+                                                                  : SPIRAL_FAM_REASSURANCE);
+        ck_assert_uint_eq(lex->e[i].modifier, i % 6 == 2 ? SPIRAL_MOD_NEGATOR : 0);
+    }
+    spiral_lexicon_free(lex);
+    spiral_buf_free(&tsv);
+    ck_assert_int_eq(spiral_date_int("2020-01-31"), 20200131);
+    ck_assert_int_eq(spiral_date_int("1999-12-01T10:00"), 19991201);
+    ck_assert_int_eq(spiral_date_int("2020-01-3x"), 0);
+}
+END_TEST
+
 static void count(const spiral_error *err, void *payload)
 {
     (void)err;
@@ -466,6 +504,7 @@ Suite *lexicon_suite(void)
     tcase_add_test(tc, errors_name_line_and_column);
     tcase_add_test(tc, lines_end_as_files_have_them);
     tcase_add_test(tc, patterns_are_kept_whole);
+    tcase_add_test(tc, weights_and_categories_as_written);
     tcase_add_test(tc, check_reports_every_problem_and_conflicts);
     tcase_add_test(tc, later_entry_overrides_and_listing);
     tcase_add_test(tc, missing_directory_is_an_error);
