@@ -36,6 +36,7 @@
 #include "error.h"
 #include "normalize.h"
 #include "segment_zh.h"
+#include "t2s.h"
 #include "tokenize.h"
 #include "utf8.h"
 #include "zhdict.h"
@@ -940,15 +941,60 @@ static int fail(builder *b, spiral_error *err, int code, const char *file,
     return code;
 }
 
+/* Whether w[0..n) is what normalising and tokenising make of most words
+ * of patterns, without asking them: ASCII letters only (lower-cased, one
+ * word; but "cannot", which is two), returning 1; or Han characters of
+ * U+4E00 to U+9FFF only, none of which Traditional-to-Simplified
+ * conversion changes (as they are, one Han token or more, all joined in a
+ * key), returning 2.  0: neither. */
+static int plain_word(const char *w, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)w;
+    size_t i;
+
+    int cannot = n == 6;
+
+    if (n == 0)
+        return 0;
+    for (i = 0; i < n && ((u[i] | 0x20) >= 'a' && (u[i] | 0x20) <= 'z'); i++)
+        cannot &= (u[i] | 0x20) == (unsigned char)"cannot"[i % 6];
+    if (i == n)
+        return cannot ? 0 : 1;
+    if (i > 0 || n % 3 != 0)
+        return 0;
+    for (i = 0; i < n; i += 3) {
+        int32_t cp = (u[i] & 0x0F) << 12 | (u[i + 1] & 0x3F) << 6 | (u[i + 2] & 0x3F);
+
+        if (u[i] < 0xE4 || u[i] > 0xE9 || (u[i + 1] & 0xC0) != 0x80 ||
+            (u[i + 2] & 0xC0) != 0x80 || cp < 0x4E00 || spiral_t2s_may_change(cp))
+            return 0;
+    }
+    return 2;
+}
+
 /* Append the token key of one space-free word of a pattern (normalised and
  * tokenised as text is) to b->key.  *prev_han tracks whether the last token
  * was Han, for the separator rule. */
 static int key_word(builder *b, const char *w, size_t n, int wild, int *prev_han, int *first)
 {
     size_t i;
+    int rc, plain = plain_word(w, n);
 
-    int rc;
-
+    if (plain != 0) {
+        if (!*first && plain == 1 && !*prev_han && spiral_buf_putc(&b->key, ' ') < 0)
+            return SPIRAL_ENOMEM;
+        if (spiral_buf_reserve(&b->key, n + 1) < 0)
+            return SPIRAL_ENOMEM;
+        for (i = 0; i < n; i++)
+            b->key.data[b->key.len++] =
+                plain == 1 ? (char)((unsigned char)w[i] | 0x20) : w[i];
+        if (wild)
+            b->key.data[b->key.len++] = SPIRAL_TRIE_WILD;
+        b->key.data[b->key.len] = '\0';
+        *prev_han = plain == 2;
+        *first = 0;
+        return SPIRAL_OK;
+    }
     if ((rc = spiral_normalize(b->norm, w, n, &b->nt, NULL)) < 0)
         return rc; /* SPIRAL_EENCODING, or SPIRAL_ENOMEM: not a bad pattern */
     if (spiral_tokenize(&b->tk, &b->nt, w, b->zh, NULL, NULL, 0) < 0)

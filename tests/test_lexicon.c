@@ -319,6 +319,42 @@ START_TEST(frozen_trie_holds_every_key_in_order)
 }
 END_TEST
 
+/* Patterns are keyed as text is normalised and cut into tokens, whether
+ * their words are plain (ASCII letters, simplified Han) or not. */
+START_TEST(pattern_keys_as_text_is_cut)
+{
+    static const char tsv[] = "Cannot Accept\tthreat.force\t1\n"
+                              "SANCTION* now\tthreat.force\t1\n"
+                              "\xE5\xB0\x8D\xE8\xA9\xB1\tthreat.force\t1\n" /* 對話 */
+                              "\xE5\x88\xB6\xE8\xA3\x81 \xE6\x8E\xAA\xE6\x96\xBD"
+                              "\tthreat.force\t1\n" /* 制裁 措施 */
+                              "NATO\xE4\xB8\x9C\xE6\x89\xA9 plans\tthreat.force\t1\n" /* NATO东扩 */
+                              "U.S. Forces\tthreat.force\t1\n"
+                              "don't cannot\tthreat.force\t1\n"
+                              "\xEF\xBC\xA1\xEF\xBC\xA2 \xE5\x88\xB6\xE8\xA3\x81 go\tthreat.force\t1\n";
+    static const char *const keys[] = {
+        "can not accept", "sanction\x01 now", "\xE5\xAF\xB9\xE8\xAF\x9D",
+        "\xE5\x88\xB6\xE8\xA3\x81\xE6\x8E\xAA\xE6\x96\xBD",
+        "nato\xE4\xB8\x9C\xE6\x89\xA9plans", "u.s. forces", "do n't can not",
+        "ab\xE5\x88\xB6\xE8\xA3\x81go"
+    };
+    const char *path = test_tmpfile(tsv, sizeof tsv - 1, ".tsv", 0);
+    spiral_lexicon *lex;
+    spiral_error err;
+    size_t i;
+
+    ck_assert_int_eq(spiral_lexicon_new(&lex, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_add_file(lex, path, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_seal(lex, &err), SPIRAL_OK);
+    for (i = 0; i < sizeof keys / sizeof *keys; i++) {
+        int32_t node = walk_key(&lex->trie, keys[i], strlen(keys[i]));
+
+        ck_assert_msg(node >= 0 && lex->trie.fn[node].entry == (int32_t)i, "key %zu", i);
+    }
+    spiral_lexicon_free(lex);
+}
+END_TEST
+
 /* The calls of the walk over token p[0..len) from node s of trie t, byte
  * by byte, that can lead somewhere when the next token is not Han (an
  * entry, or a child by ' '), as spiral_calls; their number. */
@@ -511,6 +547,7 @@ Suite *lexicon_suite(void)
     tcase_add_test(tc, session_needs_a_sealed_lexicon);
     tcase_add_test(tc, word_walks_are_the_byte_walks);
     tcase_add_test(tc, frozen_trie_holds_every_key_in_order);
+    tcase_add_test(tc, pattern_keys_as_text_is_cut);
     suite_add_tcase(s, tc);
     return s;
 }
