@@ -1684,17 +1684,13 @@ int spiral_lexicon_seal(spiral_lexicon *lex, spiral_error *err)
 
     if (lex->sealed)
         return SPIRAL_OK;
-    /* JIT where the platform has it; the interpreter otherwise.  And the
-     * literal prefilter that lets most documents skip most regexes. */
+    /* The literal prefilter that lets most documents skip most regexes
+     * (which sessions JIT-compile as they use them: spiral_regex_jit()). */
     if (lex->nregex && (lex->rx_always = spiral_calloc(lex->nregex, 1)) == NULL)
         return spiral_error_nomem(err, NULL);
     for (i = 0; i < lex->nregex; i++) {
         spiral_entry *e = &lex->e[lex->regex[i]];
 
-        /* Not under valgrind, which cannot follow JIT code and reports
-         * false errors in it (make memcheck checks the interpreter path). */
-        if (!running_on_valgrind())
-            pcre2_jit_compile(e->re, PCRE2_JIT_COMPLETE);
         if (spiral_prefilter_build(&e->pf, e->pattern + 3) < 0)
             return spiral_error_nomem(err, e->file);
         lex->rx_always[i] = e->pf.n == 0;
@@ -1706,6 +1702,21 @@ int spiral_lexicon_seal(spiral_lexicon *lex, spiral_error *err)
         return spiral_error_nomem(err, NULL);
     lex->sealed = 1;
     return SPIRAL_OK;
+}
+
+pcre2_code *spiral_regex_jit(const pcre2_code *re)
+{
+    pcre2_code *c;
+
+    /* Not under valgrind, which cannot follow JIT code and reports false
+     * errors in it. */
+    if (running_on_valgrind() || (c = pcre2_code_copy(re)) == NULL)
+        return NULL;
+    if (pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) != 0) {
+        pcre2_code_free(c);
+        return NULL;
+    }
+    return c;
 }
 
 int spiral_lexicon_load(spiral_lexicon **out, const char *dir, spiral_error *err)

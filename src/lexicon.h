@@ -398,6 +398,12 @@ static inline spiral_calls spiral_token_calls(const spiral_lexicon *lex, int whi
 size_t spiral_trie_calls(const spiral_trie *t, int32_t node, const unsigned char *p, size_t len,
                          int32_t *node_out, uint8_t *wild_out, size_t max);
 
+/* A JIT-compiled copy of regex re, which the caller frees with
+ * pcre2_code_free(); NULL when JIT compiling fails or is not available
+ * (or under valgrind, which cannot follow JIT code: make memcheck checks
+ * the interpreter). */
+pcre2_code *spiral_regex_jit(const pcre2_code *re);
+
 /* YYYYMMDD of an ISO date's first ten characters, or 0 if it is not one. */
 int32_t spiral_date_int(const char *s);
 

@@ -521,7 +521,7 @@ static uint64_t now_ms(void)
 /* The matches of regex entry ei that start in [from, stop), exactly as a
  * search of the whole text would find them there.  Returns SPIRAL_OK,
  * SPIRAL_ENOMEM, or 1 when the entry's search ends here (a limit). */
-static int regex_range(spiral_doc *d, const spiral_entry *e, int32_t ei, size_t from,
+static int regex_range(spiral_doc *d, const pcre2_code *re, int32_t ei, size_t from,
                        size_t stop, uint32_t opts, uint64_t start)
 {
     PCRE2_SPTR subj = (PCRE2_SPTR)d->nt.text.data;
@@ -539,7 +539,7 @@ static int regex_range(spiral_doc *d, const spiral_entry *e, int32_t ei, size_t 
         if (at > last)
             return SPIRAL_OK;
         pcre2_set_offset_limit(d->mctx, window);
-        rc = pcre2_match(e->re, subj, limit, at, opts, d->md, d->mctx);
+        rc = pcre2_match(re, subj, limit, at, opts, d->md, d->mctx);
         if (rc == PCRE2_ERROR_NOMATCH && window < last) {
             /* Nothing starts in this window: the next one, unless the
              * entry is out of time. */
@@ -593,6 +593,49 @@ static int regex_range(spiral_doc *d, const spiral_entry *e, int32_t ei, size_t 
     }
 }
 
+/* Regexes are compiled for PCRE2's interpreter when the lexicon is loaded;
+ * compiling them all to machine code too (JIT) would cost more than a short
+ * input takes to score.  So each session JIT-compiles a copy of its own of
+ * a regex once it has run it RX_JIT_AFTER times, and runs that from then
+ * on (the matches are the same). */
+#define RX_JIT_AFTER 32
+
+void spiral_doc_free_regex(spiral_doc *d)
+{
+    size_t r;
+
+    for (r = 0; r < d->rx_njit; r++)
+        pcre2_code_free(d->rx_jit[r]);
+    spiral_free(d->rx_jit);
+    spiral_free(d->rx_runs);
+    d->rx_jit = NULL;
+    d->rx_runs = NULL;
+    d->rx_njit = 0;
+    d->rx_lex = NULL;
+}
+
+/* The code to run lex's regex r with: its own, or the session's JIT copy
+ * (see RX_JIT_AFTER).  Without memory for the copies the regex is
+ * interpreted, as under valgrind (spiral_regex_jit()). */
+static const pcre2_code *regex_code(spiral_doc *d, const spiral_lexicon *lex, size_t r)
+{
+    const pcre2_code *re = lex->e[lex->regex[r]].re;
+
+    if (d->rx_lex != lex) {
+        spiral_doc_free_regex(d);
+        if ((d->rx_jit = spiral_calloc(lex->nregex, sizeof *d->rx_jit)) == NULL ||
+            (d->rx_runs = spiral_calloc(lex->nregex, sizeof *d->rx_runs)) == NULL) {
+            spiral_doc_free_regex(d);
+            return re;
+        }
+        d->rx_njit = lex->nregex;
+        d->rx_lex = lex;
+    }
+    if (d->rx_jit[r] == NULL && ++d->rx_runs[r] == RX_JIT_AFTER)
+        d->rx_jit[r] = spiral_regex_jit(re);
+    return d->rx_jit[r] ? d->rx_jit[r] : re;
+}
+
 static int regex_matches(spiral_doc *d, const spiral_lexicon *lex)
 {
     size_t len = d->nt.text.len, r, si, k;
@@ -618,13 +661,14 @@ static int regex_matches(spiral_doc *d, const spiral_lexicon *lex)
     opts = spiral_utf8_check(d->nt.text.data, len) == len ? PCRE2_NO_UTF_CHECK : 0;
     for (r = 0; lex->nalways > 0 && r < lex->nregex; r++)
         if (lex->rx_always[r] &&
-            (rc = regex_range(d, &lex->e[lex->regex[r]], (int32_t)lex->regex[r], 0, len + 1, opts,
+            (rc = regex_range(d, regex_code(d, lex, r), (int32_t)lex->regex[r], 0, len + 1, opts,
                               d->regex_time_limit ? now_ms() : 0)) < 0)
             return rc;
     for (k = 0; k < d->npair;) {
         /* regex r's sentences, in runs of consecutive ones */
         int32_t ei = (int32_t)lex->regex[r = (size_t)(d->rx_pair[k] >> 32)];
         uint64_t start = d->regex_time_limit ? now_ms() : 0;
+        const pcre2_code *re = regex_code(d, lex, r);
 
         for (rc = SPIRAL_OK; k < d->npair && d->rx_pair[k] >> 32 == r; k++) {
             uint32_t a = (uint32_t)d->rx_pair[k];
@@ -632,7 +676,7 @@ static int regex_matches(spiral_doc *d, const spiral_lexicon *lex)
             while (k + 1 < d->npair && d->rx_pair[k + 1] == d->rx_pair[k] + 1)
                 k++;
             if (rc == SPIRAL_OK)
-                rc = regex_range(d, &lex->e[ei], ei, a ? d->sent_end[a - 1] : 0,
+                rc = regex_range(d, re, ei, a ? d->sent_end[a - 1] : 0,
                                  d->sent_end[(uint32_t)d->rx_pair[k]], opts, start);
         }
         if (rc < 0)
