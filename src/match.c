@@ -215,6 +215,7 @@ static void walk_token_from(walk *w, int32_t node, uint32_t t, uint32_t wilds, s
  * filled), and replayed.  Tokens longer than MEMO_KEY bytes, and walks
  * with more than MEMO_OUT calls, are walked every time. */
 #define MEMO_SLOTS 16384
+#define MEMO_FIRST 512 /* slots at first: a short input touches few pages */
 #define MEMO_KEY 24
 #define MEMO_OUT 4
 #define MEMO_WALK 0xFF /* nout: too many calls to remember */
@@ -244,12 +245,12 @@ static uint8_t first_token_calls(const spiral_trie *trie, const unsigned char *p
     return (uint8_t)n;
 }
 
-/* The memo slot of token t (w->tok, w->norm) in m, filled for both tries
- * of lex if it held another token; NULL when the token is too long to
- * remember, or there is no memo.  The slot stays the token's until the
- * next call. */
-static const spiral_memo *memo_slot(const walk *w, spiral_memo *m, const spiral_lexicon *lex,
-                                    uint32_t t)
+/* The memo slot of token t (w->tok, w->norm) in m (of nslots, a power of
+ * two), filled for both tries of lex if it held another token (counted in
+ * *fills); NULL when the token is too long to remember, or there is no
+ * memo.  The slot stays the token's until the next call. */
+static const spiral_memo *memo_slot(const walk *w, spiral_memo *m, size_t nslots, size_t *fills,
+                                    const spiral_lexicon *lex, uint32_t t)
 {
     const spiral_token *tk = &w->tok[t];
     const unsigned char *p = w->norm + tk->norm_start;
@@ -276,9 +277,10 @@ static const spiral_memo *memo_slot(const walk *w, spiral_memo *m, const spiral_
         (key[2] * 0x165667B19E3779F9u) ^ len;
     h ^= h >> 29;
     h *= 0xBF58476D1CE4E5B9u;
-    slot = &m[(h >> 32) & (MEMO_SLOTS - 1)];
+    slot = &m[(h >> 32) & (nslots - 1)];
     if (slot->len != len || slot->key[0] != key[0] || slot->key[1] != key[1] ||
         slot->key[2] != key[2]) {
+        (*fills)++;
         slot->len = (uint8_t)len;
         memcpy(slot->key, key, sizeof key);
         slot->nout[0] = first_token_calls(&lex->trie, p, len, slot->node[0], &slot->wild[0]);
@@ -310,12 +312,23 @@ static inline void walk_start(walk *w, const spiral_memo *slot, int which, uint3
 _Static_assert(sizeof(spiral_memo) == 64, "a memo slot is one cache line");
 
 /* The session's memo, allocated on first use with its slots on cache-line
- * boundaries; NULL when that fails (the walks then go without). */
+ * boundaries: MEMO_FIRST of them, and MEMO_SLOTS (empty again) once those
+ * have been filled four times over; NULL when that fails (the walks then
+ * go without). */
 static spiral_memo *memo_of(spiral_doc *d)
 {
-    if (d->memo_mem == NULL &&
-        (d->memo_mem = spiral_calloc(MEMO_SLOTS + 1, sizeof *d->memo)) != NULL)
-        d->memo = (spiral_memo *)(((uintptr_t)d->memo_mem + 63) & ~(uintptr_t)63);
+    size_t n = d->memo_slots == 0 ? MEMO_FIRST
+               : d->memo_slots < MEMO_SLOTS && d->memo_fills > 4 * d->memo_slots ? MEMO_SLOTS
+                                                                                 : d->memo_slots;
+    void *mem;
+
+    if (n != d->memo_slots && (mem = spiral_calloc(n + 1, sizeof *d->memo)) != NULL) {
+        spiral_free(d->memo_mem);
+        d->memo_mem = mem;
+        d->memo = (spiral_memo *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
+        d->memo_slots = n;
+        d->memo_fills = 0;
+    }
     return d->memo;
 }
 
@@ -1050,7 +1063,7 @@ static int match_sentences(spiral_doc *d, const spiral_lexicon *lex, int32_t dat
             if (d->words[t] == WORD_WALK) {
                 if (memo == NULL)
                     memo = memo_of(d);
-                slot = memo_slot(&w, memo, lex, t);
+                slot = memo_slot(&w, memo, d->memo_slots, &d->memo_fills, lex, t);
             }
             if (entries) {
                 w.start = t;

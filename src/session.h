@@ -40,6 +40,7 @@ struct spiral_doc {
     void *wcache_mem;         /* its allocation (wcache is aligned within) */
     struct spiral_memo *memo; /* first-token walks in the lexicon and actor tries */
     void *memo_mem;           /* its allocation (memo is aligned within) */
+    size_t memo_slots, memo_fills; /* its slots; slots filled since it was made */
     spiral_cand *cand;  /* lexicon candidates of a sentence */
     size_t ncand, candcap;
     spiral_cand *acand; /* actor candidates of a sentence */
