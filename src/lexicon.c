@@ -263,13 +263,14 @@ size_t spiral_trie_calls(const spiral_trie *t, int32_t node, const unsigned char
  * makes no call anywhere.
  */
 
-/* The first 24 bytes of p[0..len), zero-padded, as little-endian loads. */
-static void word_head(const unsigned char *p, size_t len, uint64_t *head)
+/* The first 24 bytes of p[0..len), zero-padded, as little-endian loads
+ * (readable as for spiral_word_load()). */
+static void word_head(const unsigned char *p, size_t len, int readable, uint64_t *head)
 {
     size_t k;
 
     for (k = 0; k < 3; k++)
-        head[k] = spiral_word_load(p, k * 8, len, 0);
+        head[k] = spiral_word_load(p, k * 8, len, readable);
 }
 
 int spiral_word_tail_is(const spiral_lexicon *lex, uint32_t w, const unsigned char *p,
@@ -292,15 +293,15 @@ static int word_is(const spiral_lexicon *lex, uint32_t w, const unsigned char *p
 }
 
 /* The number of word p[0..len) with hash h, or SPIRAL_WORD_NONE; *slot
- * gets where it is or would go. */
+ * gets where it is or would go (readable as for spiral_word_load()). */
 static uint32_t voc_find(const spiral_lexicon *lex, const unsigned char *p, size_t len, uint64_t h,
-                         size_t *slot)
+                         int readable, size_t *slot)
 {
     uint64_t v;
     size_t i;
 
     for (i = h & (lex->voc_cap - 1); (v = lex->voc_slot[i]) != 0; i = (i + 1) & (lex->voc_cap - 1))
-        if ((v >> 32) == (h >> 32) && word_is(lex, (uint32_t)v - 1, p, len, 0)) {
+        if ((v >> 32) == (h >> 32) && word_is(lex, (uint32_t)v - 1, p, len, readable)) {
             *slot = i;
             return (uint32_t)v - 1;
         }
@@ -317,7 +318,7 @@ uint32_t spiral_lexicon_word(const spiral_lexicon *lex, const unsigned char *p, 
 
     if (guess != SPIRAL_WORD_NONE &&
         (word_is(lex, guess, p, len, readable) ||
-         (guess = voc_find(lex, p, len, h, &slot)) != SPIRAL_WORD_NONE))
+         (guess = voc_find(lex, p, len, h, readable, &slot)) != SPIRAL_WORD_NONE))
         return guess; /* the guess, or after a tag shared by two words */
     if (!spiral_may_have_stem(lex, p, len))
         return w; /* most tokens: too short, or not how a stem starts */
@@ -327,11 +328,12 @@ uint32_t spiral_lexicon_word(const spiral_lexicon *lex, const unsigned char *p, 
     return w;
 }
 
-/* Add word p[0..len) unless it is there; *out gets its number.
- * SPIRAL_OK or SPIRAL_ENOMEM. */
-static int voc_add(spiral_lexicon *lex, const unsigned char *p, size_t len, uint32_t *out)
+/* Add word p[0..len) unless it is there; *out gets its number (readable
+ * as for spiral_word_load()).  SPIRAL_OK or SPIRAL_ENOMEM. */
+static int voc_add(spiral_lexicon *lex, const unsigned char *p, size_t len, int readable,
+                   uint32_t *out)
 {
-    uint64_t h = spiral_word_hash(p, len, 0);
+    uint64_t h = spiral_word_hash(p, len, readable);
     size_t slot, i;
     spiral_word *w;
 
@@ -358,7 +360,7 @@ static int voc_add(spiral_lexicon *lex, const unsigned char *p, size_t len, uint
         lex->voc_slot = n;
         lex->voc_cap = ncap;
     }
-    if ((*out = voc_find(lex, p, len, h, &slot)) != SPIRAL_WORD_NONE)
+    if ((*out = voc_find(lex, p, len, h, readable, &slot)) != SPIRAL_WORD_NONE)
         return SPIRAL_OK;
     if (lex->nvoc + 1 >= SPIRAL_WORD_STEM || len > UINT32_MAX - lex->voc_len ||
         spiral_grow(&lex->voc_text, &lex->voctextcap, lex->voc_len + len + 1, 1) < 0)
@@ -378,7 +380,7 @@ static int voc_add(spiral_lexicon *lex, const unsigned char *p, size_t len, uint
         lex->wordcap = ncap;
     }
     w = &lex->words[lex->nvoc];
-    word_head(p, len, w->head);
+    word_head(p, len, readable, w->head);
     w->len = (uint32_t)len;
     w->off = (uint32_t)lex->voc_len;
     memcpy(lex->voc_text + lex->voc_len, p, len);
@@ -441,7 +443,7 @@ static int add_site(spiral_lexicon *lex, spiral_trie *t, rec_build *rb, int32_t 
 
     if (t->fn[node].wild < 0 && !useful(t, node))
         return SPIRAL_OK;
-    if (voc_add(lex, path, depth, &w) < 0 ||
+    if (voc_add(lex, path, depth, 1, &w) < 0 ||
         spiral_grow(&rb->site, &rb->sitecap, rb->nsite + 1, sizeof *rb->site) < 0)
         return SPIRAL_ENOMEM;
     rb->site[rb->nsite].s = s;
@@ -491,8 +493,8 @@ static int within_token(spiral_lexicon *lex, spiral_trie *t, rec_build *rb, int3
             return SPIRAL_OK;
         node = rb->stack[--n].node;
         depth = rb->stack[n].depth;
-        if (spiral_grow(&rb->path, &rb->pathcap, depth, 1) < 0)
-            return SPIRAL_ENOMEM;
+        if (spiral_grow(&rb->path, &rb->pathcap, depth + 8, 1) < 0)
+            return SPIRAL_ENOMEM; /* (read eight bytes at a time) */
         rb->path[depth - 1] = t->label[node];
         if (add_site(lex, t, rb, s, node, rb->path, depth) < 0)
             return SPIRAL_ENOMEM;
@@ -952,14 +954,16 @@ static int plain_word(const char *w, size_t n)
     const unsigned char *u = (const unsigned char *)w;
     size_t i;
 
-    int cannot = n == 6;
 
     if (n == 0)
         return 0;
     for (i = 0; i < n && ((u[i] | 0x20) >= 'a' && (u[i] | 0x20) <= 'z'); i++)
-        cannot &= (u[i] | 0x20) == (unsigned char)"cannot"[i % 6];
-    if (i == n)
-        return cannot ? 0 : 1;
+        ;
+    if (i == n) {
+        for (i = 0; n == 6 && i < 6 && (u[i] | 0x20) == (unsigned char)"cannot"[i]; i++)
+            ;
+        return i == 6 ? 0 : 1;
+    }
     if (i > 0 || n % 3 != 0)
         return 0;
     for (i = 0; i < n; i += 3) {
@@ -983,14 +987,20 @@ static int key_word(builder *b, const char *w, size_t n, int wild, int *prev_han
     if (plain != 0) {
         if (!*first && plain == 1 && !*prev_han && spiral_buf_putc(&b->key, ' ') < 0)
             return SPIRAL_ENOMEM;
+        char *k;
+
         if (spiral_buf_reserve(&b->key, n + 1) < 0)
             return SPIRAL_ENOMEM;
-        for (i = 0; i < n; i++)
-            b->key.data[b->key.len++] =
-                plain == 1 ? (char)((unsigned char)w[i] | 0x20) : w[i];
+        k = b->key.data + b->key.len;
+        if (plain == 1)
+            for (i = 0; i < n; i++)
+                k[i] = (char)((unsigned char)w[i] | 0x20);
+        else
+            memcpy(k, w, n);
         if (wild)
-            b->key.data[b->key.len++] = SPIRAL_TRIE_WILD;
-        b->key.data[b->key.len] = '\0';
+            k[n++] = SPIRAL_TRIE_WILD;
+        k[n] = '\0';
+        b->key.len += n;
         *prev_han = plain == 2;
         *first = 0;
         return SPIRAL_OK;
