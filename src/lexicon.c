@@ -367,11 +367,13 @@ static int voc_add(spiral_lexicon *lex, const unsigned char *p, size_t len, int 
         return SPIRAL_ENOMEM;
     if (lex->nvoc == lex->wordcap) {
         size_t ncap = lex->wordcap ? lex->wordcap * 2 : 256;
-        void *mem;
-        spiral_word *n = spiral_calloc_lines(ncap, sizeof *n, &mem);
+        unsigned char *mem;
+        spiral_word *n;
 
-        if (n == NULL)
+        /* (not zeroed: every field of a word is set below) */
+        if (ncap > (SIZE_MAX - 64) / sizeof *n || (mem = spiral_malloc(ncap * sizeof *n + 64)) == NULL)
             return SPIRAL_ENOMEM;
+        n = (spiral_word *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
         if (lex->nvoc)
             memcpy(n, lex->words, lex->nvoc * sizeof *n);
         spiral_free(lex->words_mem);
@@ -380,6 +382,7 @@ static int voc_add(spiral_lexicon *lex, const unsigned char *p, size_t len, int 
         lex->wordcap = ncap;
     }
     w = &lex->words[lex->nvoc];
+    memset(w->root, 0, sizeof w->root);
     word_head(p, len, readable, w->head);
     w->len = (uint32_t)len;
     w->off = (uint32_t)lex->voc_len;
