@@ -634,24 +634,50 @@ static int add_walk(spiral_lexicon *lex, spiral_trie *t, rec_build *rb, int32_t 
     return add_edge(t, ((uint64_t)(uint32_t)s << 32 | w) + 1, c);
 }
 
+/* The words with a walk from each token start that has one, by node:
+ * open addressing on node + 1 (0 empty), twice as many slots as edges. */
+typedef struct next_words {
+    uint64_t bits;
+    uint32_t node;
+} next_words;
+
+/* The slot of node in a table of cap slots (where it is, or the empty
+ * one where it goes). */
+static next_words *next_slot(next_words *tab, size_t cap, int32_t node)
+{
+    size_t i;
+
+    for (i = ((uint32_t)node * 0x9E3779B1u) & (cap - 1);
+         tab[i].node != 0 && tab[i].node != (uint32_t)node + 1; i = (i + 1) & (cap - 1))
+        ;
+    return &tab[i];
+}
+
 /* Set the `next` of every call of t's walks (words[].root[which], edges,
  * walks of many calls): the words with a walk from the call's child by
  * ' '.  SPIRAL_OK or SPIRAL_ENOMEM. */
 static int set_next_words(spiral_lexicon *lex, spiral_trie *t, int which)
 {
-    uint64_t *next = spiral_calloc(t->nnodes + 1, sizeof *next);
-    size_t i;
+    size_t cap = 16, i;
+    next_words *tab;
 
-    if (next == NULL)
+    while (cap < 2 * (t->tok_used + 1))
+        cap *= 2;
+    if ((tab = spiral_calloc(cap, sizeof *tab)) == NULL)
         return SPIRAL_ENOMEM;
     for (i = 0; i < t->tok_cap; i++)
-        if (t->tok_edge[i].key)
-            next[(t->tok_edge[i].key - 1) >> 32] |=
-                spiral_word_bits((uint32_t)(t->tok_edge[i].key - 1));
-#define SET_NEXT(c)                                                 \
-    do {                                                            \
-        if (((c).b & SPIRAL_CALL_ONE) && ((c).b & SPIRAL_CALL_NODE)) \
-            (c).next = next[((c).b & SPIRAL_CALL_NODE) - 1];        \
+        if (t->tok_edge[i].key) {
+            int32_t node = (int32_t)((t->tok_edge[i].key - 1) >> 32);
+            next_words *n = next_slot(tab, cap, node);
+
+            n->node = (uint32_t)node + 1;
+            n->bits |= spiral_word_bits((uint32_t)(t->tok_edge[i].key - 1));
+        }
+#define SET_NEXT(c)                                                                  \
+    do {                                                                             \
+        if (((c).b & SPIRAL_CALL_ONE) && ((c).b & SPIRAL_CALL_NODE))                  \
+            (c).next =                                                               \
+                next_slot(tab, cap, (int32_t)((c).b & SPIRAL_CALL_NODE) - 1)->bits;   \
     } while (0)
     for (i = 0; i < lex->nvoc; i++)
         SET_NEXT(lex->words[i].root[which]);
@@ -660,7 +686,7 @@ static int set_next_words(spiral_lexicon *lex, spiral_trie *t, int which)
     for (i = 0; i < t->tok_nmany; i++)
         SET_NEXT(t->tok_many[i]);
 #undef SET_NEXT
-    spiral_free(next);
+    spiral_free(tab);
     return SPIRAL_OK;
 }
 
