@@ -36,6 +36,7 @@
 #include "error.h"
 #include "normalize.h"
 #include "segment_zh.h"
+#include "t2s.h"
 #include "tokenize.h"
 #include "utf8.h"
 #include "zhdict.h"
@@ -98,95 +99,51 @@ int spiral_category_parse(const char *name, uint8_t *family, uint8_t *modifier)
 /* The trie                                                            */
 /* ------------------------------------------------------------------ */
 
-static uint64_t trie_key(int32_t node, unsigned b)
-{
-    return (((uint64_t)(uint32_t)node << 8) | (b & 0xFF)) + 1;
-}
-
-static size_t trie_slot(uint64_t key, size_t cap)
-{
-    uint64_t h = key * 0x9E3779B97F4A7C15ULL;
-
-    return (size_t)(h >> 17) & (cap - 1);
-}
-
-int32_t spiral_trie_child(const spiral_trie *t, int32_t node, unsigned b)
-{
-    uint64_t key = trie_key(node, b);
-    size_t i;
-
-    if (t->hcap == 0)
-        return -1;
-    for (i = trie_slot(key, t->hcap);; i = (i + 1) & (t->hcap - 1)) {
-        if (t->keys[i] == key)
-            return t->vals[i];
-        if (t->keys[i] == 0)
-            return -1;
-    }
-}
-
-static int trie_rehash(spiral_trie *t)
-{
-    size_t ncap = t->hcap ? t->hcap * 2 : 1024, i, j;
-    uint64_t *keys = spiral_calloc(ncap, sizeof *keys);
-    int32_t *vals = spiral_calloc(ncap, sizeof *vals);
-
-    if (keys == NULL || vals == NULL) {
-        spiral_free(keys);
-        spiral_free(vals);
-        return SPIRAL_ENOMEM;
-    }
-    for (i = 0; i < t->hcap; i++) {
-        if (t->keys[i] == 0)
-            continue;
-        for (j = trie_slot(t->keys[i], ncap); keys[j]; j = (j + 1) & (ncap - 1))
-            ;
-        keys[j] = t->keys[i];
-        vals[j] = t->vals[i];
-    }
-    spiral_free(t->keys);
-    spiral_free(t->vals);
-    t->keys = keys;
-    t->vals = vals;
-    t->hcap = ncap;
-    return SPIRAL_OK;
-}
-
 static int32_t trie_new_node(spiral_trie *t)
 {
-    if (spiral_grow(&t->entry, &t->cap, t->nnodes + 1, sizeof *t->entry) < 0)
+    if (spiral_grow(&t->entry, &t->cap, t->nnodes + 1, sizeof *t->entry) < 0 ||
+        spiral_grow(&t->bn, &t->bncap, t->nnodes + 1, sizeof *t->bn) < 0)
         return -1;
     t->entry[t->nnodes] = -1;
+    t->bn[t->nnodes].kid = -1;
     return (int32_t)t->nnodes++;
 }
 
-/* Child of node for b, created if missing.  Returns -1 out of memory. */
+/* Child of node for b, created if missing (in its place in the list of
+ * node's children, which stays in label order).  Most nodes have one
+ * child or a few; the root, which has many, has a table.  Returns -1 out
+ * of memory. */
 static int32_t trie_step(spiral_trie *t, int32_t node, unsigned b)
 {
-    int32_t c = spiral_trie_child(t, node, b);
-    uint64_t key;
-    size_t i;
+    int32_t prev = -1, c = -1, k;
 
-    if (c >= 0)
-        return c;
-    if ((t->hused + 1) * 4 > t->hcap * 3 && trie_rehash(t) < 0)
+    b &= 0xFF;
+    if (node == 0) {
+        if (t->root[b] > 0)
+            return t->root[b];
+    } else {
+        for (c = t->bn[node].kid; c >= 0 && t->bn[c].label < b; c = t->bn[c].sib)
+            prev = c;
+        if (c >= 0 && t->bn[c].label == b)
+            return c;
+    }
+    if ((k = trie_new_node(t)) < 0)
         return -1;
-    if ((c = trie_new_node(t)) < 0)
-        return -1;
-    key = trie_key(node, b);
-    for (i = trie_slot(key, t->hcap); t->keys[i]; i = (i + 1) & (t->hcap - 1))
-        ;
-    t->keys[i] = key;
-    t->vals[i] = c;
-    t->hused++;
-    return c;
+    t->bn[k].label = (uint8_t)b;
+    t->bn[k].sib = c;
+    if (node == 0)
+        t->root[b] = k;
+    else if (prev < 0)
+        t->bn[node].kid = k;
+    else
+        t->bn[prev].sib = k;
+    return k;
 }
 
 static void trie_free(spiral_trie *t)
 {
     spiral_free(t->entry);
-    spiral_free(t->keys);
-    spiral_free(t->vals);
+    spiral_free(t->bn);
     spiral_free(t->fn);
     spiral_free(t->label);
     spiral_free(t->tok_many);
@@ -194,88 +151,72 @@ static void trie_free(spiral_trie *t)
     memset(t, 0, sizeof *t);
 }
 
+/* Number child c (old numbering) of the node f is becoming, by byte l,
+ * as the next node, *qt, in breadth-first order. */
+static void freeze_kid(spiral_trie *t, spiral_tnode *f, uint32_t *queue, size_t *qt, int32_t c,
+                       unsigned l, int root)
+{
+    if (l == SPIRAL_TRIE_WILD)
+        f->wild = (int32_t)*qt;
+    if (root)
+        t->root[l] = (int32_t)*qt;
+    t->label[*qt] = (uint8_t)l;
+    queue[(*qt)++] = (uint32_t)c;
+}
+
 /* Lay the trie out for walking: nodes renumbered breadth first, so the
  * levels every walk starts with are together in memory and each node's
  * children are consecutive, in label order (found without hashing).  A
- * frozen trie is only read, so the building hash and entries (in the old
+ * frozen trie is only read, so the building lists and entries (in the old
  * numbering) are freed.  SPIRAL_OK or SPIRAL_ENOMEM. */
 static int trie_freeze(spiral_trie *t)
 {
-    size_t nn = t->nnodes, i, qh = 0, qt = 0;
-    uint32_t *count = spiral_calloc(nn + 1, sizeof *count);
-    uint32_t *cfirst = spiral_calloc(nn + 1, sizeof *cfirst);
+    size_t nn = t->nnodes, qh = 0, qt = 0;
     uint32_t *queue = spiral_malloc((nn + 1) * sizeof *queue);
-    uint8_t *clabel = spiral_malloc(t->hused + 1);
-    int32_t *ctarget = spiral_malloc((t->hused + 1) * sizeof *ctarget);
-    int rc = SPIRAL_ENOMEM;
+    int32_t first[256];
+    unsigned b;
 
-    t->fn = spiral_calloc(nn + 1, sizeof *t->fn);
-    t->label = spiral_calloc(nn + 1, 1);
-    if (count == NULL || cfirst == NULL || queue == NULL || clabel == NULL ||
-        ctarget == NULL || t->fn == NULL || t->label == NULL)
-        goto done;
-    /* Children of each node (old numbering), sorted by label. */
-    for (i = 0; i < t->hcap; i++)
-        if (t->keys[i])
-            count[(t->keys[i] - 1) >> 8]++;
-    for (i = 0; i < nn; i++) {
-        cfirst[i + 1] = cfirst[i] + count[i];
-        count[i] = 0;
+    t->fn = spiral_malloc((nn + 1) * sizeof *t->fn);
+    t->label = spiral_malloc(nn + 1);
+    if (queue == NULL || t->fn == NULL || t->label == NULL) {
+        spiral_free(queue);
+        return SPIRAL_ENOMEM;
     }
-    for (i = 0; i < t->hcap; i++) {
-        size_t node, j;
-        unsigned b;
-
-        if (t->keys[i] == 0)
-            continue;
-        node = (size_t)((t->keys[i] - 1) >> 8);
-        b = (unsigned)((t->keys[i] - 1) & 0xFF);
-        for (j = cfirst[node] + count[node]; j > cfirst[node] && clabel[j - 1] > b; j--) {
-            clabel[j] = clabel[j - 1];
-            ctarget[j] = ctarget[j - 1];
-        }
-        clabel[j] = (uint8_t)b;
-        ctarget[j] = t->vals[i];
-        count[node]++;
-    }
-    /* Breadth first: node qh's children become qt, qt+1, ... */
-    for (i = 0; i < 256; i++)
-        t->root[i] = -1;
+    /* The root's children by their table, the others by their lists. */
+    memcpy(first, t->root, sizeof first);
+    for (b = 0; b < 256; b++)
+        t->root[b] = -1;
+    memset(&t->fn[nn], 0, sizeof *t->fn);
+    t->label[0] = t->label[nn] = 0;
     if (nn > 0)
         queue[qt++] = 0;
+    /* Breadth first: node qh's children become qt, qt+1, ... */
     while (qh < qt) {
-        uint32_t o = queue[qh], j;
+        uint32_t o = queue[qh];
         spiral_tnode *f = &t->fn[qh];
+        int32_t c;
 
         f->entry = t->entry[o];
         f->wild = -1;
         f->kid = (int32_t)qt;
-        f->n = cfirst[o + 1] - cfirst[o];
-        for (j = cfirst[o]; j < cfirst[o + 1]; j++) {
-            if (clabel[j] == SPIRAL_TRIE_WILD)
-                f->wild = (int32_t)qt;
-            if (qh == 0)
-                t->root[clabel[j]] = (int32_t)qt;
-            t->label[qt] = clabel[j];
-            queue[qt++] = (uint32_t)ctarget[j];
+        if (o == 0) {
+            for (b = 0; b < 256; b++)
+                if (first[b] > 0)
+                    freeze_kid(t, f, queue, &qt, first[b], b, 1);
+        } else {
+            for (c = t->bn[o].kid; c >= 0; c = t->bn[c].sib)
+                freeze_kid(t, f, queue, &qt, c, t->bn[c].label, 0);
         }
+        f->n = (uint32_t)(qt - (size_t)f->kid);
         qh++;
     }
-    spiral_free(t->keys);
-    spiral_free(t->vals);
+    spiral_free(t->bn);
     spiral_free(t->entry);
-    t->keys = NULL;
-    t->vals = NULL;
+    t->bn = NULL;
     t->entry = NULL;
-    t->hcap = t->hused = t->cap = 0;
-    rc = SPIRAL_OK;
-done:
-    spiral_free(count);
-    spiral_free(cfirst);
+    t->bncap = t->cap = 0;
     spiral_free(queue);
-    spiral_free(clabel);
-    spiral_free(ctarget);
-    return rc;
+    return SPIRAL_OK;
 }
 
 size_t spiral_trie_calls(const spiral_trie *t, int32_t node, const unsigned char *p, size_t len,
@@ -322,13 +263,14 @@ size_t spiral_trie_calls(const spiral_trie *t, int32_t node, const unsigned char
  * makes no call anywhere.
  */
 
-/* The first 24 bytes of p[0..len), zero-padded, as little-endian loads. */
-static void word_head(const unsigned char *p, size_t len, uint64_t *head)
+/* The first 24 bytes of p[0..len), zero-padded, as little-endian loads
+ * (readable as for spiral_word_load()). */
+static void word_head(const unsigned char *p, size_t len, int readable, uint64_t *head)
 {
     size_t k;
 
     for (k = 0; k < 3; k++)
-        head[k] = spiral_word_load(p, k * 8, len, 0);
+        head[k] = spiral_word_load(p, k * 8, len, readable);
 }
 
 int spiral_word_tail_is(const spiral_lexicon *lex, uint32_t w, const unsigned char *p,
@@ -351,15 +293,15 @@ static int word_is(const spiral_lexicon *lex, uint32_t w, const unsigned char *p
 }
 
 /* The number of word p[0..len) with hash h, or SPIRAL_WORD_NONE; *slot
- * gets where it is or would go. */
+ * gets where it is or would go (readable as for spiral_word_load()). */
 static uint32_t voc_find(const spiral_lexicon *lex, const unsigned char *p, size_t len, uint64_t h,
-                         size_t *slot)
+                         int readable, size_t *slot)
 {
     uint64_t v;
     size_t i;
 
     for (i = h & (lex->voc_cap - 1); (v = lex->voc_slot[i]) != 0; i = (i + 1) & (lex->voc_cap - 1))
-        if ((v >> 32) == (h >> 32) && word_is(lex, (uint32_t)v - 1, p, len, 0)) {
+        if ((v >> 32) == (h >> 32) && word_is(lex, (uint32_t)v - 1, p, len, readable)) {
             *slot = i;
             return (uint32_t)v - 1;
         }
@@ -376,7 +318,7 @@ uint32_t spiral_lexicon_word(const spiral_lexicon *lex, const unsigned char *p, 
 
     if (guess != SPIRAL_WORD_NONE &&
         (word_is(lex, guess, p, len, readable) ||
-         (guess = voc_find(lex, p, len, h, &slot)) != SPIRAL_WORD_NONE))
+         (guess = voc_find(lex, p, len, h, readable, &slot)) != SPIRAL_WORD_NONE))
         return guess; /* the guess, or after a tag shared by two words */
     if (!spiral_may_have_stem(lex, p, len))
         return w; /* most tokens: too short, or not how a stem starts */
@@ -386,11 +328,12 @@ uint32_t spiral_lexicon_word(const spiral_lexicon *lex, const unsigned char *p, 
     return w;
 }
 
-/* Add word p[0..len) unless it is there; *out gets its number.
- * SPIRAL_OK or SPIRAL_ENOMEM. */
-static int voc_add(spiral_lexicon *lex, const unsigned char *p, size_t len, uint32_t *out)
+/* Add word p[0..len) unless it is there; *out gets its number (readable
+ * as for spiral_word_load()).  SPIRAL_OK or SPIRAL_ENOMEM. */
+static int voc_add(spiral_lexicon *lex, const unsigned char *p, size_t len, int readable,
+                   uint32_t *out)
 {
-    uint64_t h = spiral_word_hash(p, len, 0);
+    uint64_t h = spiral_word_hash(p, len, readable);
     size_t slot, i;
     spiral_word *w;
 
@@ -417,18 +360,20 @@ static int voc_add(spiral_lexicon *lex, const unsigned char *p, size_t len, uint
         lex->voc_slot = n;
         lex->voc_cap = ncap;
     }
-    if ((*out = voc_find(lex, p, len, h, &slot)) != SPIRAL_WORD_NONE)
+    if ((*out = voc_find(lex, p, len, h, readable, &slot)) != SPIRAL_WORD_NONE)
         return SPIRAL_OK;
     if (lex->nvoc + 1 >= SPIRAL_WORD_STEM || len > UINT32_MAX - lex->voc_len ||
         spiral_grow(&lex->voc_text, &lex->voctextcap, lex->voc_len + len + 1, 1) < 0)
         return SPIRAL_ENOMEM;
     if (lex->nvoc == lex->wordcap) {
         size_t ncap = lex->wordcap ? lex->wordcap * 2 : 256;
-        void *mem;
-        spiral_word *n = spiral_calloc_lines(ncap, sizeof *n, &mem);
+        unsigned char *mem;
+        spiral_word *n;
 
-        if (n == NULL)
+        /* (not zeroed: every field of a word is set below) */
+        if (ncap > (SIZE_MAX - 64) / sizeof *n || (mem = spiral_malloc(ncap * sizeof *n + 64)) == NULL)
             return SPIRAL_ENOMEM;
+        n = (spiral_word *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
         if (lex->nvoc)
             memcpy(n, lex->words, lex->nvoc * sizeof *n);
         spiral_free(lex->words_mem);
@@ -437,7 +382,8 @@ static int voc_add(spiral_lexicon *lex, const unsigned char *p, size_t len, uint
         lex->wordcap = ncap;
     }
     w = &lex->words[lex->nvoc];
-    word_head(p, len, w->head);
+    memset(w->root, 0, sizeof w->root);
+    word_head(p, len, readable, w->head);
     w->len = (uint32_t)len;
     w->off = (uint32_t)lex->voc_len;
     memcpy(lex->voc_text + lex->voc_len, p, len);
@@ -454,56 +400,32 @@ static int useful(const spiral_trie *t, int32_t node)
     return t->fn[node].entry >= 0 || spiral_trie_next(t, node, ' ') >= 0;
 }
 
-/* The walks within one token from token start s of frozen trie t, depth
- * first: fn(lex, t, s, node, path, depth, payload) for every node below
- * s (path: the bytes from s to it).  SPIRAL_OK or the first error. */
-typedef int (*token_visit)(spiral_lexicon *lex, spiral_trie *t, int32_t s, int32_t node,
-                           const unsigned char *path, size_t depth, void *payload);
+/* A node below a token start where a call of a walk can lead somewhere,
+ * or where a wildcard starts: the walks from the start over the path to
+ * it (its word), and over the words it is a stem of, are worked out. */
+typedef struct word_site {
+    int32_t s, node;
+    uint32_t word;
+} word_site;
 
-static int within_token(spiral_lexicon *lex, spiral_trie *t, int32_t s, token_visit fn,
-                        void *payload)
-{
-    struct {
+/* While the vocabulary and the walks of both tries are worked out. */
+typedef struct rec_build {
+    int which;             /* 0 the lexicon's trie, 1 the actors' */
+    word_site *site;       /* the lexicon trie's, then the actor trie's */
+    size_t nsite, sitecap;
+    uint32_t *stem_first;  /* per word and one more: the words stem w starts */
+    uint32_t *stem_word;   /* are stem_word[stem_first[w] .. stem_first[w + 1]) */
+    uint32_t *seen;        /* per word: 1 + the token start it was last tried from */
+    int32_t *nodes;
+    uint8_t *wild;
+    size_t nodecap, wildcap;
+    struct dfs_item {
         int32_t node;
         uint32_t depth;
-    } *stack = NULL;
-    unsigned char *path = NULL;
-    size_t n = 0, cap = 0, pathcap = 0;
-    int rc = SPIRAL_OK;
-    int32_t node = s;
-    uint32_t depth = 0, c;
-
-    for (;;) {
-        /* push node's children within the token */
-        for (c = 0; c < t->fn[node].n; c++) {
-            int32_t k = t->fn[node].kid + (int32_t)c;
-
-            if (t->label[k] == ' ' || t->label[k] == SPIRAL_TRIE_WILD)
-                continue;
-            if (spiral_grow(&stack, &cap, n + 1, sizeof *stack) < 0) {
-                rc = SPIRAL_ENOMEM;
-                goto done;
-            }
-            stack[n].node = k;
-            stack[n++].depth = depth + 1;
-        }
-        if (n == 0)
-            break;
-        node = stack[--n].node;
-        depth = stack[n].depth;
-        if (spiral_grow(&path, &pathcap, depth, 1) < 0) {
-            rc = SPIRAL_ENOMEM;
-            break;
-        }
-        path[depth - 1] = t->label[node];
-        if ((rc = fn(lex, t, s, node, path, depth, payload)) < 0)
-            break;
-    }
-done:
-    spiral_free(stack);
-    spiral_free(path);
-    return rc;
-}
+    } *stack;              /* within_token()'s, and the path it is at */
+    unsigned char *path;
+    size_t stackcap, pathcap;
+} rec_build;
 
 /* Whether node s of t is where a token starts: the root, or a child by
  * ' '. */
@@ -512,21 +434,24 @@ static int token_start(const spiral_trie *t, size_t s)
     return s == 0 || t->label[s] == ' ';
 }
 
-/* Vocabulary: the path to node is a word when a call there can lead
- * somewhere, and a stem (a word too) before a wildcard. */
-static int add_words(spiral_lexicon *lex, spiral_trie *t, int32_t s, int32_t node,
-                     const unsigned char *path, size_t depth, void *payload)
+/* Record node (path[0..depth) below token start s) as a site if it is
+ * one, with its word (added to the vocabulary), and a stem before a
+ * wildcard in the stems' trie.  SPIRAL_OK or SPIRAL_ENOMEM. */
+static int add_site(spiral_lexicon *lex, spiral_trie *t, rec_build *rb, int32_t s, int32_t node,
+                    const unsigned char *path, size_t depth)
 {
     uint32_t w;
     int32_t st = 0;
     size_t i;
 
-    (void)s;
-    (void)payload;
     if (t->fn[node].wild < 0 && !useful(t, node))
         return SPIRAL_OK;
-    if (voc_add(lex, path, depth, &w) < 0)
+    if (voc_add(lex, path, depth, 1, &w) < 0 ||
+        spiral_grow(&rb->site, &rb->sitecap, rb->nsite + 1, sizeof *rb->site) < 0)
         return SPIRAL_ENOMEM;
+    rb->site[rb->nsite].s = s;
+    rb->site[rb->nsite].node = node;
+    rb->site[rb->nsite++].word = w;
     if (t->fn[node].wild < 0)
         return SPIRAL_OK;
     for (i = 0; i < depth && st >= 0; i++)
@@ -545,29 +470,78 @@ static int add_words(spiral_lexicon *lex, spiral_trie *t, int32_t s, int32_t nod
     return SPIRAL_OK;
 }
 
-/* The words in text order, to find those a stem starts. */
-typedef struct word_ref {
-    const char *text;
-    uint32_t len, word;
-} word_ref;
-
-static int word_order(const void *x, const void *y)
+/* The sites below token start s of frozen trie t, depth first within the
+ * token: the path to every node is a word when a call there can lead
+ * somewhere, and a stem (a word too) before a wildcard.  SPIRAL_OK or
+ * SPIRAL_ENOMEM. */
+static int within_token(spiral_lexicon *lex, spiral_trie *t, rec_build *rb, int32_t s)
 {
-    const word_ref *a = x, *b = y;
-    int c = memcmp(a->text, b->text, a->len < b->len ? a->len : b->len);
+    size_t n = 0;
+    int32_t node = s;
+    uint32_t depth = 0, c;
 
-    return c ? c : a->len < b->len ? -1 : a->len > b->len;
+    for (;;) {
+        /* push node's children within the token */
+        for (c = 0; c < t->fn[node].n; c++) {
+            int32_t k = t->fn[node].kid + (int32_t)c;
+
+            if (t->label[k] == ' ' || t->label[k] == SPIRAL_TRIE_WILD)
+                continue;
+            if (spiral_grow(&rb->stack, &rb->stackcap, n + 1, sizeof *rb->stack) < 0)
+                return SPIRAL_ENOMEM;
+            rb->stack[n].node = k;
+            rb->stack[n++].depth = depth + 1;
+        }
+        if (n == 0)
+            return SPIRAL_OK;
+        node = rb->stack[--n].node;
+        depth = rb->stack[n].depth;
+        if (spiral_grow(&rb->path, &rb->pathcap, depth + 8, 1) < 0)
+            return SPIRAL_ENOMEM; /* (read eight bytes at a time) */
+        rb->path[depth - 1] = t->label[node];
+        if (add_site(lex, t, rb, s, node, rb->path, depth) < 0)
+            return SPIRAL_ENOMEM;
+    }
 }
 
-/* While the walks of one trie are worked out. */
-typedef struct rec_build {
-    int which;             /* 0 the lexicon's trie, 1 the actors' */
-    word_ref *sorted;
-    uint32_t *seen;        /* per word: 1 + the token start it was last tried from */
-    int32_t *nodes;
-    uint8_t *wild;
-    size_t nodecap, wildcap;
-} rec_build;
+/* The words each stem starts (itself included), by a walk over every
+ * word in the stems' trie.  SPIRAL_OK or SPIRAL_ENOMEM. */
+static int stem_words(spiral_lexicon *lex, rec_build *rb)
+{
+    size_t pass, x, k;
+
+    /* Counted at [w + 2], summed, then filled in at [w + 1]++, so that
+     * stem w's words end up from stem_first[w] to stem_first[w + 1]. */
+    if ((rb->stem_first = spiral_calloc(lex->nvoc + 2, sizeof *rb->stem_first)) == NULL)
+        return SPIRAL_ENOMEM;
+    for (pass = 0; pass < 2; pass++) {
+        for (x = 0; x < lex->nvoc; x++) {
+            const unsigned char *p = (const unsigned char *)lex->voc_text + lex->words[x].off;
+            int32_t node = 0;
+
+            for (k = 0; k < lex->words[x].len &&
+                        (node = spiral_trie_next(&lex->stems, node, p[k])) >= 0;
+                 k++) {
+                int32_t e = lex->stems.fn[node].entry;
+
+                if (e < 0)
+                    continue;
+                if (pass == 0)
+                    rb->stem_first[e + 2]++;
+                else
+                    rb->stem_word[rb->stem_first[e + 1]++] = (uint32_t)x;
+            }
+        }
+        if (pass == 0) {
+            for (x = 1; x < lex->nvoc + 2; x++)
+                rb->stem_first[x] += rb->stem_first[x - 1];
+            if ((rb->stem_word = spiral_malloc((rb->stem_first[lex->nvoc + 1] + 1) *
+                                               sizeof *rb->stem_word)) == NULL)
+                return SPIRAL_ENOMEM;
+        }
+    }
+    return SPIRAL_OK;
+}
 
 /* A call on node (ending a wildcard or not) in the form of spiral_calls
  * (its `next` is set once all walks are known). */
@@ -660,24 +634,50 @@ static int add_walk(spiral_lexicon *lex, spiral_trie *t, rec_build *rb, int32_t 
     return add_edge(t, ((uint64_t)(uint32_t)s << 32 | w) + 1, c);
 }
 
+/* The words with a walk from each token start that has one, by node:
+ * open addressing on node + 1 (0 empty), twice as many slots as edges. */
+typedef struct next_words {
+    uint64_t bits;
+    uint32_t node;
+} next_words;
+
+/* The slot of node in a table of cap slots (where it is, or the empty
+ * one where it goes). */
+static next_words *next_slot(next_words *tab, size_t cap, int32_t node)
+{
+    size_t i;
+
+    for (i = ((uint32_t)node * 0x9E3779B1u) & (cap - 1);
+         tab[i].node != 0 && tab[i].node != (uint32_t)node + 1; i = (i + 1) & (cap - 1))
+        ;
+    return &tab[i];
+}
+
 /* Set the `next` of every call of t's walks (words[].root[which], edges,
  * walks of many calls): the words with a walk from the call's child by
  * ' '.  SPIRAL_OK or SPIRAL_ENOMEM. */
 static int set_next_words(spiral_lexicon *lex, spiral_trie *t, int which)
 {
-    uint64_t *next = spiral_calloc(t->nnodes + 1, sizeof *next);
-    size_t i;
+    size_t cap = 16, i;
+    next_words *tab;
 
-    if (next == NULL)
+    while (cap < 2 * (t->tok_used + 1))
+        cap *= 2;
+    if ((tab = spiral_calloc(cap, sizeof *tab)) == NULL)
         return SPIRAL_ENOMEM;
     for (i = 0; i < t->tok_cap; i++)
-        if (t->tok_edge[i].key)
-            next[(t->tok_edge[i].key - 1) >> 32] |=
-                spiral_word_bits((uint32_t)(t->tok_edge[i].key - 1));
-#define SET_NEXT(c)                                                 \
-    do {                                                            \
-        if (((c).b & SPIRAL_CALL_ONE) && ((c).b & SPIRAL_CALL_NODE)) \
-            (c).next = next[((c).b & SPIRAL_CALL_NODE) - 1];        \
+        if (t->tok_edge[i].key) {
+            int32_t node = (int32_t)((t->tok_edge[i].key - 1) >> 32);
+            next_words *n = next_slot(tab, cap, node);
+
+            n->node = (uint32_t)node + 1;
+            n->bits |= spiral_word_bits((uint32_t)(t->tok_edge[i].key - 1));
+        }
+#define SET_NEXT(c)                                                                  \
+    do {                                                                             \
+        if (((c).b & SPIRAL_CALL_ONE) && ((c).b & SPIRAL_CALL_NODE))                  \
+            (c).next =                                                               \
+                next_slot(tab, cap, (int32_t)((c).b & SPIRAL_CALL_NODE) - 1)->bits;   \
     } while (0)
     for (i = 0; i < lex->nvoc; i++)
         SET_NEXT(lex->words[i].root[which]);
@@ -686,87 +686,60 @@ static int set_next_words(spiral_lexicon *lex, spiral_trie *t, int which)
     for (i = 0; i < t->tok_nmany; i++)
         SET_NEXT(t->tok_many[i]);
 #undef SET_NEXT
-    spiral_free(next);
-    return SPIRAL_OK;
-}
-
-/* The walks from token start s: over each word that ends at a node below
- * it where a call can lead somewhere, and over each word that a stem
- * below it starts (the wildcards' calls). */
-static int add_walks(spiral_lexicon *lex, spiral_trie *t, int32_t s, int32_t node,
-                     const unsigned char *path, size_t depth, void *payload)
-{
-    rec_build *rb = payload;
-    uint32_t w;
-    size_t slot, lo = 0, hi = lex->nvoc;
-
-    if (t->fn[node].wild < 0 && !useful(t, node))
-        return SPIRAL_OK;
-    w = voc_find(lex, path, depth, spiral_word_hash(path, depth, 0), &slot);
-    if (useful(t, node) && add_walk(lex, t, rb, s, w) < 0)
-        return SPIRAL_ENOMEM;
-    if (t->fn[node].wild < 0)
-        return SPIRAL_OK;
-    /* the first word not before the stem, then those it starts */
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        const word_ref *r = &rb->sorted[mid];
-        int c = memcmp(r->text, path, r->len < depth ? r->len : depth);
-
-        if (c < 0 || (c == 0 && r->len < depth))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (; lo < lex->nvoc && rb->sorted[lo].len >= depth &&
-           memcmp(rb->sorted[lo].text, path, depth) == 0;
-         lo++)
-        if (add_walk(lex, t, rb, s, rb->sorted[lo].word) < 0)
-            return SPIRAL_ENOMEM;
+    spiral_free(tab);
     return SPIRAL_OK;
 }
 
 /* The vocabulary, the stems' trie and the walks over words in both
- * tries.  SPIRAL_OK or SPIRAL_ENOMEM. */
+ * tries: from each site's token start over its word, when a call there
+ * can lead somewhere, and over each word it is a stem of (the wildcards'
+ * calls).  SPIRAL_OK or SPIRAL_ENOMEM. */
 static int build_words(spiral_lexicon *lex)
 {
     spiral_trie *tries[2] = { &lex->trie, &lex->atrie };
+    size_t end[2] = { 0, 0 }, i, s, k, j;
     rec_build rb;
-    size_t i, s;
     int rc = SPIRAL_OK;
 
     memset(&rb, 0, sizeof rb);
     if (trie_new_node(&lex->stems) < 0)
         return SPIRAL_ENOMEM;
-    for (i = 0; i < 2 && rc == SPIRAL_OK; i++)
+    for (i = 0; i < 2 && rc == SPIRAL_OK; i++) {
         for (s = 0; s < tries[i]->nnodes && rc == SPIRAL_OK; s++)
             if (token_start(tries[i], s))
-                rc = within_token(lex, tries[i], (int32_t)s, add_words, NULL);
-    if (rc == SPIRAL_OK && (rc = trie_freeze(&lex->stems)) == SPIRAL_OK &&
-        ((rb.sorted = spiral_calloc(lex->nvoc + 1, sizeof *rb.sorted)) == NULL ||
-         (rb.seen = spiral_calloc(lex->nvoc + 1, sizeof *rb.seen)) == NULL))
-        rc = SPIRAL_ENOMEM;
-    if (rc == SPIRAL_OK) {
-        for (i = 0; i < lex->nvoc; i++) {
-            rb.sorted[i].text = lex->voc_text + lex->words[i].off;
-            rb.sorted[i].len = lex->words[i].len;
-            rb.sorted[i].word = (uint32_t)i;
-        }
-        qsort(rb.sorted, lex->nvoc, sizeof *rb.sorted, word_order);
+                rc = within_token(lex, tries[i], &rb, (int32_t)s);
+        end[i] = rb.nsite;
     }
-    for (i = 0; i < 2 && rc == SPIRAL_OK; i++) {
+    if (rc == SPIRAL_OK && ((rc = trie_freeze(&lex->stems)) < 0 || (rc = stem_words(lex, &rb)) < 0 ||
+                            (rb.seen = spiral_malloc((lex->nvoc + 1) * sizeof *rb.seen)) == NULL))
+        rc = SPIRAL_ENOMEM;
+    for (i = 0, k = 0; i < 2 && rc == SPIRAL_OK; i++) {
+        spiral_trie *t = tries[i];
+
         rb.which = (int)i;
         memset(rb.seen, 0, (lex->nvoc + 1) * sizeof *rb.seen);
-        for (s = 0; s < tries[i]->nnodes && rc == SPIRAL_OK; s++)
-            if (token_start(tries[i], s))
-                rc = within_token(lex, tries[i], (int32_t)s, add_walks, &rb);
+        for (; k < end[i] && rc == SPIRAL_OK; k++) {
+            const word_site *st = &rb.site[k];
+            uint32_t w = st->word;
+
+            if (useful(t, st->node))
+                rc = add_walk(lex, t, &rb, st->s, w);
+            if (t->fn[st->node].wild < 0)
+                continue;
+            for (j = rb.stem_first[w]; j < rb.stem_first[w + 1] && rc == SPIRAL_OK; j++)
+                rc = add_walk(lex, t, &rb, st->s, rb.stem_word[j]);
+        }
         if (rc == SPIRAL_OK)
-            rc = set_next_words(lex, tries[i], (int)i);
+            rc = set_next_words(lex, t, (int)i);
     }
-    spiral_free(rb.sorted);
+    spiral_free(rb.site);
+    spiral_free(rb.stem_first);
+    spiral_free(rb.stem_word);
     spiral_free(rb.seen);
     spiral_free(rb.nodes);
     spiral_free(rb.wild);
+    spiral_free(rb.stack);
+    spiral_free(rb.path);
     return rc;
 }
 
@@ -782,6 +755,11 @@ typedef struct builder {
     spiral_tokens tk;
     spiral_buf key;
     spiral_buf word;
+    spiral_buf file;         /* the lexicon file being read */
+    /* The names interned last (the next line's are mostly the same), and
+     * the last category's family and modifier. */
+    const char *cat, *file_name, *kind;
+    uint8_t cat_family, cat_modifier;
     pcre2_general_context *gctx; /* PCRE2 allocates through alloc.h */
     pcre2_compile_context *cctx;
     spiral_error_fn report;  /* check mode: report every error and go on */
@@ -789,15 +767,31 @@ typedef struct builder {
     unsigned long errors;
 } builder;
 
+/* A lexicon block of interned strings holds this much unless one string
+ * needs more. */
+#define STRING_BLOCK 16384
+
+/* A copy of s[0..n) that lives as long as the lexicon, NUL-terminated,
+ * from a block of them (one allocation for many), or NULL. */
 static const char *intern(spiral_lexicon *lex, const char *s, size_t n)
 {
     char *p;
 
-    if (spiral_grow(&lex->strings, &lex->strcap, lex->nstrings + 1, sizeof *lex->strings) < 0)
-        return NULL;
-    if ((p = spiral_strndup(s, n)) == NULL)
-        return NULL;
-    lex->strings[lex->nstrings++] = p;
+    if (n >= lex->str_left) {
+        size_t size = n >= STRING_BLOCK ? n + 1 : STRING_BLOCK;
+
+        if (spiral_grow(&lex->strings, &lex->strcap, lex->nstrings + 1, sizeof *lex->strings) < 0 ||
+            (p = spiral_malloc(size)) == NULL)
+            return NULL;
+        lex->strings[lex->nstrings++] = p;
+        lex->str_next = p;
+        lex->str_left = size;
+    }
+    p = lex->str_next;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    lex->str_next += n + 1;
+    lex->str_left -= n + 1;
     return p;
 }
 
@@ -842,6 +836,41 @@ static const char *intern_shared(spiral_lexicon *lex, const char *s)
     lex->shared[i] = p;
     lex->shused++;
     return p;
+}
+
+/* intern_shared(lex, s), where *last is the string it was called with
+ * the last time (or NULL), mostly the same one. */
+static const char *intern_last(spiral_lexicon *lex, const char **last, const char *s)
+{
+    if (*last == NULL || strcmp(*last, s) != 0)
+        *last = intern_shared(lex, s);
+    return *last;
+}
+
+/* A weight that is only digits, with a point and more digits or not, in
+ * *out; 0 when it is not such (or too long to be exact): strtod() then
+ * decides.  Up to 15 digits the value and the power of ten are exact
+ * doubles, so their quotient is the correctly rounded value, as
+ * strtod()'s is. */
+static int plain_weight(const char *s, double *out)
+{
+    static const double pow10[] = { 1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                    1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+    uint64_t m = 0;
+    size_t digits = 0, frac = 0;
+    const char *p = s;
+
+    for (; *p >= '0' && *p <= '9'; p++, digits++)
+        m = m * 10 + (uint64_t)(*p - '0');
+    if (digits == 0)
+        return 0;
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++, digits++, frac++)
+            m = m * 10 + (uint64_t)(*p - '0');
+    if (*p != '\0' || digits > 15 || (p[-1] == '.'))
+        return 0;
+    *out = (double)m / pow10[frac];
+    return 1;
 }
 
 int spiral_lexicon_new(spiral_lexicon **out, spiral_error *err)
@@ -922,6 +951,7 @@ static void builder_free(builder *b)
     spiral_tokens_free(&b->tk);
     spiral_buf_free(&b->key);
     spiral_buf_free(&b->word);
+    spiral_buf_free(&b->file);
 }
 
 /* Report an error: in check mode through the callback (and go on), else
@@ -942,15 +972,68 @@ static int fail(builder *b, spiral_error *err, int code, const char *file,
     return code;
 }
 
+/* Whether w[0..n) is what normalising and tokenising make of most words
+ * of patterns, without asking them: ASCII letters only (lower-cased, one
+ * word; but "cannot", which is two), returning 1; or Han characters of
+ * U+4E00 to U+9FFF only, none of which Traditional-to-Simplified
+ * conversion changes (as they are, one Han token or more, all joined in a
+ * key), returning 2.  0: neither. */
+static int plain_word(const char *w, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)w;
+    size_t i;
+
+
+    if (n == 0)
+        return 0;
+    for (i = 0; i < n && ((u[i] | 0x20) >= 'a' && (u[i] | 0x20) <= 'z'); i++)
+        ;
+    if (i == n) {
+        for (i = 0; n == 6 && i < 6 && (u[i] | 0x20) == (unsigned char)"cannot"[i]; i++)
+            ;
+        return i == 6 ? 0 : 1;
+    }
+    if (i > 0 || n % 3 != 0)
+        return 0;
+    for (i = 0; i < n; i += 3) {
+        int32_t cp = (u[i] & 0x0F) << 12 | (u[i + 1] & 0x3F) << 6 | (u[i + 2] & 0x3F);
+
+        if (u[i] < 0xE4 || u[i] > 0xE9 || (u[i + 1] & 0xC0) != 0x80 ||
+            (u[i + 2] & 0xC0) != 0x80 || cp < 0x4E00 || spiral_t2s_may_change(cp))
+            return 0;
+    }
+    return 2;
+}
+
 /* Append the token key of one space-free word of a pattern (normalised and
  * tokenised as text is) to b->key.  *prev_han tracks whether the last token
  * was Han, for the separator rule. */
 static int key_word(builder *b, const char *w, size_t n, int wild, int *prev_han, int *first)
 {
     size_t i;
+    int rc, plain = plain_word(w, n);
 
-    int rc;
+    if (plain != 0) {
+        if (!*first && plain == 1 && !*prev_han && spiral_buf_putc(&b->key, ' ') < 0)
+            return SPIRAL_ENOMEM;
+        char *k;
 
+        if (spiral_buf_reserve(&b->key, n + 1) < 0)
+            return SPIRAL_ENOMEM;
+        k = b->key.data + b->key.len;
+        if (plain == 1)
+            for (i = 0; i < n; i++)
+                k[i] = (char)((unsigned char)w[i] | 0x20);
+        else
+            memcpy(k, w, n);
+        if (wild)
+            k[n++] = SPIRAL_TRIE_WILD;
+        k[n] = '\0';
+        b->key.len += n;
+        *prev_han = plain == 2;
+        *first = 0;
+        return SPIRAL_OK;
+    }
     if ((rc = spiral_normalize(b->norm, w, n, &b->nt, NULL)) < 0)
         return rc; /* SPIRAL_EENCODING, or SPIRAL_ENOMEM: not a bad pattern */
     if (spiral_tokenize(&b->tk, &b->nt, w, b->zh, NULL, NULL, 0) < 0)
@@ -1112,10 +1195,17 @@ static int parse_line(spiral_lexicon *lex, builder *b, char *s, const char *file
     if (field[0][0] == '\0' || field[0][0] == ' ')
         return fail(b, err, SPIRAL_EPARSE, file, line, 1, "%s",
                     "empty pattern or pattern starting with a space");
-    if (!spiral_category_parse(field[1], &e.family, &e.modifier))
+    if (b->cat != NULL && strcmp(field[1], b->cat) == 0) {
+        e.family = b->cat_family;
+        e.modifier = b->cat_modifier;
+    } else if (!spiral_category_parse(field[1], &e.family, &e.modifier)) {
         return fail(b, err, SPIRAL_EPARSE, file, line, col[1], "unknown category '%s'", field[1]);
+    }
     errno = 0;
-    e.weight = strtod(field[2], &end);
+    if (plain_weight(field[2], &e.weight))
+        end = field[2] + strlen(field[2]);
+    else
+        e.weight = strtod(field[2], &end);
     if (errno || end == field[2] || *end != '\0' || !isfinite(e.weight) || e.weight < 0 ||
         e.weight > 100)
         return fail(b, err, SPIRAL_EPARSE, file, line, col[2],
@@ -1126,9 +1216,11 @@ static int parse_line(spiral_lexicon *lex, builder *b, char *s, const char *file
     if (oom)
         return spiral_error_nomem(err, file);
     if ((e.pattern = intern(lex, field[0], strlen(field[0]))) == NULL ||
-        (e.category = intern_shared(lex, field[1])) == NULL ||
-        (e.file = intern_shared(lex, file)) == NULL)
+        (e.category = intern_last(lex, &b->cat, field[1])) == NULL ||
+        (e.file = intern_last(lex, &b->file_name, file)) == NULL)
         return spiral_error_nomem(err, file);
+    b->cat_family = e.family;
+    b->cat_modifier = e.modifier;
     e.line = (uint32_t)line;
     e.lang_zh = (uint8_t)has_han(e.pattern);
     if (strncmp(e.pattern, "re:", 3) == 0) {
@@ -1203,7 +1295,12 @@ int32_t spiral_date_int(const char *s)
             return 0;
         }
     }
-    return (int32_t)(atoi(s) * 10000 + atoi(s + 5) * 100 + atoi(s + 8));
+    if (s[10] >= '0' && s[10] <= '9')
+        return (int32_t)(atoi(s) * 10000 + atoi(s + 5) * 100 + atoi(s + 8));
+    /* (what atoi() makes of the digits, without its cost) */
+    return (int32_t)((((s[0] - '0') * 10 + s[1] - '0') * 10 + s[2] - '0') * 10 + s[3] - '0') *
+               10000 +
+           ((s[5] - '0') * 10 + s[6] - '0') * 100 + (s[8] - '0') * 10 + s[9] - '0';
 }
 
 /* Add every Han run of the current key to the user dictionary, so the
@@ -1272,8 +1369,8 @@ static int parse_actor_line(spiral_lexicon *lex, builder *b, char *s, const char
         return fail(b, err, SPIRAL_EPARSE, file, line, 1, "alias '%s' has no words", f[0]);
     if ((a.alias = intern(lex, f[0], strlen(f[0]))) == NULL ||
         (a.code = intern_shared(lex, f[1])) == NULL ||
-        (a.kind = intern_shared(lex, f[3])) == NULL ||
-        (a.file = intern_shared(lex, file)) == NULL)
+        (a.kind = intern_last(lex, &b->kind, f[3])) == NULL ||
+        (a.file = intern_last(lex, &b->file_name, file)) == NULL)
         return spiral_error_nomem(err, file);
     a.line = (uint32_t)line;
     for (i = 0; i < b->key.len && node >= 0; i++)
@@ -1302,55 +1399,54 @@ static int parse_actor_line(spiral_lexicon *lex, builder *b, char *s, const char
 /* Files and directories                                               */
 /* ------------------------------------------------------------------ */
 
-/* Read one line of f, with its newline, into b (replacing its content):
- * getline(3) through alloc.h, so that running out of memory is an error and
- * not an early end of the file.  Returns 1, 0 at the end, or SPIRAL_ENOMEM. */
-static int read_line(FILE *f, spiral_buf *b)
+/* Read the rest of f into b (NUL-terminated), through alloc.h, so that
+ * running out of memory is an error and not an early end of the file;
+ * a read error ends it early (ferror() tells).  SPIRAL_OK or
+ * SPIRAL_ENOMEM. */
+static int read_all(FILE *f, spiral_buf *b)
 {
-    char chunk[512];
-    size_t n = 0;
-    int c;
+    size_t got;
 
     spiral_buf_reset(b);
-    while ((c = getc_unlocked(f)) != EOF) {
-        chunk[n++] = (char)c;
-        if (n == sizeof chunk || c == '\n') {
-            if (spiral_buf_append(b, chunk, n) < 0)
-                return SPIRAL_ENOMEM;
-            n = 0;
-            if (c == '\n')
-                return 1;
-        }
-    }
-    if (n > 0 && spiral_buf_append(b, chunk, n) < 0)
-        return SPIRAL_ENOMEM;
-    return b->len > 0 ? 1 : 0;
+    do {
+        if (spiral_buf_reserve(b, 65536) < 0)
+            return SPIRAL_ENOMEM;
+        got = fread(b->data + b->len, 1, b->cap - b->len - 1, f);
+        b->len += got;
+        b->data[b->len] = '\0';
+    } while (got > 0);
+    return SPIRAL_OK;
 }
 
 static int add_file_as(spiral_lexicon *lex, builder *b, const char *path, const char *display,
                        int actors, spiral_error *err)
 {
     FILE *f;
-    spiral_buf lb = SPIRAL_BUF_INIT;
-    char *line;
+    spiral_buf *fb = &b->file;
+    char *line, *next, *end;
     unsigned long lineno = 0;
-    int rc = SPIRAL_OK, got;
+    int rc = SPIRAL_OK;
 
     if ((f = fopen(path, "rb")) == NULL)
         return fail(b, err, SPIRAL_EIO, display, 0, 0, "cannot open: %s", strerror(errno));
-    while (rc == SPIRAL_OK && (got = read_line(f, &lb)) != 0) {
-        size_t len = lb.len, bad;
+    if (read_all(f, fb) < 0) {
+        fclose(f);
+        return spiral_error_nomem(err, display);
+    }
+    /* Line by line, each cut off at its newline in place. */
+    for (line = fb->data, end = fb->data + fb->len; rc == SPIRAL_OK && line < end; line = next) {
+        size_t len, bad;
 
-        if (got < 0) {
-            rc = spiral_error_nomem(err, display);
-            break;
-        }
-        line = lb.data;
+        if ((next = memchr(line, '\n', (size_t)(end - line))) != NULL)
+            len = (size_t)(next++ - line);
+        else
+            len = (size_t)(end - line), next = end;
         lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = '\0';
+        while (len > 0 && line[len - 1] == '\r')
+            len--;
+        line[len] = '\0';
         if (lineno == 1 && len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
-            memmove(line, line + 3, len - 2);
+            line += 3;
             len -= 3;
         }
         if (memchr(line, '\0', len) != NULL) {
@@ -1371,7 +1467,6 @@ static int add_file_as(spiral_lexicon *lex, builder *b, const char *path, const 
     }
     if (rc == SPIRAL_OK && ferror(f))
         rc = fail(b, err, SPIRAL_EIO, display, lineno, 0, "read error: %s", strerror(errno));
-    spiral_buf_free(&lb);
     fclose(f);
     return rc;
 }
@@ -1628,17 +1723,13 @@ int spiral_lexicon_seal(spiral_lexicon *lex, spiral_error *err)
 
     if (lex->sealed)
         return SPIRAL_OK;
-    /* JIT where the platform has it; the interpreter otherwise.  And the
-     * literal prefilter that lets most documents skip most regexes. */
+    /* The literal prefilter that lets most documents skip most regexes
+     * (which sessions JIT-compile as they use them: spiral_regex_jit()). */
     if (lex->nregex && (lex->rx_always = spiral_calloc(lex->nregex, 1)) == NULL)
         return spiral_error_nomem(err, NULL);
     for (i = 0; i < lex->nregex; i++) {
         spiral_entry *e = &lex->e[lex->regex[i]];
 
-        /* Not under valgrind, which cannot follow JIT code and reports
-         * false errors in it (make memcheck checks the interpreter path). */
-        if (!running_on_valgrind())
-            pcre2_jit_compile(e->re, PCRE2_JIT_COMPLETE);
         if (spiral_prefilter_build(&e->pf, e->pattern + 3) < 0)
             return spiral_error_nomem(err, e->file);
         lex->rx_always[i] = e->pf.n == 0;
@@ -1650,6 +1741,21 @@ int spiral_lexicon_seal(spiral_lexicon *lex, spiral_error *err)
         return spiral_error_nomem(err, NULL);
     lex->sealed = 1;
     return SPIRAL_OK;
+}
+
+pcre2_code *spiral_regex_jit(const pcre2_code *re)
+{
+    pcre2_code *c;
+
+    /* Not under valgrind, which cannot follow JIT code and reports false
+     * errors in it. */
+    if (running_on_valgrind() || (c = pcre2_code_copy(re)) == NULL)
+        return NULL;
+    if (pcre2_jit_compile(c, PCRE2_JIT_COMPLETE) != 0) {
+        pcre2_code_free(c);
+        return NULL;
+    }
+    return c;
 }
 
 int spiral_lexicon_load(spiral_lexicon **out, const char *dir, spiral_error *err)

@@ -79,14 +79,20 @@ typedef struct spiral_tnode {
     uint32_t n;            /* children */
 } spiral_tnode;
 
+/* A node while a trie is built: its children are a list in label order,
+ * from kid along sib (-1 ends it). */
+typedef struct spiral_bnode {
+    int32_t kid, sib;
+    uint8_t label;
+} spiral_bnode;
+
 typedef struct spiral_trie {
     int32_t *entry;        /* per node: entry index, or -1 (while building) */
     size_t nnodes, cap;
-    /* While building (freed when frozen): open addressing,
-     * (node << 8 | byte) + 1, 0 = empty. */
-    uint64_t *keys;
-    int32_t *vals;         /* child node */
-    size_t hcap, hused;
+    /* While building (freed when frozen); the root's children are in
+     * root[], where 0 is none (no node is a child of 0 but the root). */
+    spiral_bnode *bn;
+    size_t bncap;
     /* Frozen by spiral_lexicon_seal(): what the matcher walks. */
     spiral_tnode *fn;
     uint8_t *label;
@@ -208,8 +214,10 @@ struct spiral_lexicon {
     spiral_trie trie;
     size_t *regex;         /* indices of regex entries */
     size_t nregex, regcap;
-    char **strings;        /* interned strings, freed with the lexicon */
+    char **strings;        /* blocks of interned strings, freed with the lexicon */
     size_t nstrings, strcap;
+    char *str_next;        /* room for more in the last block */
+    size_t str_left;
     const char **shared;   /* hash set of the repeating ones among them */
     size_t shcap, shused;
     spiral_dict *user;     /* Chinese patterns as segmentation words */
@@ -390,12 +398,14 @@ static inline spiral_calls spiral_token_calls(const spiral_lexicon *lex, int whi
 size_t spiral_trie_calls(const spiral_trie *t, int32_t node, const unsigned char *p, size_t len,
                          int32_t *node_out, uint8_t *wild_out, size_t max);
 
+/* A JIT-compiled copy of regex re, which the caller frees with
+ * pcre2_code_free(); NULL when JIT compiling fails or is not available
+ * (or under valgrind, which cannot follow JIT code: make memcheck checks
+ * the interpreter). */
+pcre2_code *spiral_regex_jit(const pcre2_code *re);
+
 /* YYYYMMDD of an ISO date's first ten characters, or 0 if it is not one. */
 int32_t spiral_date_int(const char *s);
-
-/* Child of node for byte b, or -1 (while building; spiral_trie_next()
- * once frozen). */
-int32_t spiral_trie_child(const spiral_trie *t, int32_t node, unsigned b);
 
 /* The family and modifier of a category name; 0 family for unknown. */
 int spiral_category_parse(const char *name, uint8_t *family, uint8_t *modifier);

@@ -215,6 +215,7 @@ static void walk_token_from(walk *w, int32_t node, uint32_t t, uint32_t wilds, s
  * filled), and replayed.  Tokens longer than MEMO_KEY bytes, and walks
  * with more than MEMO_OUT calls, are walked every time. */
 #define MEMO_SLOTS 16384
+#define MEMO_FIRST 512 /* slots at first: a short input touches few pages */
 #define MEMO_KEY 24
 #define MEMO_OUT 4
 #define MEMO_WALK 0xFF /* nout: too many calls to remember */
@@ -244,12 +245,12 @@ static uint8_t first_token_calls(const spiral_trie *trie, const unsigned char *p
     return (uint8_t)n;
 }
 
-/* The memo slot of token t (w->tok, w->norm) in m, filled for both tries
- * of lex if it held another token; NULL when the token is too long to
- * remember, or there is no memo.  The slot stays the token's until the
- * next call. */
-static const spiral_memo *memo_slot(const walk *w, spiral_memo *m, const spiral_lexicon *lex,
-                                    uint32_t t)
+/* The memo slot of token t (w->tok, w->norm) in m (of nslots, a power of
+ * two), filled for both tries of lex if it held another token (counted in
+ * *fills); NULL when the token is too long to remember, or there is no
+ * memo.  The slot stays the token's until the next call. */
+static const spiral_memo *memo_slot(const walk *w, spiral_memo *m, size_t nslots, size_t *fills,
+                                    const spiral_lexicon *lex, uint32_t t)
 {
     const spiral_token *tk = &w->tok[t];
     const unsigned char *p = w->norm + tk->norm_start;
@@ -276,9 +277,10 @@ static const spiral_memo *memo_slot(const walk *w, spiral_memo *m, const spiral_
         (key[2] * 0x165667B19E3779F9u) ^ len;
     h ^= h >> 29;
     h *= 0xBF58476D1CE4E5B9u;
-    slot = &m[(h >> 32) & (MEMO_SLOTS - 1)];
+    slot = &m[(h >> 32) & (nslots - 1)];
     if (slot->len != len || slot->key[0] != key[0] || slot->key[1] != key[1] ||
         slot->key[2] != key[2]) {
+        (*fills)++;
         slot->len = (uint8_t)len;
         memcpy(slot->key, key, sizeof key);
         slot->nout[0] = first_token_calls(&lex->trie, p, len, slot->node[0], &slot->wild[0]);
@@ -310,12 +312,23 @@ static inline void walk_start(walk *w, const spiral_memo *slot, int which, uint3
 _Static_assert(sizeof(spiral_memo) == 64, "a memo slot is one cache line");
 
 /* The session's memo, allocated on first use with its slots on cache-line
- * boundaries; NULL when that fails (the walks then go without). */
+ * boundaries: MEMO_FIRST of them, and MEMO_SLOTS (empty again) once those
+ * have been filled four times over; NULL when that fails (the walks then
+ * go without). */
 static spiral_memo *memo_of(spiral_doc *d)
 {
-    if (d->memo_mem == NULL &&
-        (d->memo_mem = spiral_calloc(MEMO_SLOTS + 1, sizeof *d->memo)) != NULL)
-        d->memo = (spiral_memo *)(((uintptr_t)d->memo_mem + 63) & ~(uintptr_t)63);
+    size_t n = d->memo_slots == 0 ? MEMO_FIRST
+               : d->memo_slots < MEMO_SLOTS && d->memo_fills > 4 * d->memo_slots ? MEMO_SLOTS
+                                                                                 : d->memo_slots;
+    void *mem;
+
+    if (n != d->memo_slots && (mem = spiral_calloc(n + 1, sizeof *d->memo)) != NULL) {
+        spiral_free(d->memo_mem);
+        d->memo_mem = mem;
+        d->memo = (spiral_memo *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
+        d->memo_slots = n;
+        d->memo_fills = 0;
+    }
     return d->memo;
 }
 
@@ -521,7 +534,7 @@ static uint64_t now_ms(void)
 /* The matches of regex entry ei that start in [from, stop), exactly as a
  * search of the whole text would find them there.  Returns SPIRAL_OK,
  * SPIRAL_ENOMEM, or 1 when the entry's search ends here (a limit). */
-static int regex_range(spiral_doc *d, const spiral_entry *e, int32_t ei, size_t from,
+static int regex_range(spiral_doc *d, const pcre2_code *re, int32_t ei, size_t from,
                        size_t stop, uint32_t opts, uint64_t start)
 {
     PCRE2_SPTR subj = (PCRE2_SPTR)d->nt.text.data;
@@ -539,7 +552,7 @@ static int regex_range(spiral_doc *d, const spiral_entry *e, int32_t ei, size_t 
         if (at > last)
             return SPIRAL_OK;
         pcre2_set_offset_limit(d->mctx, window);
-        rc = pcre2_match(e->re, subj, limit, at, opts, d->md, d->mctx);
+        rc = pcre2_match(re, subj, limit, at, opts, d->md, d->mctx);
         if (rc == PCRE2_ERROR_NOMATCH && window < last) {
             /* Nothing starts in this window: the next one, unless the
              * entry is out of time. */
@@ -593,6 +606,49 @@ static int regex_range(spiral_doc *d, const spiral_entry *e, int32_t ei, size_t 
     }
 }
 
+/* Regexes are compiled for PCRE2's interpreter when the lexicon is loaded;
+ * compiling them all to machine code too (JIT) would cost more than a short
+ * input takes to score.  So each session JIT-compiles a copy of its own of
+ * a regex once it has run it RX_JIT_AFTER times, and runs that from then
+ * on (the matches are the same). */
+#define RX_JIT_AFTER 32
+
+void spiral_doc_free_regex(spiral_doc *d)
+{
+    size_t r;
+
+    for (r = 0; r < d->rx_njit; r++)
+        pcre2_code_free(d->rx_jit[r]);
+    spiral_free(d->rx_jit);
+    spiral_free(d->rx_runs);
+    d->rx_jit = NULL;
+    d->rx_runs = NULL;
+    d->rx_njit = 0;
+    d->rx_lex = NULL;
+}
+
+/* The code to run lex's regex r with: its own, or the session's JIT copy
+ * (see RX_JIT_AFTER).  Without memory for the copies the regex is
+ * interpreted, as under valgrind (spiral_regex_jit()). */
+static const pcre2_code *regex_code(spiral_doc *d, const spiral_lexicon *lex, size_t r)
+{
+    const pcre2_code *re = lex->e[lex->regex[r]].re;
+
+    if (d->rx_lex != lex) {
+        spiral_doc_free_regex(d);
+        if ((d->rx_jit = spiral_calloc(lex->nregex, sizeof *d->rx_jit)) == NULL ||
+            (d->rx_runs = spiral_calloc(lex->nregex, sizeof *d->rx_runs)) == NULL) {
+            spiral_doc_free_regex(d);
+            return re;
+        }
+        d->rx_njit = lex->nregex;
+        d->rx_lex = lex;
+    }
+    if (d->rx_jit[r] == NULL && ++d->rx_runs[r] == RX_JIT_AFTER)
+        d->rx_jit[r] = spiral_regex_jit(re);
+    return d->rx_jit[r] ? d->rx_jit[r] : re;
+}
+
 static int regex_matches(spiral_doc *d, const spiral_lexicon *lex)
 {
     size_t len = d->nt.text.len, r, si, k;
@@ -618,13 +674,14 @@ static int regex_matches(spiral_doc *d, const spiral_lexicon *lex)
     opts = spiral_utf8_check(d->nt.text.data, len) == len ? PCRE2_NO_UTF_CHECK : 0;
     for (r = 0; lex->nalways > 0 && r < lex->nregex; r++)
         if (lex->rx_always[r] &&
-            (rc = regex_range(d, &lex->e[lex->regex[r]], (int32_t)lex->regex[r], 0, len + 1, opts,
+            (rc = regex_range(d, regex_code(d, lex, r), (int32_t)lex->regex[r], 0, len + 1, opts,
                               d->regex_time_limit ? now_ms() : 0)) < 0)
             return rc;
     for (k = 0; k < d->npair;) {
         /* regex r's sentences, in runs of consecutive ones */
         int32_t ei = (int32_t)lex->regex[r = (size_t)(d->rx_pair[k] >> 32)];
         uint64_t start = d->regex_time_limit ? now_ms() : 0;
+        const pcre2_code *re = regex_code(d, lex, r);
 
         for (rc = SPIRAL_OK; k < d->npair && d->rx_pair[k] >> 32 == r; k++) {
             uint32_t a = (uint32_t)d->rx_pair[k];
@@ -632,7 +689,7 @@ static int regex_matches(spiral_doc *d, const spiral_lexicon *lex)
             while (k + 1 < d->npair && d->rx_pair[k + 1] == d->rx_pair[k] + 1)
                 k++;
             if (rc == SPIRAL_OK)
-                rc = regex_range(d, &lex->e[ei], ei, a ? d->sent_end[a - 1] : 0,
+                rc = regex_range(d, re, ei, a ? d->sent_end[a - 1] : 0,
                                  d->sent_end[(uint32_t)d->rx_pair[k]], opts, start);
         }
         if (rc < 0)
@@ -1006,7 +1063,7 @@ static int match_sentences(spiral_doc *d, const spiral_lexicon *lex, int32_t dat
             if (d->words[t] == WORD_WALK) {
                 if (memo == NULL)
                     memo = memo_of(d);
-                slot = memo_slot(&w, memo, lex, t);
+                slot = memo_slot(&w, memo, d->memo_slots, &d->memo_fills, lex, t);
             }
             if (entries) {
                 w.start = t;

@@ -416,8 +416,10 @@ int spiral_prefilter_build(spiral_prefilter *pf, const char *pattern)
 
     memset(pf, 0, sizeof *pf);
     litset_clear(&top);
-    if ((all = spiral_calloc(1, sizeof *all)) == NULL)
+    /* (17 KB of sets: only the first `n` are ever read) */
+    if ((all = spiral_malloc(sizeof *all)) == NULL)
         return -1;
+    all->n = 0;
     /* The whole pattern is one group of alternatives at depth 0; the
      * first one's required sets are kept, for a pattern of one. */
     top.known = 1;
@@ -576,9 +578,14 @@ void spiral_scan_free(spiral_scan *sc)
     memset(sc, 0, sizeof *sc);
 }
 
-/* The trie of the literals' symbol strings while it is built. */
+/* The trie of the literals' symbol strings while it is built.  Children
+ * are lists in symbol order (the root's a table), so that the automaton's
+ * states come out numbered as a breadth-first walk over symbols finds
+ * them, and only its rows over byte classes are ever complete. */
 typedef struct scan_trie {
-    int32_t *go;          /* nodes x nsym: the child, or the next state once complete */
+    int32_t *root;        /* per symbol: the root's child, or SCAN_NONE */
+    int32_t *kid, *sib;   /* per node: its first child, its next sibling */
+    uint16_t *sym;        /* the symbol into the node */
     uint16_t *depth;
     uint16_t *last;       /* class of the byte into the node */
     int32_t *own;         /* the first variant ending at a node, or SCAN_NONE */
@@ -586,6 +593,18 @@ typedef struct scan_trie {
     uint32_t *lit;        /* per variant: its literal */
     size_t n, nsym, nvar;
 } scan_trie;
+
+/* Child of node u by symbol a, or SCAN_NONE. */
+static int32_t scan_child(const scan_trie *tr, int32_t u, size_t a)
+{
+    int32_t v;
+
+    if (u == 0)
+        return tr->root[a];
+    for (v = tr->kid[u]; v != SCAN_NONE && tr->sym[v] < a; v = tr->sib[v])
+        ;
+    return v != SCAN_NONE && tr->sym[v] == a ? v : SCAN_NONE;
+}
 
 /* Insert the symbols of literal i, l (the first with flag f0), into tr,
  * which has room for them. */
@@ -599,23 +618,58 @@ static void trie_insert(scan_trie *tr, const uint16_t *cls, const uint8_t *word,
         unsigned c = cls[(unsigned char)l->s[j]];
         unsigned f = j == 0 ? (unsigned)f0 : word[cls[(unsigned char)l->s[j - 1]]];
         size_t a = any_wb ? c * 2 + f : c;
-        int32_t *slot = &tr->go[(size_t)u * tr->nsym + a];
+        int32_t prev = SCAN_NONE, v = u == 0 ? tr->root[a] : tr->kid[u];
 
-        if (*slot == SCAN_NONE) {
-            size_t k;
+        if (u != 0)
+            for (; v != SCAN_NONE && tr->sym[v] < a; v = tr->sib[v])
+                prev = v;
+        if (v == SCAN_NONE || tr->sym[v] != a) {
+            int32_t w = (int32_t)tr->n++;
 
-            *slot = (int32_t)tr->n;
-            for (k = 0; k < tr->nsym; k++)
-                tr->go[tr->n * tr->nsym + k] = SCAN_NONE;
-            tr->depth[tr->n] = (uint16_t)(j + 1);
-            tr->last[tr->n] = (uint16_t)c;
-            tr->own[tr->n++] = SCAN_NONE;
+            tr->kid[w] = SCAN_NONE;
+            tr->sib[w] = v;
+            tr->sym[w] = (uint16_t)a;
+            tr->depth[w] = (uint16_t)(j + 1);
+            tr->last[w] = (uint16_t)c;
+            tr->own[w] = SCAN_NONE;
+            if (u == 0)
+                tr->root[a] = w;
+            else if (prev == SCAN_NONE)
+                tr->kid[u] = w;
+            else
+                tr->sib[prev] = w;
+            v = w;
         }
-        u = *slot;
+        u = v;
     }
     tr->next[tr->nvar] = tr->own[u];
     tr->lit[tr->nvar] = (uint32_t)i;
     tr->own[u] = (int32_t)tr->nvar++;
+}
+
+static void scan_trie_free(scan_trie *tr)
+{
+    spiral_free(tr->root);
+    spiral_free(tr->kid);
+    spiral_free(tr->sib);
+    spiral_free(tr->sym);
+    spiral_free(tr->depth);
+    spiral_free(tr->last);
+    spiral_free(tr->own);
+    spiral_free(tr->next);
+    spiral_free(tr->lit);
+}
+
+/* Set entry c of row r of sc to state `to`. */
+static void scan_set(spiral_scan *sc, unsigned char *r, size_t c, uint32_t to)
+{
+    if (sc->wide) {
+        memcpy(r + 4 * c, &to, 4);
+    } else {
+        uint16_t to16 = (uint16_t)to;
+
+        memcpy(r + 2 * c, &to16, 2);
+    }
 }
 
 int spiral_scan_build(spiral_scan *sc, const spiral_scan_lit *lit, size_t n)
@@ -626,8 +680,8 @@ int spiral_scan_build(spiral_scan *sc, const spiral_scan_lit *lit, size_t n)
     int32_t *fail = NULL, *queue = NULL, *id = NULL;
     uint32_t *ofirst = NULL, *ocount = NULL, *tmp;
     int32_t *node = NULL;
-    size_t ncls = 2, bytes = 0, nout = 0, outcap = 0, qh = 0, qt = 0, i, j, k;
-    int any_wb = 0, low = 0, high = 0;
+    size_t ncls = 2, bytes = 0, nout = 0, outcap = 0, qh = 0, qt = 0, i, j, k, rowlen;
+    int any_wb = 0, low = 0, high = 0, rc = -1;
 
     memset(sc, 0, sizeof *sc);
     memset(&tr, 0, sizeof tr);
@@ -665,17 +719,22 @@ int spiral_scan_build(spiral_scan *sc, const spiral_scan_lit *lit, size_t n)
     sc->skip = !high ? SPIRAL_SCAN_SKIP_HIGH : !low ? SPIRAL_SCAN_SKIP_LOW : 0;
     tr.nsym = any_wb ? 2 * ncls : ncls;
     /* At most one node per byte of each variant, plus the start. */
-    tr.go = spiral_malloc((2 * bytes + 1) * tr.nsym * sizeof *tr.go);
+    tr.root = spiral_malloc(tr.nsym * sizeof *tr.root);
+    tr.kid = spiral_malloc((2 * bytes + 1) * sizeof *tr.kid);
+    tr.sib = spiral_malloc((2 * bytes + 1) * sizeof *tr.sib);
+    tr.sym = spiral_malloc((2 * bytes + 1) * sizeof *tr.sym);
     tr.depth = spiral_malloc((2 * bytes + 1) * sizeof *tr.depth);
     tr.last = spiral_malloc((2 * bytes + 1) * sizeof *tr.last);
     tr.own = spiral_malloc((2 * bytes + 1) * sizeof *tr.own);
     tr.next = spiral_malloc((2 * n + 1) * sizeof *tr.next);
     tr.lit = spiral_malloc((2 * n + 1) * sizeof *tr.lit);
-    if (tr.go == NULL || tr.depth == NULL || tr.last == NULL || tr.own == NULL ||
-        tr.next == NULL || tr.lit == NULL)
+    if (tr.root == NULL || tr.kid == NULL || tr.sib == NULL || tr.sym == NULL ||
+        tr.depth == NULL || tr.last == NULL || tr.own == NULL || tr.next == NULL ||
+        tr.lit == NULL)
         goto nomem;
     for (k = 0; k < tr.nsym; k++)
-        tr.go[k] = SCAN_NONE;
+        tr.root[k] = SCAN_NONE;
+    tr.kid[0] = SCAN_NONE;
     tr.depth[0] = 0;
     tr.last[0] = 0;
     tr.own[0] = SCAN_NONE;
@@ -686,17 +745,26 @@ int spiral_scan_build(spiral_scan *sc, const spiral_scan_lit *lit, size_t n)
         for (f = 0; f <= (any_wb && !lit[i].wb); f++)
             trie_insert(&tr, cls, word, any_wb, &lit[i], f, i);
     }
-    /* Breadth first: failure links, the complete transitions and each
-     * node's literals (its own, then its failure node's). */
-    if ((fail = spiral_calloc(tr.n, sizeof *fail)) == NULL ||
+    /* Breadth first, children in symbol order: failure links (a child's
+     * is the child by its symbol of the nearest node on its parent's
+     * failure chain that has one, else the start) and each node's
+     * literals (its own, then its failure node's). */
+    if ((fail = spiral_malloc(tr.n * sizeof *fail)) == NULL ||
         (queue = spiral_malloc(tr.n * sizeof *queue)) == NULL ||
-        (ofirst = spiral_calloc(tr.n, sizeof *ofirst)) == NULL ||
-        (ocount = spiral_calloc(tr.n, sizeof *ocount)) == NULL ||
+        (ofirst = spiral_malloc(tr.n * sizeof *ofirst)) == NULL ||
+        (ocount = spiral_malloc(tr.n * sizeof *ocount)) == NULL ||
         (id = spiral_malloc(tr.n * sizeof *id)) == NULL)
         goto nomem;
+    /* The root's children as a list too, for the walk. */
+    for (k = tr.nsym; k-- > 0;)
+        if (tr.root[k] != SCAN_NONE) {
+            tr.sib[tr.root[k]] = tr.kid[0];
+            tr.kid[0] = tr.root[k];
+        }
+    fail[0] = 0;
     queue[qt++] = 0;
     while (qh < qt) {
-        int32_t u = queue[qh++], f = fail[u], x;
+        int32_t u = queue[qh++], f = fail[u], x, c;
 
         ofirst[u] = (uint32_t)nout;
         for (x = tr.own[u]; x != SCAN_NONE; x = tr.next[x]) {
@@ -710,15 +778,14 @@ int spiral_scan_build(spiral_scan *sc, const spiral_scan_lit *lit, size_t n)
             sc->out[nout++] = sc->out[ofirst[f] + k];
         }
         ocount[u] = (uint32_t)(nout - ofirst[u]);
-        for (k = 0; k < tr.nsym; k++) {
-            int32_t *slot = &tr.go[(size_t)u * tr.nsym + k];
+        for (c = tr.kid[u]; c != SCAN_NONE; c = tr.sib[c]) {
+            int32_t g = f;
 
-            if (*slot != SCAN_NONE) {
-                fail[*slot] = u == 0 ? 0 : tr.go[(size_t)f * tr.nsym + k];
-                queue[qt++] = *slot;
-            } else {
-                *slot = u == 0 ? 0 : tr.go[(size_t)f * tr.nsym + k];
-            }
+            x = SCAN_NONE;
+            while (u != 0 && (x = scan_child(&tr, g, tr.sym[c])) == SCAN_NONE && g != 0)
+                g = fail[g];
+            fail[c] = x == SCAN_NONE ? 0 : x;
+            queue[qt++] = c;
         }
     }
     /* States: the start after a non-word byte (0), after a word byte (1),
@@ -742,14 +809,14 @@ int spiral_scan_build(spiral_scan *sc, const spiral_scan_lit *lit, size_t n)
     sc->wide = sc->nstates > UINT16_MAX + 1;
     for (sc->shift = 4; ((size_t)1 << sc->shift) < (sc->wide ? 4 : 2) * ncls; sc->shift++)
         ;
+    rowlen = (size_t)1 << sc->shift;
     for (i = 1; i < tr.n; i++)
         if (tr.depth[i] > sc->depth_max)
             sc->depth_max = tr.depth[i];
     for (i = 0; i < 256; i++)
         sc->off[i] = (uint32_t)((sc->wide ? 4 : 2) * cls[i]);
     if (sc->nstates > (SIZE_MAX >> sc->shift) ||
-        (sc->rows = spiral_calloc_lines(sc->nstates, (size_t)1 << sc->shift, &sc->rows_mem)) ==
-            NULL ||
+        (sc->rows = spiral_calloc_lines(sc->nstates, rowlen, &sc->rows_mem)) == NULL ||
         (sc->bits = spiral_calloc(2 * (sc->nstates - sc->out_state) + 2, sizeof *sc->bits)) ==
             NULL ||
         (sc->depth = spiral_malloc(sc->nstates * sizeof *sc->depth)) == NULL ||
@@ -777,11 +844,7 @@ int spiral_scan_build(spiral_scan *sc, const spiral_scan_lit *lit, size_t n)
     spiral_free(sc->out);
     sc->out = tmp;
     for (i = 0; i < sc->nstates; i++) {
-        /* state i: node u, entered after a word byte or not */
         int32_t u = node[i];
-        unsigned f = i == 0 ? 0 : i == 1 ? 1 : word[tr.last[u]];
-        unsigned char *r = sc->rows + (i << sc->shift);
-        size_t c;
 
         for (k = sc->out_first[i]; k < sc->out_first[i + 1]; k++) {
             unsigned b = lit[sc->out[k]].bit;
@@ -789,47 +852,41 @@ int spiral_scan_build(spiral_scan *sc, const spiral_scan_lit *lit, size_t n)
             sc->bits[2 * (i - sc->out_state) + b / 64] |= (uint64_t)1 << (b % 64);
         }
         sc->depth[i] = tr.depth[u];
-        for (c = 0; c < ncls; c++) {
-            int32_t v = tr.go[(size_t)u * tr.nsym + (any_wb ? c * 2 + f : c)];
-            uint32_t to = v != 0 ? (uint32_t)id[v] : word[c];
-
-            if (sc->wide) {
-                memcpy(r + 4 * c, &to, 4);
-            } else {
-                uint16_t to16 = (uint16_t)to;
-
-                memcpy(r + 2 * c, &to16, 2);
-            }
-        }
     }
-    spiral_free(tr.go);
-    spiral_free(tr.depth);
-    spiral_free(tr.last);
-    spiral_free(tr.own);
-    spiral_free(tr.next);
-    spiral_free(tr.lit);
-    spiral_free(fail);
-    spiral_free(queue);
-    spiral_free(ofirst);
-    spiral_free(ocount);
-    spiral_free(id);
-    spiral_free(node);
-    return 0;
+    /* The rows.  The two starts: by the root's children with their flag,
+     * else back to a start (by the byte's class).  Then breadth first, so
+     * that a node's failure node has its row: the node's state, entered
+     * after a word byte or not (as the byte into it says, and into its
+     * failure node, which ends with that byte), goes where the failure
+     * node's does but by its own children. */
+    for (j = 0; j < 2; j++)
+        for (k = 0; k < ncls; k++) {
+            int32_t v = tr.root[any_wb ? k * 2 + j : k];
+
+            scan_set(sc, sc->rows + j * rowlen, k,
+                     v != SCAN_NONE ? (uint32_t)id[v] : word[k]);
+        }
+    for (i = 1; i < qt; i++) {
+        int32_t u = queue[i], c;
+        unsigned f = word[tr.last[u]];
+        unsigned char *r = sc->rows + (size_t)id[u] * rowlen;
+
+        memcpy(r, sc->rows + (fail[u] == 0 ? f : (size_t)id[fail[u]]) * rowlen, rowlen);
+        for (c = tr.kid[u]; c != SCAN_NONE; c = tr.sib[c])
+            scan_set(sc, r, any_wb ? tr.sym[c] / 2u : tr.sym[c], (uint32_t)id[c]);
+    }
+    rc = 0;
 nomem:
-    spiral_free(tr.go);
-    spiral_free(tr.depth);
-    spiral_free(tr.last);
-    spiral_free(tr.own);
-    spiral_free(tr.next);
-    spiral_free(tr.lit);
+    scan_trie_free(&tr);
     spiral_free(fail);
     spiral_free(queue);
     spiral_free(ofirst);
     spiral_free(ocount);
     spiral_free(id);
     spiral_free(node);
-    spiral_scan_free(sc);
-    return -1;
+    if (rc < 0)
+        spiral_scan_free(sc);
+    return rc;
 }
 
 /* The next state after byte b in state st. */

@@ -116,6 +116,7 @@ void spiral_session_free(spiral_session *s)
     spiral_free(s->aux.acand);
     spiral_free(s->aux.taken);
     spiral_buf_free(&s->last_actor);
+    spiral_doc_free_regex(&s->doc);
     pcre2_match_data_free(s->doc.md);
     pcre2_match_context_free(s->doc.mctx);
     pcre2_general_context_free(s->gctx);

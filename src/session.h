@@ -40,6 +40,7 @@ struct spiral_doc {
     void *wcache_mem;         /* its allocation (wcache is aligned within) */
     struct spiral_memo *memo; /* first-token walks in the lexicon and actor tries */
     void *memo_mem;           /* its allocation (memo is aligned within) */
+    size_t memo_slots, memo_fills; /* its slots; slots filled since it was made */
     spiral_cand *cand;  /* lexicon candidates of a sentence */
     size_t ncand, candcap;
     spiral_cand *acand; /* actor candidates of a sentence */
@@ -68,6 +69,10 @@ struct spiral_doc {
     size_t ntargets, targetcap;
     pcre2_match_data *md;
     pcre2_match_context *mctx;
+    pcre2_code **rx_jit;        /* per regex of rx_lex: a JIT copy, or NULL (match.c) */
+    uint32_t *rx_runs;          /* per regex: how often it has run */
+    size_t rx_njit;
+    const spiral_lexicon *rx_lex;
     unsigned long regex_limit_hits; /* matches stopped by the match/depth limit */
     uint32_t regex_time_limit;      /* ms per regex entry and statement; 0: none */
 };
@@ -76,6 +81,9 @@ struct spiral_doc {
  * (YYYYMMDD, 0 = any) in the document, in one pass over its tokens
  * (match.c).  Returns SPIRAL_OK or SPIRAL_ENOMEM. */
 int spiral_match_doc(spiral_doc *d, const spiral_lexicon *lex, int32_t date);
+
+/* Free the regexes' JIT copies of d (match.c). */
+void spiral_doc_free_regex(spiral_doc *d);
 
 /* Find the actor mentions alone (match.c). */
 int spiral_match_actors(spiral_doc *d, const spiral_lexicon *lex, int32_t date);

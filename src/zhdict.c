@@ -176,8 +176,17 @@ struct spiral_dict {
  * length, or 0 if it is invalid or NUL. */
 static size_t utf8_next(const char *s, size_t n, uint32_t *cp)
 {
+    const unsigned char *u = (const unsigned char *)s;
     int32_t c;
-    int len = spiral_utf8_decode((const unsigned char *)s, n, &c);
+    int len;
+
+    /* Most of a dictionary: three bytes that are always well formed. */
+    if (n >= 3 && u[0] >= 0xE1 && u[0] <= 0xEF && u[0] != 0xED && (u[1] & 0xC0) == 0x80 &&
+        (u[2] & 0xC0) == 0x80) {
+        *cp = (uint32_t)(u[0] & 0x0F) << 12 | (uint32_t)(u[1] & 0x3F) << 6 | (u[2] & 0x3F);
+        return 3;
+    }
+    len = spiral_utf8_decode(u, n, &c);
 
     if (len <= 0 || c == 0)
         return 0;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "lexicon.h"
 #include "suites.h"
 #include "testutil.h"
@@ -37,6 +38,131 @@ START_TEST(errors_name_line_and_column)
     expect_error(BAD "few_fields.tsv", SPIRAL_EPARSE, 1, 22, "expected pattern<TAB>category");
     expect_error(BAD "bad_utf8.tsv", SPIRAL_EENCODING, 1, 4, "invalid UTF-8");
     expect_error(BAD "missing.tsv", SPIRAL_EIO, 0, 0, "cannot open");
+}
+END_TEST
+
+/* Load tsv (len bytes) as a lexicon file: SPIRAL_OK or the error in *err,
+ * and the entries in *n. */
+static int load_text(const char *tsv, size_t len, spiral_error *err, size_t *n)
+{
+    const char *path = test_tmpfile(tsv, len, ".tsv", 0);
+    spiral_lexicon *lex;
+    int rc;
+
+    ck_assert_int_eq(spiral_lexicon_new(&lex, err), SPIRAL_OK);
+    rc = spiral_lexicon_add_file(lex, path, err);
+    *n = spiral_lexicon_size(lex);
+    spiral_lexicon_free(lex);
+    return rc;
+}
+
+/* Lines as files have them: a byte-order mark, CR LF, no newline at the
+ * end, blank and comment lines; errors on such lines where they are, and
+ * a NUL byte refused. */
+START_TEST(lines_end_as_files_have_them)
+{
+    static const char ok[] = "\xEF\xBB\xBF" "alpha\tthreat.force\t1\r\n"
+                             "# note\r\n"
+                             "\r\n"
+                             "  \t \n"
+                             "beta\tthreat.force\t2\r\r\n"
+                             "gamma\tthreat.force\t3";
+    static const char bad_last[] = "\xEF\xBB\xBF" "alpha\tthreat.force\t1\r\n"
+                                   "\n"
+                                   "beta\tthreat.force\theavy";
+    static const char bad_first[] = "\xEF\xBB\xBF\tthreat.force\t1\r\n";
+    static const char nul[] = "alpha\tthreat.force\t1\nbe\0ta\tthreat.force\t1\n";
+    spiral_error err;
+    size_t n;
+
+    ck_assert_int_eq(load_text(ok, sizeof ok - 1, &err, &n), SPIRAL_OK);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_int_eq(load_text(bad_last, sizeof bad_last - 1, &err, &n), SPIRAL_EPARSE);
+    ck_assert_uint_eq(err.line, 3);
+    ck_assert_uint_eq(err.column, 19);
+    ck_assert(strstr(err.message, "bad weight 'heavy'") != NULL);
+    ck_assert_int_eq(load_text(bad_first, sizeof bad_first - 1, &err, &n), SPIRAL_EPARSE);
+    ck_assert_uint_eq(err.line, 1);
+    ck_assert_uint_eq(err.column, 1);
+    ck_assert_int_eq(load_text(nul, sizeof nul - 1, &err, &n), SPIRAL_EPARSE);
+    ck_assert_uint_eq(err.line, 2);
+    ck_assert(strstr(err.message, "NUL byte") != NULL);
+}
+END_TEST
+
+/* Patterns are kept in blocks of many: every entry's pattern is its own,
+ * across blocks, and one longer than a block is whole. */
+START_TEST(patterns_are_kept_whole)
+{
+    spiral_buf tsv = SPIRAL_BUF_INIT, want = SPIRAL_BUF_INIT;
+    spiral_lexicon *lex;
+    spiral_error err;
+    spiral_entry_info info;
+    const char *path;
+    size_t i, k;
+
+    for (i = 0; i < 3000; i++)
+        ck_assert_int_ge(spiral_buf_printf(&tsv, "word%zu\tthreat.force\t1\n", i), 0);
+    for (k = 0; k < 20000; k++)
+        ck_assert_int_ge(spiral_buf_putc(&tsv, (char)('a' + k % 26)), 0);
+    ck_assert_int_ge(spiral_buf_puts(&tsv, "\tthreat.force\t1\nlast\tthreat.force\t1\n"), 0);
+    path = test_tmpfile(tsv.data, tsv.len, ".tsv", 0);
+    ck_assert_int_eq(spiral_lexicon_new(&lex, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_add_file(lex, path, &err), SPIRAL_OK);
+    ck_assert_uint_eq(spiral_lexicon_size(lex), 3002);
+    for (i = 0; i < 3000; i++) {
+        spiral_buf_reset(&want);
+        ck_assert_int_ge(spiral_buf_printf(&want, "word%zu", i), 0);
+        ck_assert_int_eq(spiral_lexicon_entry(lex, i, &info), SPIRAL_OK);
+        ck_assert_str_eq(info.pattern, want.data);
+        ck_assert_str_eq(info.category, "threat.force");
+    }
+    ck_assert_int_eq(spiral_lexicon_entry(lex, 3000, &info), SPIRAL_OK);
+    ck_assert_uint_eq(strlen(info.pattern), 20000);
+    ck_assert(memcmp(info.pattern, tsv.data + tsv.len - 20000 - 36, 20000) == 0);
+    ck_assert_int_eq(spiral_lexicon_entry(lex, 3001, &info), SPIRAL_OK);
+    ck_assert_str_eq(info.pattern, "last");
+    spiral_lexicon_free(lex);
+    spiral_buf_free(&tsv);
+    spiral_buf_free(&want);
+}
+END_TEST
+
+/* Weights are the doubles strtod() reads, however they are written, and
+ * the same category on line after line is the same one. */
+START_TEST(weights_and_categories_as_written)
+{
+    static const char *const w[] = { "0",     "1",        "2.5",  "0.1",           "2.675",
+                                     "100",   "99.9999999999999", "0.30000000000000004",
+                                     "1e1",   "1.",       ".5",   "+2", "007.50" };
+    static const char *const cat[] = { "threat.force", "threat.force", "modifier.negator",
+                                       "reassurance.aid", "reassurance.aid", "threat.force" };
+    spiral_buf tsv = SPIRAL_BUF_INIT;
+    spiral_lexicon *lex;
+    spiral_error err;
+    spiral_entry_info info;
+    size_t i, n = sizeof w / sizeof *w;
+
+    for (i = 0; i < n; i++)
+        ck_assert_int_ge(spiral_buf_printf(&tsv, "w%zu\t%s\t%s\n", i, cat[i % 6], w[i]), 0);
+    ck_assert_int_eq(spiral_lexicon_new(&lex, &err), SPIRAL_OK);
+    ck_assert_int_eq(
+        spiral_lexicon_add_file(lex, test_tmpfile(tsv.data, tsv.len, ".tsv", 0), &err),
+        SPIRAL_OK);
+    for (i = 0; i < n; i++) {
+        ck_assert_int_eq(spiral_lexicon_entry(lex, i, &info), SPIRAL_OK);
+        ck_assert_msg(info.weight == strtod(w[i], NULL), "%s read as %.17g", w[i], info.weight);
+        ck_assert_str_eq(info.category, cat[i % 6]);
+        ck_assert_uint_eq(lex->e[i].family, i % 6 < 2 || i % 6 == 5 ? SPIRAL_FAM_THREAT
+                                            : i % 6 == 2          ? SPIRAL_FAM_MODIFIER
+                                                                  : SPIRAL_FAM_REASSURANCE);
+        ck_assert_uint_eq(lex->e[i].modifier, i % 6 == 2 ? SPIRAL_MOD_NEGATOR : 0);
+    }
+    spiral_lexicon_free(lex);
+    spiral_buf_free(&tsv);
+    ck_assert_int_eq(spiral_date_int("2020-01-31"), 20200131);
+    ck_assert_int_eq(spiral_date_int("1999-12-01T10:00"), 19991201);
+    ck_assert_int_eq(spiral_date_int("2020-01-3x"), 0);
 }
 END_TEST
 
@@ -129,6 +255,105 @@ START_TEST(missing_directory_is_an_error)
 }
 END_TEST
 
+
+/* The node key[0..len) leads to from the root of frozen trie t, or -1. */
+static int32_t walk_key(const spiral_trie *t, const char *key, size_t len)
+{
+    int32_t node = 0;
+    size_t i;
+
+    for (i = 0; i < len && node >= 0; i++)
+        node = spiral_trie_next(t, node, (unsigned char)key[i]);
+    return node;
+}
+
+/* The trie as sealing lays it out: every key, inserted in any order, leads
+ * to its entry (a later duplicate's), every node's children are in label
+ * order and numbered breadth first, and the wildcard edge is found. */
+START_TEST(frozen_trie_holds_every_key_in_order)
+{
+    static const char tsv[] = "zebra\tthreat.force\t1\n"
+                              "abc\tthreat.force\t2\n"
+                              "ab\tthreat.force\t3\n"
+                              "abd x\tthreat.force\t4\n"
+                              "a\tthreat.force\t5\n"
+                              "abd*\tthreat.force\t6\n"
+                              "aa\tthreat.force\t7\n"
+                              "ab\tthreat.warning\t8\n";
+    static const struct {
+        const char *key;
+        double weight;
+    } want[] = { { "zebra", 1 }, { "abc", 2 }, { "ab", 8 }, { "abd x", 4 },
+                 { "a", 5 },     { "abd\x01", 6 }, { "aa", 7 } };
+    const char *path = test_tmpfile(tsv, strlen(tsv), ".tsv", 0);
+    spiral_lexicon *lex;
+    spiral_error err;
+    const spiral_trie *t;
+    size_t i, k;
+
+    ck_assert_int_eq(spiral_lexicon_new(&lex, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_add_file(lex, path, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_seal(lex, &err), SPIRAL_OK);
+    t = &lex->trie;
+    for (i = 0; i < sizeof want / sizeof *want; i++) {
+        int32_t node = walk_key(t, want[i].key, strlen(want[i].key));
+
+        ck_assert_int_ge(node, 0);
+        ck_assert_int_ge(t->fn[node].entry, 0);
+        ck_assert(lex->e[t->fn[node].entry].weight == want[i].weight);
+    }
+    ck_assert_int_lt(walk_key(t, "abe", 3), 0);
+    ck_assert_int_lt(t->fn[walk_key(t, "zeb", 3)].entry, 0);
+    ck_assert_int_eq(t->fn[walk_key(t, "abd", 3)].wild, walk_key(t, "abd\x01", 4));
+    /* a, z from the root; b, a (then a's children) ... breadth first */
+    ck_assert_int_eq(t->root['a'], 1);
+    ck_assert_int_eq(t->root['z'], 2);
+    ck_assert_int_eq(t->root['b'], -1);
+    for (i = 0; i < t->nnodes; i++)
+        for (k = 1; k < t->fn[i].n; k++)
+            ck_assert_uint_lt(t->label[t->fn[i].kid + (int32_t)k - 1],
+                              t->label[t->fn[i].kid + (int32_t)k]);
+    for (i = 1; i < t->nnodes; i++)
+        ck_assert_int_eq(t->fn[i].kid, t->fn[i - 1].kid + (int32_t)t->fn[i - 1].n);
+    spiral_lexicon_free(lex);
+}
+END_TEST
+
+/* Patterns are keyed as text is normalised and cut into tokens, whether
+ * their words are plain (ASCII letters, simplified Han) or not. */
+START_TEST(pattern_keys_as_text_is_cut)
+{
+    static const char tsv[] = "Cannot Accept\tthreat.force\t1\n"
+                              "SANCTION* now\tthreat.force\t1\n"
+                              "\xE5\xB0\x8D\xE8\xA9\xB1\tthreat.force\t1\n" /* 對話 */
+                              "\xE5\x88\xB6\xE8\xA3\x81 \xE6\x8E\xAA\xE6\x96\xBD"
+                              "\tthreat.force\t1\n" /* 制裁 措施 */
+                              "NATO\xE4\xB8\x9C\xE6\x89\xA9 plans\tthreat.force\t1\n" /* NATO东扩 */
+                              "U.S. Forces\tthreat.force\t1\n"
+                              "don't cannot\tthreat.force\t1\n"
+                              "\xEF\xBC\xA1\xEF\xBC\xA2 \xE5\x88\xB6\xE8\xA3\x81 go\tthreat.force\t1\n";
+    static const char *const keys[] = {
+        "can not accept", "sanction\x01 now", "\xE5\xAF\xB9\xE8\xAF\x9D",
+        "\xE5\x88\xB6\xE8\xA3\x81\xE6\x8E\xAA\xE6\x96\xBD",
+        "nato\xE4\xB8\x9C\xE6\x89\xA9plans", "u.s. forces", "do n't can not",
+        "ab\xE5\x88\xB6\xE8\xA3\x81go"
+    };
+    const char *path = test_tmpfile(tsv, sizeof tsv - 1, ".tsv", 0);
+    spiral_lexicon *lex;
+    spiral_error err;
+    size_t i;
+
+    ck_assert_int_eq(spiral_lexicon_new(&lex, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_add_file(lex, path, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_seal(lex, &err), SPIRAL_OK);
+    for (i = 0; i < sizeof keys / sizeof *keys; i++) {
+        int32_t node = walk_key(&lex->trie, keys[i], strlen(keys[i]));
+
+        ck_assert_msg(node >= 0 && lex->trie.fn[node].entry == (int32_t)i, "key %zu", i);
+    }
+    spiral_lexicon_free(lex);
+}
+END_TEST
 
 /* The calls of the walk over token p[0..len) from node s of trie t, byte
  * by byte, that can lead somewhere when the next token is not Han (an
@@ -313,11 +538,16 @@ Suite *lexicon_suite(void)
     TCase *tc = tcase_create("core");
 
     tcase_add_test(tc, errors_name_line_and_column);
+    tcase_add_test(tc, lines_end_as_files_have_them);
+    tcase_add_test(tc, patterns_are_kept_whole);
+    tcase_add_test(tc, weights_and_categories_as_written);
     tcase_add_test(tc, check_reports_every_problem_and_conflicts);
     tcase_add_test(tc, later_entry_overrides_and_listing);
     tcase_add_test(tc, missing_directory_is_an_error);
     tcase_add_test(tc, session_needs_a_sealed_lexicon);
     tcase_add_test(tc, word_walks_are_the_byte_walks);
+    tcase_add_test(tc, frozen_trie_holds_every_key_in_order);
+    tcase_add_test(tc, pattern_keys_as_text_is_cut);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -192,6 +192,94 @@ START_TEST(remembered_walks_replay_the_walk)
 }
 END_TEST
 
+/* The memo of walks starts small and grows once it churns: a session
+ * that has seen thousands of Han words (and grown it) finds what a fresh
+ * one does. */
+START_TEST(memo_grows_and_replays_the_walk)
+{
+    spiral_lexicon *lex;
+    spiral_dict *dict;
+    spiral_session *warm, *fresh;
+    spiral_error err;
+    const spiral_doc *doc;
+    char text[4096], a[4096], b[4096];
+    size_t round, i, o, first_slots = 0;
+    uint32_t x = 12345;
+
+    ck_assert_int_eq(spiral_dict_load(&dict, TEST_DICT, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_load(&lex, "tests/data/lex", &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_session_new(&warm, dict, lex, NULL, &err), SPIRAL_OK);
+    for (round = 0; round < 40; round++) {
+        /* 300 characters from the first 4096 Han ones, and a lexicon word */
+        for (i = o = 0; i < 300; i++) {
+            uint32_t cp = 0x4E00 + ((x = x * 1103515245u + 12345u) >> 16) % 4096;
+
+            text[o++] = (char)(0xE0 | cp >> 12);
+            text[o++] = (char)(0x80 | (cp >> 6 & 0x3F));
+            text[o++] = (char)(0x80 | (cp & 0x3F));
+        }
+        memcpy(text + o, "\xE6\x8C\x91\xE8\xA1\x85", 7); /* 挑衅 */
+        ck_assert_int_eq(spiral_session_analyze(warm, text, strlen(text), "zh", &doc, &err),
+                         SPIRAL_OK);
+        if (round == 0)
+            first_slots = doc->memo_slots;
+        if (round % 8 == 7) {
+            ck_assert_int_eq(spiral_session_new(&fresh, dict, lex, NULL, &err), SPIRAL_OK);
+            describe(warm, text, a, sizeof a);
+            ck_assert_ptr_nonnull(strstr(a, "\xE6\x8C\x91\xE8\xA1\x85@900-906"));
+            ck_assert_str_eq(a, describe(fresh, text, b, sizeof b));
+            spiral_session_free(fresh);
+        }
+    }
+    ck_assert_uint_gt(first_slots, 0);
+    ck_assert_uint_gt(doc->memo_slots, first_slots);
+    spiral_session_free(warm);
+    spiral_lexicon_free(lex);
+    spiral_dict_free(dict);
+}
+END_TEST
+
+/* A session runs its regexes interpreted at first and JIT-compiled once
+ * it has run them often: the hits stay the same. */
+START_TEST(regexes_match_the_same_once_compiled)
+{
+    static const char text[] = "This crosses Beijing's red lines. Crossing the line again.";
+    spiral_lexicon *lex;
+    spiral_dict *dict;
+    spiral_session *s;
+    spiral_error err;
+    const spiral_doc *doc;
+    char first[1024], a[1024];
+    size_t round, r, often = 0;
+
+    ck_assert_int_eq(spiral_dict_load(&dict, TEST_DICT, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_load(&lex, "tests/data/lex", &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_session_new(&s, dict, lex, NULL, &err), SPIRAL_OK);
+    describe(s, text, first, sizeof first);
+    ck_assert_ptr_nonnull(strstr(first, "red lines?"));
+    for (round = 0; round < 100; round++)
+        ck_assert_str_eq(describe(s, text, a, sizeof a), first);
+    ck_assert_int_eq(spiral_session_analyze(s, text, strlen(text), "en", &doc, &err), SPIRAL_OK);
+    ck_assert_uint_eq(doc->rx_njit, lex->nregex);
+    for (r = 0; r < lex->nregex; r++) {
+        pcre2_code *c;
+
+        if (doc->rx_runs[r] == 0)
+            continue;
+        often++;
+        /* run 102 times: compiled, unless this build or platform cannot */
+        if (doc->rx_jit[r] == NULL) {
+            ck_assert_ptr_null(c = spiral_regex_jit(lex->e[lex->regex[r]].re));
+            pcre2_code_free(c);
+        }
+    }
+    ck_assert_uint_gt(often, 0);
+    spiral_session_free(s);
+    spiral_lexicon_free(lex);
+    spiral_dict_free(dict);
+}
+END_TEST
+
 /* Hits of text in s as "pattern@start-end " each, offsets moved by
  * `shift`; the number of hits is added to *count. */
 static void hits_at(spiral_session *s, const char *text, size_t len, size_t shift, char *buf,
@@ -555,6 +643,8 @@ Suite *match_suite(void)
     tcase_add_test(tc, regex_sentences_hold_every_set);
     tcase_add_test(tc, walks_across_latin_and_han_tokens);
     tcase_add_test(tc, remembered_words_are_the_words);
+    tcase_add_test(tc, regexes_match_the_same_once_compiled);
+    tcase_add_test(tc, memo_grows_and_replays_the_walk);
     suite_add_tcase(s, tc);
     return s;
 }
