@@ -906,17 +906,17 @@ static void decode_chunk(zh_ctx *c, size_t len)
     const unsigned char *s = (const unsigned char *)c->s;
     size_t o = 0, m;
     uint32_t i = 0, j;
-    int invalid = 0;
+    int invalid = 0, alnum = 0;
 
     for (; o < len; i++) {
         uint32_t cp;
         z->off[i] = (uint32_t)o;
-        /* Nearly every character is three bytes long (Han): decoded here,
-         * the rest by utf8_decode(). */
-        if (len - o >= 3 && (s[o] & 0xF0) == 0xE0 && (s[o + 1] & 0xC0) == 0x80
-            && (s[o + 2] & 0xC0) == 0x80
-            && (cp = (s[o] & 0x0Fu) << 12 | (s[o + 1] & 0x3Fu) << 6 | (s[o + 2] & 0x3Fu)) >= 0x800
-            && (cp < 0xD800 || cp > 0xDFFF)) {
+        /* Nearly every character is Han, three bytes led by 0xE3 to 0xE9
+         * (U+3000 to U+9FFF, which holds no surrogate): decoded here, the
+         * rest by utf8_decode(). */
+        if (s[o] - 0xE3u <= 0xE9u - 0xE3u && len - o >= 3 && (s[o + 1] & 0xC0) == 0x80
+            && (s[o + 2] & 0xC0) == 0x80) {
+            cp = (s[o] & 0x0Fu) << 12 | (s[o + 1] & 0x3Fu) << 6 | (s[o + 2] & 0x3Fu);
             m = 3;
         } else {
             m = utf8_decode(s + o, len - o, &cp);
@@ -924,11 +924,11 @@ static void decode_chunk(zh_ctx *c, size_t len)
         }
         z->cp[i] = cp;
         z->cls[i] = is_han(cp) ? C_HAN : is_alnum(cp) ? C_ALNUM : C_OTHER;
-        z->nocut[i] = 0;
+        alnum |= z->cls[i] == C_ALNUM;
         o += m;
     }
     z->off[i] = (uint32_t)o;
-    z->nocut[i] = 0;
+    memset(z->nocut, 0, i + 1);
     c->n = i;
     if (c->dict != NULL)
         spiral_dict_symbols(c->dict, z->cp, c->n, z->sym);
@@ -940,7 +940,7 @@ static void decode_chunk(zh_ctx *c, size_t len)
     for (i = 0; invalid && i < c->n; i++)
         if (z->cp[i] == 0xFFFD && z->off[i + 1] - z->off[i] == 1)
             z->sym[i] = z->usym[i] = 0;
-    for (i = 0; i < c->n; i = j) {
+    for (i = 0; alnum && i < c->n; i = j) {
         j = i + 1;
         if (z->cls[i] != C_ALNUM)
             continue;
