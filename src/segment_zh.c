@@ -683,14 +683,20 @@ static int best_paths(const zh_ctx *c, uint32_t from, uint32_t to, double *best,
     uint32_t q;
     int rc;
 
+    /* The loop below loads the units of a walk's second step 2 * PREFETCH
+     * positions ahead: the walks from the last positions, searched first,
+     * have theirs loaded here, all at once. */
+    for (q = to - from > 2 * PREFETCH ? to - 2 * PREFETCH : from; c->trie != NULL && q + 1 < to; q++)
+        prefetch_unit(c->trie, spiral_dict_trie_second(c->trie, z->sym[q], z->sym[q + 1]));
     for (q = to; q-- > from;) {
         /* The second step of the walk 2 * PREFETCH positions on, and the
          * third of the one PREFETCH on, whose second step's unit is loaded
          * by now. */
-        if (c->trie != NULL && q >= from + 2 * PREFETCH && q + 3 <= to + PREFETCH) {
+        if (c->trie != NULL && q >= from + PREFETCH) {
             const uint32_t *sym = z->sym + q;
-            prefetch_unit(c->trie,
-                          spiral_dict_trie_second(c->trie, sym[-2 * PREFETCH], sym[1 - 2 * PREFETCH]));
+            if (q >= from + 2 * PREFETCH)
+                prefetch_unit(c->trie, spiral_dict_trie_second(c->trie, sym[-2 * PREFETCH],
+                                                               sym[1 - 2 * PREFETCH]));
             prefetch_unit(c->trie, spiral_dict_trie_third(c->trie, sym[-PREFETCH], sym[1 - PREFETCH],
                                                           sym[2 - PREFETCH]));
         }
