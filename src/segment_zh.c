@@ -111,6 +111,7 @@ typedef struct zh_ctx {
     uint32_t n;       /* characters */
     double logtotal;  /* of dict, or DEFAULT_LOGTOTAL */
     double unknown;   /* log probability of a character not in dict */
+    float unknownf;   /* the same as a dictionary value */
 } zh_ctx;
 
 /* ------------------------------------------------------------------ */
@@ -637,7 +638,7 @@ static int number_picks(const zh_ctx *c, uint32_t k, uint32_t limit, const doubl
 static int main_picks(const zh_ctx *c, uint32_t k, uint32_t limit, const double *best, zh_pick *p)
 {
     spiral_zhseg *z = c->z;
-    float v = (float)c->unknown;
+    float v = c->unknownf;
     int alnum = z->cls[k] == C_ALNUM, rc;
 
     p->score = -HUGE_VAL;
@@ -700,13 +701,14 @@ static int best_paths(const zh_ctx *c, uint32_t from, uint32_t to, double *best,
             prefetch_unit(c->trie, spiral_dict_trie_third(c->trie, sym[-PREFETCH], sym[1 - PREFETCH],
                                                           sym[2 - PREFETCH]));
         }
-        best[q] = -HUGE_VAL;
-        if (whole) {
-            z->next[q] = q + 1;
-            z->kind[q] = K_SINGLE;
-        }
-        if (!can_cut(c, q))
+        if (!can_cut(c, q)) {
+            best[q] = -HUGE_VAL;
+            if (whole) {
+                z->next[q] = q + 1;
+                z->kind[q] = K_SINGLE;
+            }
             continue;
+        }
         if ((rc = main_picks(c, q, to, best, &p)) < 0)
             return rc;
         if (!whole) {
@@ -991,6 +993,7 @@ int spiral_zhseg_chunk(spiral_zhseg *z, const spiral_dict *dict, const spiral_di
     c.s = s;
     c.logtotal = dict != NULL ? spiral_dict_logtotal(dict) : DEFAULT_LOGTOTAL;
     c.unknown = -c.logtotal; /* a frequency of 1, as in jieba */
+    c.unknownf = (float)c.unknown;
     decode_chunk(&c, len);
 
     z->best[c.n] = 0;
