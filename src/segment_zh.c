@@ -55,7 +55,7 @@
 
 /* How many positions ahead of the best path's search (right to left) the
  * units of the walks are loaded (prefetch_unit()). */
-#define PREFETCH 3
+#define PREFETCH 4
 
 /* Character classes. */
 enum { C_OTHER = 0, C_HAN, C_ALNUM };
