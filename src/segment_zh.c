@@ -55,7 +55,7 @@
 
 /* How many positions ahead of the best path's search (right to left) the
  * units of the walks are loaded (prefetch_unit()). */
-#define PREFETCH 3
+#define PREFETCH 4
 
 /* Character classes. */
 enum { C_OTHER = 0, C_HAN, C_ALNUM };
@@ -111,6 +111,7 @@ typedef struct zh_ctx {
     uint32_t n;       /* characters */
     double logtotal;  /* of dict, or DEFAULT_LOGTOTAL */
     double unknown;   /* log probability of a character not in dict */
+    float unknownf;   /* the same as a dictionary value */
 } zh_ctx;
 
 /* ------------------------------------------------------------------ */
@@ -637,7 +638,7 @@ static int number_picks(const zh_ctx *c, uint32_t k, uint32_t limit, const doubl
 static int main_picks(const zh_ctx *c, uint32_t k, uint32_t limit, const double *best, zh_pick *p)
 {
     spiral_zhseg *z = c->z;
-    float v = (float)c->unknown;
+    float v = c->unknownf;
     int alnum = z->cls[k] == C_ALNUM, rc;
 
     p->score = -HUGE_VAL;
@@ -683,24 +684,31 @@ static int best_paths(const zh_ctx *c, uint32_t from, uint32_t to, double *best,
     uint32_t q;
     int rc;
 
+    /* The loop below loads the units of a walk's second step 2 * PREFETCH
+     * positions ahead: the walks from the last positions, searched first,
+     * have theirs loaded here, all at once. */
+    for (q = to - from > 2 * PREFETCH ? to - 2 * PREFETCH : from; c->trie != NULL && q + 1 < to; q++)
+        prefetch_unit(c->trie, spiral_dict_trie_second(c->trie, z->sym[q], z->sym[q + 1]));
     for (q = to; q-- > from;) {
         /* The second step of the walk 2 * PREFETCH positions on, and the
          * third of the one PREFETCH on, whose second step's unit is loaded
          * by now. */
-        if (c->trie != NULL && q >= from + 2 * PREFETCH && q + 3 <= to + PREFETCH) {
+        if (c->trie != NULL && q >= from + PREFETCH) {
             const uint32_t *sym = z->sym + q;
-            prefetch_unit(c->trie,
-                          spiral_dict_trie_second(c->trie, sym[-2 * PREFETCH], sym[1 - 2 * PREFETCH]));
+            if (q >= from + 2 * PREFETCH)
+                prefetch_unit(c->trie, spiral_dict_trie_second(c->trie, sym[-2 * PREFETCH],
+                                                               sym[1 - 2 * PREFETCH]));
             prefetch_unit(c->trie, spiral_dict_trie_third(c->trie, sym[-PREFETCH], sym[1 - PREFETCH],
                                                           sym[2 - PREFETCH]));
         }
-        best[q] = -HUGE_VAL;
-        if (whole) {
-            z->next[q] = q + 1;
-            z->kind[q] = K_SINGLE;
-        }
-        if (!can_cut(c, q))
+        if (!can_cut(c, q)) {
+            best[q] = -HUGE_VAL;
+            if (whole) {
+                z->next[q] = q + 1;
+                z->kind[q] = K_SINGLE;
+            }
             continue;
+        }
         if ((rc = main_picks(c, q, to, best, &p)) < 0)
             return rc;
         if (!whole) {
@@ -906,17 +914,17 @@ static void decode_chunk(zh_ctx *c, size_t len)
     const unsigned char *s = (const unsigned char *)c->s;
     size_t o = 0, m;
     uint32_t i = 0, j;
-    int invalid = 0;
+    int invalid = 0, alnum = 0;
 
     for (; o < len; i++) {
         uint32_t cp;
         z->off[i] = (uint32_t)o;
-        /* Nearly every character is three bytes long (Han): decoded here,
-         * the rest by utf8_decode(). */
-        if (len - o >= 3 && (s[o] & 0xF0) == 0xE0 && (s[o + 1] & 0xC0) == 0x80
-            && (s[o + 2] & 0xC0) == 0x80
-            && (cp = (s[o] & 0x0Fu) << 12 | (s[o + 1] & 0x3Fu) << 6 | (s[o + 2] & 0x3Fu)) >= 0x800
-            && (cp < 0xD800 || cp > 0xDFFF)) {
+        /* Nearly every character is Han, three bytes led by 0xE3 to 0xE9
+         * (U+3000 to U+9FFF, which holds no surrogate): decoded here, the
+         * rest by utf8_decode(). */
+        if (s[o] - 0xE3u <= 0xE9u - 0xE3u && len - o >= 3 && (s[o + 1] & 0xC0) == 0x80
+            && (s[o + 2] & 0xC0) == 0x80) {
+            cp = (s[o] & 0x0Fu) << 12 | (s[o + 1] & 0x3Fu) << 6 | (s[o + 2] & 0x3Fu);
             m = 3;
         } else {
             m = utf8_decode(s + o, len - o, &cp);
@@ -924,11 +932,11 @@ static void decode_chunk(zh_ctx *c, size_t len)
         }
         z->cp[i] = cp;
         z->cls[i] = is_han(cp) ? C_HAN : is_alnum(cp) ? C_ALNUM : C_OTHER;
-        z->nocut[i] = 0;
+        alnum |= z->cls[i] == C_ALNUM;
         o += m;
     }
     z->off[i] = (uint32_t)o;
-    z->nocut[i] = 0;
+    memset(z->nocut, 0, i + 1);
     c->n = i;
     if (c->dict != NULL)
         spiral_dict_symbols(c->dict, z->cp, c->n, z->sym);
@@ -940,7 +948,7 @@ static void decode_chunk(zh_ctx *c, size_t len)
     for (i = 0; invalid && i < c->n; i++)
         if (z->cp[i] == 0xFFFD && z->off[i + 1] - z->off[i] == 1)
             z->sym[i] = z->usym[i] = 0;
-    for (i = 0; i < c->n; i = j) {
+    for (i = 0; alnum && i < c->n; i = j) {
         j = i + 1;
         if (z->cls[i] != C_ALNUM)
             continue;
@@ -985,6 +993,7 @@ int spiral_zhseg_chunk(spiral_zhseg *z, const spiral_dict *dict, const spiral_di
     c.s = s;
     c.logtotal = dict != NULL ? spiral_dict_logtotal(dict) : DEFAULT_LOGTOTAL;
     c.unknown = -c.logtotal; /* a frequency of 1, as in jieba */
+    c.unknownf = (float)c.unknown;
     decode_chunk(&c, len);
 
     z->best[c.n] = 0;
