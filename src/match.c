@@ -1000,15 +1000,18 @@ static int match_sentences(spiral_doc *d, const spiral_lexicon *lex, int32_t dat
         walk_init(&wa, d, lex, 1, end, date);
         for (t = s->first_token; t < end; t++) {
             const spiral_memo *slot = NULL;
+            int walked = d->words[t] == WORD_WALK;
 
-            if (d->words[t] == SPIRAL_WORD_NONE)
-                continue; /* no walk makes a call over it */
-            if (d->words[t] == WORD_WALK) {
+            /* Most tokens start no walk in either trie: no word, or one
+             * met only after another (its calls from the roots empty). */
+            if (!walked && (d->roots[t][0].b | d->roots[t][1].b) == 0)
+                continue;
+            if (walked) {
                 if (memo == NULL)
                     memo = memo_of(d);
                 slot = memo_slot(&w, memo, lex, t);
             }
-            if (entries) {
+            if (entries && (walked || d->roots[t][0].b != 0)) {
                 w.start = t;
                 memset(&w.best, 0, sizeof w.best);
                 walk_start(&w, slot, 0, t);
@@ -1020,7 +1023,7 @@ static int match_sentences(spiral_doc *d, const spiral_lexicon *lex, int32_t dat
                 if (d->tk.tok[t].kind == SPIRAL_TOK_HAN && tail_cands(d, &w, t) < 0)
                     return SPIRAL_ENOMEM;
             }
-            if (lex->nactors) {
+            if (lex->nactors && (walked || d->roots[t][1].b != 0)) {
                 wa.start = t;
                 memset(&wa.best, 0, sizeof wa.best);
                 walk_start(&wa, slot, 1, t);

@@ -192,6 +192,21 @@ START_TEST(remembered_walks_replay_the_walk)
 }
 END_TEST
 
+/* A token starts walks in the tries where its word starts a pattern: one
+ * that starts only actor aliases (china, kremlin, "the" of "the
+ * Kremlin"), only lexicon entries (urge, arms), or neither, being met only
+ * after another word (control, states). */
+START_TEST(tokens_start_the_walks_their_words_start)
+{
+    char a[512];
+
+    ck_assert_str_eq(describe(test_scoring_session(),
+                              "Control, States and Kremlin: China and the Kremlin urge arms control.",
+                              a, sizeof a),
+                     "urge@51-55 arms control@56-68 RUS@20-27 CHN@29-34 RUS@39-50 ");
+}
+END_TEST
+
 /* Hits of text in s as "pattern@start-end " each, offsets moved by
  * `shift`; the number of hits is added to *count. */
 static void hits_at(spiral_session *s, const char *text, size_t len, size_t shift, char *buf,
@@ -551,6 +566,7 @@ Suite *match_suite(void)
     tcase_add_test(tc, traditional_and_full_width_input);
     tcase_add_test(tc, offsets_point_into_original);
     tcase_add_test(tc, remembered_walks_replay_the_walk);
+    tcase_add_test(tc, tokens_start_the_walks_their_words_start);
     tcase_add_test(tc, long_texts_match_as_their_sentences_do);
     tcase_add_test(tc, regex_sentences_hold_every_set);
     tcase_add_test(tc, walks_across_latin_and_han_tokens);
