@@ -836,13 +836,90 @@ static spiral_wcache *wcache_of(spiral_doc *d)
  * for a word, its walks from the roots in d->roots.  Tokens hold no space
  * and no control byte (tokenize.c splits there), so a word's walk never
  * crosses a separator.  Four steps in a pipeline, a block of tokens
- * apart, so that cache misses overlap: the tokens' hashes, with their
- * word-cache entries fetched ahead; the tokens found there done, the
- * others' vocabulary slots fetched ahead; the words the slots name fetched
- * ahead in turn; the tokens checked against those words (and remembered
- * in the word cache). */
+ * apart, so that cache misses overlap: the tokens' keys and hashes, with
+ * their word-cache entries fetched ahead; the tokens found there done,
+ * the others' vocabulary slots fetched ahead; the words the slots name
+ * fetched ahead in turn; the tokens checked against those words (and
+ * remembered in the word cache).  The last two steps go over a list of
+ * the tokens left, as most are found in the cache. */
 #define WORD_BLOCK 16
-#define WORD_RING (4 * WORD_BLOCK) /* the last blocks' hashes, by t % WORD_RING */
+#define WORD_BLOCKS 4 /* blocks in the pipeline at once */
+#define WORD_RING (WORD_BLOCKS * WORD_BLOCK) /* their tokens' keys, by t % WORD_RING */
+
+/* A token as the word cache knows it: its first 16 bytes, zero-padded,
+ * and its length (0: longer, or not readable so: not cached); its hash. */
+typedef struct word_key {
+    uint64_t k0, k1, h;
+    size_t len;
+} word_key;
+
+/* The bytes of a token's first and second 8 that are its own, by length. */
+#define KEY_BYTES(n) ((n) >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * ((n) & 7))) - 1)
+#define KEY_MASK(len) { KEY_BYTES(len), KEY_BYTES((len) > 8 ? (len) - 8 : 0) }
+static const uint64_t key_mask[17][2] = {
+    KEY_MASK(0),  KEY_MASK(1),  KEY_MASK(2),  KEY_MASK(3),  KEY_MASK(4),  KEY_MASK(5),
+    KEY_MASK(6),  KEY_MASK(7),  KEY_MASK(8),  KEY_MASK(9),  KEY_MASK(10), KEY_MASK(11),
+    KEY_MASK(12), KEY_MASK(13), KEY_MASK(14), KEY_MASK(15), KEY_MASK(16)
+};
+
+/* The key of token p[0..len), which starts at byte `at` of the normalised
+ * text of cap bytes: a token of 1 to 16 bytes with 8-byte loads (the
+ * second from p again when it has no second 8, masked off), and
+ * spiral_word_hash() computed from them, as it would from the bytes. */
+static inline void word_key_of(word_key *k, const unsigned char *p, size_t len, size_t at,
+                               size_t cap)
+{
+    int readable = at + len + 7 <= cap;
+    uint64_t h;
+
+    if (len - 1 >= 16 || !readable) {
+        k->h = spiral_word_hash(p, len, readable);
+        k->len = 0;
+        return;
+    }
+    memcpy(&k->k0, p, 8);
+    memcpy(&k->k1, p + (len > 8 ? 8 : 0), 8);
+    k->k0 = SPIRAL_LE64(k->k0) & key_mask[len][0];
+    k->k1 = SPIRAL_LE64(k->k1) & key_mask[len][1];
+    k->len = len;
+    h = ((uint64_t)len ^ k->k0) * 0x9E3779B97F4A7C15u;
+    h ^= h >> 29;
+    if (len > 8) {
+        h = (h ^ k->k1) * 0x9E3779B97F4A7C15u;
+        h ^= h >> 29;
+    }
+    h *= 0xBF58476D1CE4E5B9u;
+    k->h = h ^ (h >> 32);
+}
+
+/* Mark WORD_WALK the tokens of d that are walked byte by byte (between
+ * sentences too: none starts there), 0 the others; returns the end of the
+ * last sentence. */
+static uint32_t walked_tokens(spiral_doc *d)
+{
+    const spiral_token *tok = d->tk.tok;
+    uint32_t *words = d->words, t, n = 0;
+    size_t si;
+
+    for (si = 0; si < d->tk.nsent; si++) {
+        uint32_t end = d->tk.sent[si].first_token + d->tk.sent[si].ntokens;
+        uint32_t han = 0;
+
+        for (t = n; t < d->tk.sent[si].first_token; t++)
+            words[t] = WORD_WALK;
+        for (t = d->tk.sent[si].first_token; t < end; t++) {
+            uint32_t is_han = tok[t].kind == SPIRAL_TOK_HAN;
+
+            words[t] = is_han ? WORD_WALK : 0;
+            han |= is_han;
+        }
+        for (t = d->tk.sent[si].first_token; han && t + 1 < end; t++)
+            if (tok[t + 1].kind == SPIRAL_TOK_HAN)
+                words[t] = WORD_WALK;
+        n = end;
+    }
+    return n;
+}
 
 static void token_words(spiral_doc *d, const spiral_lexicon *lex)
 {
@@ -851,62 +928,53 @@ static void token_words(spiral_doc *d, const spiral_lexicon *lex)
     const unsigned char *norm = (const unsigned char *)d->nt.text.data;
     size_t cap = d->nt.text.cap;
     spiral_wcache *wc = wcache_of(d);
-    uint64_t h[WORD_RING];
-    uint8_t todo[WORD_RING]; /* looked up in the vocabulary */
-    uint32_t *words = d->words, b, t, n = 0;
+    word_key key[WORD_RING];
+    uint32_t todo[WORD_BLOCKS][WORD_BLOCK]; /* per block: its tokens not in the cache */
+    uint32_t ntodo[WORD_BLOCKS] = { 0 };
+    uint32_t *words = d->words, b, t, i, n = walked_tokens(d);
     spiral_calls(*roots)[2] = d->roots;
-    size_t si;
 
-    for (si = 0; si < d->tk.nsent; si++) {
-        uint32_t end = d->tk.sent[si].first_token + d->tk.sent[si].ntokens;
-
-        for (t = n; t < d->tk.sent[si].first_token; t++)
-            words[t] = WORD_WALK; /* (between sentences: none) */
-        for (t = d->tk.sent[si].first_token; t < end; t++)
-            words[t] = tok[t].kind == SPIRAL_TOK_HAN ||
-                               (t + 1 < end && tok[t + 1].kind == SPIRAL_TOK_HAN)
-                           ? WORD_WALK
-                           : 0;
-        n = end;
-    }
     for (b = 0; b < n + 3 * WORD_BLOCK; b += WORD_BLOCK) {
         uint32_t e = b < n ? (n - b < WORD_BLOCK ? n : b + WORD_BLOCK) : b;
+        uint32_t blk = b / WORD_BLOCK, *list;
 
         for (t = b; t < e; t++)
             if (words[t] != WORD_WALK) {
-                size_t len = tok[t].norm_end - tok[t].norm_start;
+                word_key *k = &key[t % WORD_RING];
 
-                h[t % WORD_RING] = spiral_word_hash(norm + tok[t].norm_start, len,
-                                                    tok[t].norm_start + len + 7 <= cap);
+                word_key_of(k, norm + tok[t].norm_start, tok[t].norm_end - tok[t].norm_start,
+                            tok[t].norm_start, cap);
                 if (wc != NULL)
-                    SPIRAL_PREFETCH(&wc[h[t % WORD_RING] % SPIRAL_WORD_CACHE]);
+                    SPIRAL_PREFETCH(&wc[k->h % SPIRAL_WORD_CACHE]);
             }
-        for (t = b >= WORD_BLOCK ? b - WORD_BLOCK : n; t < n && t < b; t++) {
-            const unsigned char *p = norm + tok[t].norm_start;
-            size_t len = tok[t].norm_end - tok[t].norm_start;
+        if (b >= WORD_BLOCK) {
+            list = todo[(blk - 1) % WORD_BLOCKS];
+            ntodo[(blk - 1) % WORD_BLOCKS] = 0;
+            for (t = b - WORD_BLOCK; t < n && t < b; t++) {
+                const word_key *k = &key[t % WORD_RING];
 
-            todo[t % WORD_RING] = 0;
-            if (words[t] == WORD_WALK)
-                continue;
-            if (wc != NULL && len <= 16 && tok[t].norm_start + len + 7 <= cap) {
-                const spiral_wcache *c = &wc[h[t % WORD_RING] % SPIRAL_WORD_CACHE];
-
-                if (c->len == len && c->key[0] == spiral_word_load(p, 0, len, 1) &&
-                    c->key[1] == spiral_word_load(p, 8, len, 1)) {
-                    words[t] = c->word;
-                    memcpy(roots[t], c->root, sizeof c->root);
+                if (words[t] == WORD_WALK)
                     continue;
+                if (wc != NULL && k->len != 0) {
+                    const spiral_wcache *c = &wc[k->h % SPIRAL_WORD_CACHE];
+
+                    if (c->len == k->len && c->key[0] == k->k0 && c->key[1] == k->k1) {
+                        words[t] = c->word;
+                        memcpy(roots[t], c->root, sizeof c->root);
+                        continue;
+                    }
                 }
+                list[ntodo[(blk - 1) % WORD_BLOCKS]++] = t;
+                SPIRAL_PREFETCH(spiral_word_slot(lex, k->h));
             }
-            todo[t % WORD_RING] = 1;
-            SPIRAL_PREFETCH(spiral_word_slot(lex, h[t % WORD_RING]));
         }
-        for (t = b >= 2 * WORD_BLOCK ? b - 2 * WORD_BLOCK : n; t < n && t + WORD_BLOCK < b; t++)
-            if (todo[t % WORD_RING]) {
-                const unsigned char *p = norm + tok[t].norm_start;
+        if (b >= 2 * WORD_BLOCK) {
+            list = todo[(blk - 2) % WORD_BLOCKS];
+            for (i = 0; i < ntodo[(blk - 2) % WORD_BLOCKS]; i++) {
+                const unsigned char *p = norm + tok[t = list[i]].norm_start;
                 size_t len = tok[t].norm_end - tok[t].norm_start;
 
-                words[t] = spiral_word_probe(lex, h[t % WORD_RING]);
+                words[t] = spiral_word_probe(lex, key[t % WORD_RING].h);
                 if (words[t] != SPIRAL_WORD_NONE) {
                     SPIRAL_PREFETCH(&lex->words[words[t]]);
                 } else if (len > lex->stem_min && lex->stem_min >= 3) {
@@ -916,29 +984,32 @@ static void token_words(spiral_doc *d, const spiral_lexicon *lex)
                         SPIRAL_PREFETCH(&lex->stem4[spiral_stem_bit(p, 4) / 8]);
                 }
             }
-        for (t = b >= 3 * WORD_BLOCK ? b - 3 * WORD_BLOCK : n; t < n && t + 2 * WORD_BLOCK < b;
-             t++) {
-            const unsigned char *p = norm + tok[t].norm_start;
-            size_t len = tok[t].norm_end - tok[t].norm_start;
-            uint32_t w = words[t];
-            int readable = tok[t].norm_start + len + 7 <= cap;
+        }
+        if (b >= 3 * WORD_BLOCK) {
+            list = todo[(blk - 3) % WORD_BLOCKS];
+            for (i = 0; i < ntodo[(blk - 3) % WORD_BLOCKS]; i++) {
+                const word_key *k = &key[(t = list[i]) % WORD_RING];
+                const unsigned char *p = norm + tok[t].norm_start;
+                size_t len = tok[t].norm_end - tok[t].norm_start;
+                uint32_t w = words[t];
+                int readable = tok[t].norm_start + len + 7 <= cap;
 
-            if (!todo[t % WORD_RING])
-                continue;
-            if (w == SPIRAL_WORD_NONE ? spiral_may_have_stem(lex, p, len)
-                                      : lex->words[w].len != len ||
-                                            !spiral_word_is(lex, w, p, len, readable))
-                w = words[t] = spiral_lexicon_word(lex, p, len, readable, h[t % WORD_RING], w);
-            memcpy(roots[t], w == SPIRAL_WORD_NONE ? none : lex->words[w & ~SPIRAL_WORD_STEM].root,
-                   sizeof *roots);
-            if (wc != NULL && len <= 16 && readable) {
-                spiral_wcache *c = &wc[h[t % WORD_RING] % SPIRAL_WORD_CACHE];
+                if (w == SPIRAL_WORD_NONE ? spiral_may_have_stem(lex, p, len)
+                                          : lex->words[w].len != len ||
+                                                !spiral_word_is(lex, w, p, len, readable))
+                    w = words[t] = spiral_lexicon_word(lex, p, len, readable, k->h, w);
+                memcpy(roots[t],
+                       w == SPIRAL_WORD_NONE ? none : lex->words[w & ~SPIRAL_WORD_STEM].root,
+                       sizeof *roots);
+                if (wc != NULL && k->len != 0) {
+                    spiral_wcache *c = &wc[k->h % SPIRAL_WORD_CACHE];
 
-                c->key[0] = spiral_word_load(p, 0, len, 1);
-                c->key[1] = spiral_word_load(p, 8, len, 1);
-                c->len = (uint32_t)len;
-                c->word = w;
-                memcpy(c->root, roots[t], sizeof c->root);
+                    c->key[0] = k->k0;
+                    c->key[1] = k->k1;
+                    c->len = (uint32_t)len;
+                    c->word = w;
+                    memcpy(c->root, roots[t], sizeof c->root);
+                }
             }
         }
     }

@@ -553,6 +553,56 @@ START_TEST(remembered_words_are_the_words)
 }
 END_TEST
 
+/* Words of every length a word-cache key holds and longer, each an
+ * entry, are found wherever they stand (the text's last bytes too), and
+ * a token one byte longer, or different in its last byte, is not; a
+ * session that has met them finds the same. */
+START_TEST(words_of_every_length_are_found)
+{
+    static const char letters[] = "qwertyuiopasdfghjklzxcvb";
+    static char extra[2048], text[4096], want[4096], a[8192];
+    spiral_lexicon *lex;
+    spiral_dict *dict;
+    spiral_session *s;
+    spiral_error err;
+    size_t len, o = 0, to = 0, wo = 0, round;
+    const char *path;
+
+    for (len = 1; len < sizeof letters; len++)
+        o += (size_t)snprintf(extra + o, sizeof extra - o, "%.*s\tthreat.force\t1\n", (int)len,
+                              letters);
+    path = test_tmpfile(extra, o, ".tsv", 0);
+    for (len = 2; len < sizeof letters; len++) {
+        /* the word, then near misses */
+        wo += (size_t)snprintf(want + wo, sizeof want - wo, "%.*s@%zu-%zu ", (int)len, letters,
+                               to, to + len);
+        to += (size_t)snprintf(text + to, sizeof text - to, "%.*s %.*sm, %.*sm. ", (int)len,
+                               letters, (int)len - 1, letters, (int)len, letters);
+    }
+    ck_assert_int_eq(spiral_dict_load(&dict, TEST_DICT, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_new(&lex, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_add_file(lex, path, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_seal(lex, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_session_new(&s, dict, lex, NULL, &err), SPIRAL_OK);
+    for (round = 0; round < 2; round++) {
+        ck_assert_str_eq(describe(s, text, a, sizeof a), want);
+        /* each word alone, as the text's last bytes */
+        for (len = 1; len < sizeof letters; len++) {
+            char one[32], hit[64];
+
+            snprintf(one, sizeof one, "%.*s", (int)len, letters);
+            snprintf(hit, sizeof hit, "%s@0-%zu ", one, len);
+            ck_assert_str_eq(describe(s, one, a, sizeof a), hit);
+            one[len - 1] = 'm';
+            ck_assert_str_eq(describe(s, one, a, sizeof a), "");
+        }
+    }
+    spiral_session_free(s);
+    spiral_lexicon_free(lex);
+    spiral_dict_free(dict);
+}
+END_TEST
+
 Suite *match_suite(void)
 {
     Suite *s = suite_create("match");
@@ -571,6 +621,7 @@ Suite *match_suite(void)
     tcase_add_test(tc, regex_sentences_hold_every_set);
     tcase_add_test(tc, walks_across_latin_and_han_tokens);
     tcase_add_test(tc, remembered_words_are_the_words);
+    tcase_add_test(tc, words_of_every_length_are_found);
     suite_add_tcase(s, tc);
     return s;
 }
