@@ -36,7 +36,6 @@ typedef struct walk {
     const spiral_trie *trie;
     const spiral_token *tok;
     const uint32_t *words; /* per token: its word number, or WORD_WALK */
-    const spiral_calls (*roots)[2]; /* per token with a word: its walks from the roots */
     const unsigned char *norm;
     size_t normcap;        /* bytes allocated at norm (readable, if not text) */
     uint32_t start, end;   /* start token; end of the sentence */
@@ -69,6 +68,12 @@ static int32_t valid_actor(const walk *w, int32_t head, uint32_t last)
 
 /* A token walked byte by byte: Han, or before a Han token. */
 #define WORD_WALK 0xFFFFFFFEu
+/* In d->words, with a word number: the word starts a walk in one of the
+ * tries (its calls from a root are not empty).  With SPIRAL_WORD_STEM too,
+ * only the last word of a vocabulary of 2^30 would read as WORD_WALK, and
+ * a walk byte by byte finds what the walk by words finds. */
+#define WORD_STARTS 0x80000000u
+#define WORD_NUMBER(w) ((w) & ~(SPIRAL_WORD_STEM | WORD_STARTS))
 
 #if defined(__GNUC__)
 #define SPIRAL_PREFETCH(p) __builtin_prefetch(p)
@@ -132,7 +137,7 @@ static inline void word_call(walk *w, const spiral_calls *c, uint32_t t, uint32_
     if (space < 0 || t + 1 >= w->end || (next = w->words[t + 1]) == SPIRAL_WORD_NONE)
         return;
     if (next != WORD_WALK) {
-        uint64_t bits = spiral_word_bits(next & ~SPIRAL_WORD_STEM);
+        uint64_t bits = spiral_word_bits(WORD_NUMBER(next));
 
         if ((c->next & bits) != bits)
             return;
@@ -172,7 +177,7 @@ static void walk_word(walk *w, int32_t start, uint32_t t, uint32_t wilds)
 
     if (word == SPIRAL_WORD_NONE)
         return;
-    c = spiral_token_calls(w->lex, w->which, start, word & ~SPIRAL_WORD_STEM);
+    c = spiral_token_calls(w->lex, w->which, start, WORD_NUMBER(word));
     word_calls(w, &c, word, t, wilds);
 }
 
@@ -296,7 +301,7 @@ static inline void walk_start(walk *w, const spiral_memo *slot, int which, uint3
     uint8_t i, n;
 
     if (word != WORD_WALK) {
-        word_calls(w, &w->roots[t][which], word, t, 0);
+        word_calls(w, &w->lex->words[WORD_NUMBER(word)].root[which], word, t, 0);
         return;
     }
     if (slot == NULL || (n = slot->nout[which]) == MEMO_WALK) {
@@ -797,7 +802,6 @@ static void walk_init(walk *w, const spiral_doc *d, const spiral_lexicon *lex, i
     w->trie = which ? &lex->atrie : &lex->trie;
     w->tok = d->tk.tok;
     w->words = d->words;
-    w->roots = (const spiral_calls(*)[2])d->roots;
     w->norm = (const unsigned char *)d->nt.text.data;
     w->normcap = d->nt.text.cap;
     w->end = end;
@@ -808,18 +812,17 @@ static void walk_init(walk *w, const spiral_doc *d, const spiral_lexicon *lex, i
 }
 
 /* The words of the tokens a session met last, by hash (a token of up to
- * 16 bytes: its bytes, zero-padded, and length), with their walks from the
- * roots: most tokens are the same few words, and their entries stay in
- * the nearest caches, where the vocabulary's slots and words do not. */
+ * 16 bytes: its bytes, zero-padded, and length), as d->words has them:
+ * most tokens are the same few words, and their entries stay in the
+ * nearest caches, where the vocabulary's slots and words do not. */
 typedef struct spiral_wcache {
     uint64_t key[2];
     uint32_t len;          /* 0: empty */
     uint32_t word;
     uint64_t pad;
-    spiral_calls root[2];
 } spiral_wcache;
 
-_Static_assert(sizeof(spiral_wcache) == 64, "a word-cache entry is one cache line");
+_Static_assert(sizeof(spiral_wcache) == 32, "two word-cache entries to a cache line");
 
 /* The session's word cache, allocated on first use; NULL when that
  * fails (the tokens are then looked up every time). */
@@ -832,8 +835,8 @@ static spiral_wcache *wcache_of(spiral_doc *d)
 
 /* The word number (spiral_lexicon_word()) of each token in d->words, or
  * WORD_WALK for one walked byte by byte: a Han token, or one before a Han
- * token in its sentence (walks go on into it without a separator); and
- * for a word, its walks from the roots in d->roots.  Tokens hold no space
+ * token in its sentence (walks go on into it without a separator); a word
+ * that starts walks has WORD_STARTS.  Tokens hold no space
  * and no control byte (tokenize.c splits there), so a word's walk never
  * crosses a separator.  Four steps in a pipeline, a block of tokens
  * apart, so that cache misses overlap: the tokens' keys and hashes, with
@@ -847,11 +850,14 @@ static spiral_wcache *wcache_of(spiral_doc *d)
 #define WORD_RING (WORD_BLOCKS * WORD_BLOCK) /* their tokens' keys, by t % WORD_RING */
 
 /* A token as the word cache knows it: its first 16 bytes, zero-padded,
- * and its length (0: longer, or not readable so: not cached); its hash. */
+ * and its length (KEY_NONE: longer, or not readable so: not cached); its
+ * hash. */
 typedef struct word_key {
     uint64_t k0, k1, h;
     size_t len;
 } word_key;
+
+#define KEY_NONE ((size_t)-1)
 
 /* The bytes of a token's first and second 8 that are its own, by length. */
 #define KEY_BYTES(n) ((n) >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * ((n) & 7))) - 1)
@@ -865,16 +871,18 @@ static const uint64_t key_mask[17][2] = {
 /* The key of token p[0..len), which starts at byte `at` of the normalised
  * text of cap bytes: a token of 1 to 16 bytes with 8-byte loads (the
  * second from p again when it has no second 8, masked off), and
- * spiral_word_hash() computed from them, as it would from the bytes. */
+ * spiral_word_hash() computed from them, as it would from the bytes (its
+ * second round worked out for every token and kept for the longer ones:
+ * whether a word is longer than 8 bytes is not for guessing). */
 static inline void word_key_of(word_key *k, const unsigned char *p, size_t len, size_t at,
                                size_t cap)
 {
     int readable = at + len + 7 <= cap;
-    uint64_t h;
+    uint64_t h, h2;
 
     if (len - 1 >= 16 || !readable) {
         k->h = spiral_word_hash(p, len, readable);
-        k->len = 0;
+        k->len = KEY_NONE;
         return;
     }
     memcpy(&k->k0, p, 8);
@@ -884,10 +892,9 @@ static inline void word_key_of(word_key *k, const unsigned char *p, size_t len, 
     k->len = len;
     h = ((uint64_t)len ^ k->k0) * 0x9E3779B97F4A7C15u;
     h ^= h >> 29;
-    if (len > 8) {
-        h = (h ^ k->k1) * 0x9E3779B97F4A7C15u;
-        h ^= h >> 29;
-    }
+    h2 = (h ^ k->k1) * 0x9E3779B97F4A7C15u;
+    h2 ^= h2 >> 29;
+    h ^= (h ^ h2) & -(uint64_t)(len > 8); /* (a mask, which compilers keep) */
     h *= 0xBF58476D1CE4E5B9u;
     k->h = h ^ (h >> 32);
 }
@@ -923,7 +930,7 @@ static uint32_t walked_tokens(spiral_doc *d)
 
 static void token_words(spiral_doc *d, const spiral_lexicon *lex)
 {
-    static const spiral_calls none[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
+    static const spiral_wcache no_entry = { { 0, 0 }, 0, 0, 0 }; /* without a cache */
     const spiral_token *tok = d->tk.tok;
     const unsigned char *norm = (const unsigned char *)d->nt.text.data;
     size_t cap = d->nt.text.cap;
@@ -932,7 +939,6 @@ static void token_words(spiral_doc *d, const spiral_lexicon *lex)
     uint32_t todo[WORD_BLOCKS][WORD_BLOCK]; /* per block: its tokens not in the cache */
     uint32_t ntodo[WORD_BLOCKS] = { 0 };
     uint32_t *words = d->words, b, t, i, n = walked_tokens(d);
-    spiral_calls(*roots)[2] = d->roots;
 
     for (b = 0; b < n + 3 * WORD_BLOCK; b += WORD_BLOCK) {
         uint32_t e = b < n ? (n - b < WORD_BLOCK ? n : b + WORD_BLOCK) : b;
@@ -952,20 +958,19 @@ static void token_words(spiral_doc *d, const spiral_lexicon *lex)
             ntodo[(blk - 1) % WORD_BLOCKS] = 0;
             for (t = b - WORD_BLOCK; t < n && t < b; t++) {
                 const word_key *k = &key[t % WORD_RING];
+                const spiral_wcache *c = wc != NULL ? &wc[k->h % SPIRAL_WORD_CACHE] : &no_entry;
+                uint32_t miss;
 
                 if (words[t] == WORD_WALK)
                     continue;
-                if (wc != NULL && k->len != 0) {
-                    const spiral_wcache *c = &wc[k->h % SPIRAL_WORD_CACHE];
-
-                    if (c->len == k->len && c->key[0] == k->k0 && c->key[1] == k->k1) {
-                        words[t] = c->word;
-                        memcpy(roots[t], c->root, sizeof c->root);
-                        continue;
-                    }
-                }
-                list[ntodo[(blk - 1) % WORD_BLOCKS]++] = t;
-                SPIRAL_PREFETCH(spiral_word_slot(lex, k->h));
+                /* Found or not, without a branch (a fifth are not, at
+                 * random): a token not found is listed, and its word
+                 * written over in the next step. */
+                miss = (c->len != k->len) | (c->key[0] != k->k0) | (c->key[1] != k->k1);
+                words[t] = c->word;
+                list[ntodo[(blk - 1) % WORD_BLOCKS]] = t;
+                ntodo[(blk - 1) % WORD_BLOCKS] += miss;
+                SPIRAL_PREFETCH(spiral_word_slot(lex, k->h & -(uint64_t)miss));
             }
         }
         if (b >= 2 * WORD_BLOCK) {
@@ -997,18 +1002,20 @@ static void token_words(spiral_doc *d, const spiral_lexicon *lex)
                 if (w == SPIRAL_WORD_NONE ? spiral_may_have_stem(lex, p, len)
                                           : lex->words[w].len != len ||
                                                 !spiral_word_is(lex, w, p, len, readable))
-                    w = words[t] = spiral_lexicon_word(lex, p, len, readable, k->h, w);
-                memcpy(roots[t],
-                       w == SPIRAL_WORD_NONE ? none : lex->words[w & ~SPIRAL_WORD_STEM].root,
-                       sizeof *roots);
-                if (wc != NULL && k->len != 0) {
+                    w = spiral_lexicon_word(lex, p, len, readable, k->h, w);
+                if (w != SPIRAL_WORD_NONE) {
+                    const spiral_calls *r = lex->words[w & ~SPIRAL_WORD_STEM].root;
+
+                    w |= (r[0].b | r[1].b) != 0 ? WORD_STARTS : 0;
+                }
+                words[t] = w;
+                if (wc != NULL && k->len != KEY_NONE) {
                     spiral_wcache *c = &wc[k->h % SPIRAL_WORD_CACHE];
 
                     c->key[0] = k->k0;
                     c->key[1] = k->k1;
                     c->len = (uint32_t)len;
                     c->word = w;
-                    memcpy(c->root, roots[t], sizeof c->root);
                 }
             }
         }
@@ -1027,17 +1034,17 @@ static void prefetch_next_walks(const spiral_doc *d, const spiral_lexicon *lex, 
     for (t = first; t + 1 < end; t++) {
         uint32_t w = d->words[t], next = d->words[t + 1];
 
-        if (w >= WORD_WALK || next >= WORD_WALK)
+        if (!(w & WORD_STARTS) || w >= WORD_WALK || next >= WORD_WALK)
             continue;
         for (which = 0; which < 2; which++) {
             const spiral_trie *tr = which ? &lex->atrie : &lex->trie;
-            const spiral_calls *c = &d->roots[t][which];
+            const spiral_calls *c = &lex->words[WORD_NUMBER(w)].root[which];
             uint32_t space = (c->b & SPIRAL_CALL_NODE) - 1;
-            uint64_t bits = spiral_word_bits(next & ~SPIRAL_WORD_STEM);
+            uint64_t bits = spiral_word_bits(WORD_NUMBER(next));
 
             if ((c->b & SPIRAL_CALL_ONE) && (c->b & SPIRAL_CALL_NODE) && (c->next & bits) == bits)
                 SPIRAL_PREFETCH(&tr->tok_edge[spiral_tedge_slot(
-                    ((uint64_t)space << 32 | (next & ~SPIRAL_WORD_STEM)) + 1, tr->tok_cap)]);
+                    ((uint64_t)space << 32 | WORD_NUMBER(next)) + 1, tr->tok_cap)]);
         }
     }
 }
@@ -1050,8 +1057,7 @@ static int match_sentences(spiral_doc *d, const spiral_lexicon *lex, int32_t dat
     spiral_memo *memo = NULL;
     size_t si, rxi = 0;
 
-    if (spiral_grow(&d->words, &d->wordcap, d->tk.n + 1, sizeof *d->words) < 0 ||
-        spiral_grow(&d->roots, &d->rootcap, d->tk.n + 1, sizeof *d->roots) < 0)
+    if (spiral_grow(&d->words, &d->wordcap, d->tk.n + 1, sizeof *d->words) < 0)
         return SPIRAL_ENOMEM;
     token_words(d, lex);
 
@@ -1071,18 +1077,22 @@ static int match_sentences(spiral_doc *d, const spiral_lexicon *lex, int32_t dat
         walk_init(&wa, d, lex, 1, end, date);
         for (t = s->first_token; t < end; t++) {
             const spiral_memo *slot = NULL;
-            int walked = d->words[t] == WORD_WALK;
+            const spiral_calls *root = NULL;
+            uint32_t word = d->words[t];
+            int walked = word == WORD_WALK;
 
             /* Most tokens start no walk in either trie: no word, or one
              * met only after another (its calls from the roots empty). */
-            if (!walked && (d->roots[t][0].b | d->roots[t][1].b) == 0)
+            if (!walked && (word == SPIRAL_WORD_NONE || !(word & WORD_STARTS)))
                 continue;
-            if (walked) {
+            if (!walked) {
+                root = lex->words[WORD_NUMBER(word)].root;
+            } else {
                 if (memo == NULL)
                     memo = memo_of(d);
                 slot = memo_slot(&w, memo, lex, t);
             }
-            if (entries && (walked || d->roots[t][0].b != 0)) {
+            if (entries && (walked || root[0].b != 0)) {
                 w.start = t;
                 memset(&w.best, 0, sizeof w.best);
                 walk_start(&w, slot, 0, t);
@@ -1094,7 +1104,7 @@ static int match_sentences(spiral_doc *d, const spiral_lexicon *lex, int32_t dat
                 if (d->tk.tok[t].kind == SPIRAL_TOK_HAN && tail_cands(d, &w, t) < 0)
                     return SPIRAL_ENOMEM;
             }
-            if (lex->nactors && (walked || d->roots[t][1].b != 0)) {
+            if (lex->nactors && (walked || root[1].b != 0)) {
                 wa.start = t;
                 memset(&wa.best, 0, sizeof wa.best);
                 walk_start(&wa, slot, 1, t);
