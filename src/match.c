@@ -844,7 +844,8 @@ static spiral_wcache *wcache_of(spiral_doc *d)
  * the others' vocabulary slots fetched ahead; the words the slots name
  * fetched ahead in turn; the tokens checked against those words (and
  * remembered in the word cache).  The last two steps go over a list of
- * the tokens left, as most are found in the cache. */
+ * the tokens left, as most are found in the cache.  Returns the end of the
+ * last sentence (the tokens after it have no word). */
 #define WORD_BLOCK 16
 #define WORD_BLOCKS 4 /* blocks in the pipeline at once */
 #define WORD_RING (WORD_BLOCKS * WORD_BLOCK) /* their tokens' keys, by t % WORD_RING */
@@ -928,7 +929,7 @@ static uint32_t walked_tokens(spiral_doc *d)
     return n;
 }
 
-static void token_words(spiral_doc *d, const spiral_lexicon *lex)
+static uint32_t token_words(spiral_doc *d, const spiral_lexicon *lex)
 {
     static const spiral_wcache no_entry = { { 0, 0 }, 0, 0, 0 }; /* without a cache */
     const spiral_token *tok = d->tk.tok;
@@ -1020,33 +1021,28 @@ static void token_words(spiral_doc *d, const spiral_lexicon *lex)
             }
         }
     }
+    return n;
 }
 
-/* Fetch ahead the walks that go on from a token of [first, end) to the
- * next, as far as the token's own walk (from the root) says where they
- * start: their lookups' cache misses then overlap. */
-static void prefetch_next_walks(const spiral_doc *d, const spiral_lexicon *lex, uint32_t first,
-                                uint32_t end)
+/* The tokens of d that start walks (a word with WORD_STARTS, or walked
+ * byte by byte) among the first n, in d->starts (*out of them), listed
+ * without a branch on each token, which would be guessed wrong at random.
+ * Returns SPIRAL_OK or SPIRAL_ENOMEM. */
+static int start_tokens(size_t *out, spiral_doc *d, uint32_t n)
 {
     uint32_t t;
-    int which;
+    size_t k = 0;
 
-    for (t = first; t + 1 < end; t++) {
-        uint32_t w = d->words[t], next = d->words[t + 1];
+    if (spiral_grow(&d->starts, &d->startcap, (size_t)n + 1, sizeof *d->starts) < 0)
+        return SPIRAL_ENOMEM;
+    for (t = 0; t < n; t++) {
+        uint32_t w = d->words[t];
 
-        if (!(w & WORD_STARTS) || w >= WORD_WALK || next >= WORD_WALK)
-            continue;
-        for (which = 0; which < 2; which++) {
-            const spiral_trie *tr = which ? &lex->atrie : &lex->trie;
-            const spiral_calls *c = &lex->words[WORD_NUMBER(w)].root[which];
-            uint32_t space = (c->b & SPIRAL_CALL_NODE) - 1;
-            uint64_t bits = spiral_word_bits(WORD_NUMBER(next));
-
-            if ((c->b & SPIRAL_CALL_ONE) && (c->b & SPIRAL_CALL_NODE) && (c->next & bits) == bits)
-                SPIRAL_PREFETCH(&tr->tok_edge[spiral_tedge_slot(
-                    ((uint64_t)space << 32 | WORD_NUMBER(next)) + 1, tr->tok_cap)]);
-        }
+        d->starts[k] = t;
+        k += (w >> 31) & (w != SPIRAL_WORD_NONE);
     }
+    *out = k;
+    return SPIRAL_OK;
 }
 
 /* The lexicon entries (when `entries`) and the actor aliases valid on
@@ -1055,11 +1051,11 @@ static void prefetch_next_walks(const spiral_doc *d, const spiral_lexicon *lex, 
 static int match_sentences(spiral_doc *d, const spiral_lexicon *lex, int32_t date, int entries)
 {
     spiral_memo *memo = NULL;
-    size_t si, rxi = 0;
+    size_t si, rxi = 0, sc = 0, nst;
 
-    if (spiral_grow(&d->words, &d->wordcap, d->tk.n + 1, sizeof *d->words) < 0)
+    if (spiral_grow(&d->words, &d->wordcap, d->tk.n + 1, sizeof *d->words) < 0 ||
+        start_tokens(&nst, d, token_words(d, lex)) < 0)
         return SPIRAL_ENOMEM;
-    token_words(d, lex);
 
     /* Each sentence takes its regex matches from a cursor: a long
      * statement's sentences do not each scan all of them. */
@@ -1069,22 +1065,24 @@ static int match_sentences(spiral_doc *d, const spiral_lexicon *lex, int32_t dat
         const spiral_sentence *s = &d->tk.sent[si];
         uint32_t t, end = s->first_token + s->ntokens;
         walk w, wa;
-        size_t c;
+        size_t c, first;
 
         d->ncand = d->nacand = 0;
-        prefetch_next_walks(d, lex, s->first_token, end);
+        /* Most tokens start no walk in either trie (no word, or one met
+         * only after another): the sentence's start tokens, from the
+         * list (past those between sentences). */
+        for (; sc < nst && d->starts[sc] < s->first_token; sc++)
+            ;
+        for (first = sc; sc < nst && d->starts[sc] < end; sc++)
+            ;
         walk_init(&w, d, lex, 0, end, date);
         walk_init(&wa, d, lex, 1, end, date);
-        for (t = s->first_token; t < end; t++) {
+        for (c = first; c < sc; c++) {
             const spiral_memo *slot = NULL;
             const spiral_calls *root = NULL;
-            uint32_t word = d->words[t];
+            uint32_t word = d->words[t = d->starts[c]];
             int walked = word == WORD_WALK;
 
-            /* Most tokens start no walk in either trie: no word, or one
-             * met only after another (its calls from the roots empty). */
-            if (!walked && (word == SPIRAL_WORD_NONE || !(word & WORD_STARTS)))
-                continue;
             if (!walked) {
                 root = lex->words[WORD_NUMBER(word)].root;
             } else {
