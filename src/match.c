@@ -36,7 +36,6 @@ typedef struct walk {
     const spiral_trie *trie;
     const spiral_token *tok;
     const uint32_t *words; /* per token: its word number, or WORD_WALK */
-    const spiral_calls (*roots)[2]; /* per token with a word: its walks from the roots */
     const unsigned char *norm;
     size_t normcap;        /* bytes allocated at norm (readable, if not text) */
     uint32_t start, end;   /* start token; end of the sentence */
@@ -69,6 +68,12 @@ static int32_t valid_actor(const walk *w, int32_t head, uint32_t last)
 
 /* A token walked byte by byte: Han, or before a Han token. */
 #define WORD_WALK 0xFFFFFFFEu
+/* In d->words, with a word number: the word starts a walk in one of the
+ * tries (its calls from a root are not empty).  With SPIRAL_WORD_STEM too,
+ * only the last word of a vocabulary of 2^30 would read as WORD_WALK, and
+ * a walk byte by byte finds what the walk by words finds. */
+#define WORD_STARTS 0x80000000u
+#define WORD_NUMBER(w) ((w) & ~(SPIRAL_WORD_STEM | WORD_STARTS))
 
 #if defined(__GNUC__)
 #define SPIRAL_PREFETCH(p) __builtin_prefetch(p)
@@ -132,7 +137,7 @@ static inline void word_call(walk *w, const spiral_calls *c, uint32_t t, uint32_
     if (space < 0 || t + 1 >= w->end || (next = w->words[t + 1]) == SPIRAL_WORD_NONE)
         return;
     if (next != WORD_WALK) {
-        uint64_t bits = spiral_word_bits(next & ~SPIRAL_WORD_STEM);
+        uint64_t bits = spiral_word_bits(WORD_NUMBER(next));
 
         if ((c->next & bits) != bits)
             return;
@@ -172,7 +177,7 @@ static void walk_word(walk *w, int32_t start, uint32_t t, uint32_t wilds)
 
     if (word == SPIRAL_WORD_NONE)
         return;
-    c = spiral_token_calls(w->lex, w->which, start, word & ~SPIRAL_WORD_STEM);
+    c = spiral_token_calls(w->lex, w->which, start, WORD_NUMBER(word));
     word_calls(w, &c, word, t, wilds);
 }
 
@@ -298,7 +303,7 @@ static inline void walk_start(walk *w, const spiral_memo *slot, int which, uint3
     uint8_t i, n;
 
     if (word != WORD_WALK) {
-        word_calls(w, &w->roots[t][which], word, t, 0);
+        word_calls(w, &w->lex->words[WORD_NUMBER(word)].root[which], word, t, 0);
         return;
     }
     if (slot == NULL || (n = slot->nout[which]) == MEMO_WALK) {
@@ -782,6 +787,7 @@ static int select_cands(spiral_doc *d, spiral_cand *v, size_t n, const spiral_se
 static int emit_hit(spiral_doc *d, const spiral_lexicon *lex, const spiral_cand *c,
                     uint32_t sentence)
 {
+    static const spiral_hit zero_hit;
     const spiral_entry *e = &lex->e[c->entry];
     const spiral_token *tok = d->tk.tok;
     spiral_hit *h;
@@ -795,7 +801,9 @@ static int emit_hit(spiral_doc *d, const spiral_lexicon *lex, const spiral_cand 
             return SPIRAL_ENOMEM;
         h = &d->hits[d->nhits++];
     }
-    memset(h, 0, sizeof *h);
+    /* (Copied from a zero hit: a memset of the whole hit took a slow
+     * string instruction.) */
+    *h = zero_hit;
     h->first_token = c->first;
     h->ntokens = c->n;
     h->start = c->skip ? d->nt.map[tok[c->first].norm_start + c->skip] : tok[c->first].start;
@@ -854,7 +862,6 @@ static void walk_init(walk *w, const spiral_doc *d, const spiral_lexicon *lex, i
     w->trie = which ? &lex->atrie : &lex->trie;
     w->tok = d->tk.tok;
     w->words = d->words;
-    w->roots = (const spiral_calls(*)[2])d->roots;
     w->norm = (const unsigned char *)d->nt.text.data;
     w->normcap = d->nt.text.cap;
     w->end = end;
@@ -865,18 +872,17 @@ static void walk_init(walk *w, const spiral_doc *d, const spiral_lexicon *lex, i
 }
 
 /* The words of the tokens a session met last, by hash (a token of up to
- * 16 bytes: its bytes, zero-padded, and length), with their walks from the
- * roots: most tokens are the same few words, and their entries stay in
- * the nearest caches, where the vocabulary's slots and words do not. */
+ * 16 bytes: its bytes, zero-padded, and length), as d->words has them:
+ * most tokens are the same few words, and their entries stay in the
+ * nearest caches, where the vocabulary's slots and words do not. */
 typedef struct spiral_wcache {
     uint64_t key[2];
     uint32_t len;          /* 0: empty */
     uint32_t word;
     uint64_t pad;
-    spiral_calls root[2];
 } spiral_wcache;
 
-_Static_assert(sizeof(spiral_wcache) == 64, "a word-cache entry is one cache line");
+_Static_assert(sizeof(spiral_wcache) == 32, "two word-cache entries to a cache line");
 
 /* The session's word cache, allocated on first use; NULL when that
  * fails (the tokens are then looked up every time). */
@@ -889,81 +895,152 @@ static spiral_wcache *wcache_of(spiral_doc *d)
 
 /* The word number (spiral_lexicon_word()) of each token in d->words, or
  * WORD_WALK for one walked byte by byte: a Han token, or one before a Han
- * token in its sentence (walks go on into it without a separator); and
- * for a word, its walks from the roots in d->roots.  Tokens hold no space
+ * token in its sentence (walks go on into it without a separator); a word
+ * that starts walks has WORD_STARTS.  Tokens hold no space
  * and no control byte (tokenize.c splits there), so a word's walk never
  * crosses a separator.  Four steps in a pipeline, a block of tokens
- * apart, so that cache misses overlap: the tokens' hashes, with their
- * word-cache entries fetched ahead; the tokens found there done, the
- * others' vocabulary slots fetched ahead; the words the slots name fetched
- * ahead in turn; the tokens checked against those words (and remembered
- * in the word cache). */
+ * apart, so that cache misses overlap: the tokens' keys and hashes, with
+ * their word-cache entries fetched ahead; the tokens found there done,
+ * the others' vocabulary slots fetched ahead; the words the slots name
+ * fetched ahead in turn; the tokens checked against those words (and
+ * remembered in the word cache).  The last two steps go over a list of
+ * the tokens left, as most are found in the cache.  Returns the end of the
+ * last sentence (the tokens after it have no word). */
 #define WORD_BLOCK 16
-#define WORD_RING (4 * WORD_BLOCK) /* the last blocks' hashes, by t % WORD_RING */
+#define WORD_BLOCKS 4 /* blocks in the pipeline at once */
+#define WORD_RING (WORD_BLOCKS * WORD_BLOCK) /* their tokens' keys, by t % WORD_RING */
 
-static void token_words(spiral_doc *d, const spiral_lexicon *lex)
+/* A token as the word cache knows it: its first 16 bytes, zero-padded,
+ * and its length (KEY_NONE: longer, or not readable so: not cached); its
+ * hash. */
+typedef struct word_key {
+    uint64_t k0, k1, h;
+    size_t len;
+} word_key;
+
+#define KEY_NONE ((size_t)-1)
+
+/* The bytes of a token's first and second 8 that are its own, by length. */
+#define KEY_BYTES(n) ((n) >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (8 * ((n) & 7))) - 1)
+#define KEY_MASK(len) { KEY_BYTES(len), KEY_BYTES((len) > 8 ? (len) - 8 : 0) }
+static const uint64_t key_mask[17][2] = {
+    KEY_MASK(0),  KEY_MASK(1),  KEY_MASK(2),  KEY_MASK(3),  KEY_MASK(4),  KEY_MASK(5),
+    KEY_MASK(6),  KEY_MASK(7),  KEY_MASK(8),  KEY_MASK(9),  KEY_MASK(10), KEY_MASK(11),
+    KEY_MASK(12), KEY_MASK(13), KEY_MASK(14), KEY_MASK(15), KEY_MASK(16)
+};
+
+/* The key of token p[0..len), which starts at byte `at` of the normalised
+ * text of cap bytes: a token of 1 to 16 bytes with 8-byte loads (the
+ * second from p again when it has no second 8, masked off), and
+ * spiral_word_hash() computed from them, as it would from the bytes (its
+ * second round worked out for every token and kept for the longer ones:
+ * whether a word is longer than 8 bytes is not for guessing). */
+static inline void word_key_of(word_key *k, const unsigned char *p, size_t len, size_t at,
+                               size_t cap)
 {
-    static const spiral_calls none[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
+    int readable = at + len + 7 <= cap;
+    uint64_t h, h2;
+
+    if (len - 1 >= 16 || !readable) {
+        k->h = spiral_word_hash(p, len, readable);
+        k->len = KEY_NONE;
+        return;
+    }
+    memcpy(&k->k0, p, 8);
+    memcpy(&k->k1, p + (len > 8 ? 8 : 0), 8);
+    k->k0 = SPIRAL_LE64(k->k0) & key_mask[len][0];
+    k->k1 = SPIRAL_LE64(k->k1) & key_mask[len][1];
+    k->len = len;
+    h = ((uint64_t)len ^ k->k0) * 0x9E3779B97F4A7C15u;
+    h ^= h >> 29;
+    h2 = (h ^ k->k1) * 0x9E3779B97F4A7C15u;
+    h2 ^= h2 >> 29;
+    h ^= (h ^ h2) & -(uint64_t)(len > 8); /* (a mask, which compilers keep) */
+    h *= 0xBF58476D1CE4E5B9u;
+    k->h = h ^ (h >> 32);
+}
+
+/* Mark WORD_WALK the tokens of d that are walked byte by byte (between
+ * sentences too: none starts there), 0 the others; returns the end of the
+ * last sentence. */
+static uint32_t walked_tokens(spiral_doc *d)
+{
     const spiral_token *tok = d->tk.tok;
-    const unsigned char *norm = (const unsigned char *)d->nt.text.data;
-    size_t cap = d->nt.text.cap;
-    spiral_wcache *wc = wcache_of(d);
-    uint64_t h[WORD_RING];
-    uint8_t todo[WORD_RING]; /* looked up in the vocabulary */
-    uint32_t *words = d->words, b, t, n = 0;
-    spiral_calls(*roots)[2] = d->roots;
+    uint32_t *words = d->words, t, n = 0;
     size_t si;
 
     for (si = 0; si < d->tk.nsent; si++) {
         uint32_t end = d->tk.sent[si].first_token + d->tk.sent[si].ntokens;
+        uint32_t han = 0;
 
         for (t = n; t < d->tk.sent[si].first_token; t++)
-            words[t] = WORD_WALK; /* (between sentences: none) */
-        for (t = d->tk.sent[si].first_token; t < end; t++)
-            words[t] = tok[t].kind == SPIRAL_TOK_HAN ||
-                               (t + 1 < end && tok[t + 1].kind == SPIRAL_TOK_HAN)
-                           ? WORD_WALK
-                           : 0;
+            words[t] = WORD_WALK;
+        for (t = d->tk.sent[si].first_token; t < end; t++) {
+            uint32_t is_han = tok[t].kind == SPIRAL_TOK_HAN;
+
+            words[t] = is_han ? WORD_WALK : 0;
+            han |= is_han;
+        }
+        for (t = d->tk.sent[si].first_token; han && t + 1 < end; t++)
+            if (tok[t + 1].kind == SPIRAL_TOK_HAN)
+                words[t] = WORD_WALK;
         n = end;
     }
+    return n;
+}
+
+static uint32_t token_words(spiral_doc *d, const spiral_lexicon *lex)
+{
+    static const spiral_wcache no_entry = { { 0, 0 }, 0, 0, 0 }; /* without a cache */
+    const spiral_token *tok = d->tk.tok;
+    const unsigned char *norm = (const unsigned char *)d->nt.text.data;
+    size_t cap = d->nt.text.cap;
+    spiral_wcache *wc = wcache_of(d);
+    word_key key[WORD_RING];
+    uint32_t todo[WORD_BLOCKS][WORD_BLOCK]; /* per block: its tokens not in the cache */
+    uint32_t ntodo[WORD_BLOCKS] = { 0 };
+    uint32_t *words = d->words, b, t, i, n = walked_tokens(d);
+
     for (b = 0; b < n + 3 * WORD_BLOCK; b += WORD_BLOCK) {
         uint32_t e = b < n ? (n - b < WORD_BLOCK ? n : b + WORD_BLOCK) : b;
+        uint32_t blk = b / WORD_BLOCK, *list;
 
         for (t = b; t < e; t++)
             if (words[t] != WORD_WALK) {
-                size_t len = tok[t].norm_end - tok[t].norm_start;
+                word_key *k = &key[t % WORD_RING];
 
-                h[t % WORD_RING] = spiral_word_hash(norm + tok[t].norm_start, len,
-                                                    tok[t].norm_start + len + 7 <= cap);
+                word_key_of(k, norm + tok[t].norm_start, tok[t].norm_end - tok[t].norm_start,
+                            tok[t].norm_start, cap);
                 if (wc != NULL)
-                    SPIRAL_PREFETCH(&wc[h[t % WORD_RING] % SPIRAL_WORD_CACHE]);
+                    SPIRAL_PREFETCH(&wc[k->h % SPIRAL_WORD_CACHE]);
             }
-        for (t = b >= WORD_BLOCK ? b - WORD_BLOCK : n; t < n && t < b; t++) {
-            const unsigned char *p = norm + tok[t].norm_start;
-            size_t len = tok[t].norm_end - tok[t].norm_start;
+        if (b >= WORD_BLOCK) {
+            list = todo[(blk - 1) % WORD_BLOCKS];
+            ntodo[(blk - 1) % WORD_BLOCKS] = 0;
+            for (t = b - WORD_BLOCK; t < n && t < b; t++) {
+                const word_key *k = &key[t % WORD_RING];
+                const spiral_wcache *c = wc != NULL ? &wc[k->h % SPIRAL_WORD_CACHE] : &no_entry;
+                uint32_t miss;
 
-            todo[t % WORD_RING] = 0;
-            if (words[t] == WORD_WALK)
-                continue;
-            if (wc != NULL && len <= 16 && tok[t].norm_start + len + 7 <= cap) {
-                const spiral_wcache *c = &wc[h[t % WORD_RING] % SPIRAL_WORD_CACHE];
-
-                if (c->len == len && c->key[0] == spiral_word_load(p, 0, len, 1) &&
-                    c->key[1] == spiral_word_load(p, 8, len, 1)) {
-                    words[t] = c->word;
-                    memcpy(roots[t], c->root, sizeof c->root);
+                if (words[t] == WORD_WALK)
                     continue;
-                }
+                /* Found or not, without a branch (a fifth are not, at
+                 * random): a token not found is listed, and its word
+                 * written over in the next step. */
+                miss = (c->len != k->len) | (c->key[0] != k->k0) | (c->key[1] != k->k1);
+                words[t] = c->word;
+                list[ntodo[(blk - 1) % WORD_BLOCKS]] = t;
+                ntodo[(blk - 1) % WORD_BLOCKS] += miss;
+                SPIRAL_PREFETCH(spiral_word_slot(lex, k->h & -(uint64_t)miss));
             }
-            todo[t % WORD_RING] = 1;
-            SPIRAL_PREFETCH(spiral_word_slot(lex, h[t % WORD_RING]));
         }
-        for (t = b >= 2 * WORD_BLOCK ? b - 2 * WORD_BLOCK : n; t < n && t + WORD_BLOCK < b; t++)
-            if (todo[t % WORD_RING]) {
-                const unsigned char *p = norm + tok[t].norm_start;
+        if (b >= 2 * WORD_BLOCK) {
+            list = todo[(blk - 2) % WORD_BLOCKS];
+            for (i = 0; i < ntodo[(blk - 2) % WORD_BLOCKS]; i++) {
+                const unsigned char *p = norm + tok[t = list[i]].norm_start;
                 size_t len = tok[t].norm_end - tok[t].norm_start;
 
-                words[t] = spiral_word_probe(lex, h[t % WORD_RING]);
+                words[t] = spiral_word_probe(lex, key[t % WORD_RING].h);
                 if (words[t] != SPIRAL_WORD_NONE) {
                     SPIRAL_PREFETCH(&lex->words[words[t]]);
                 } else if (len > lex->stem_min && lex->stem_min >= 3) {
@@ -973,59 +1050,59 @@ static void token_words(spiral_doc *d, const spiral_lexicon *lex)
                         SPIRAL_PREFETCH(&lex->stem4[spiral_stem_bit(p, 4) / 8]);
                 }
             }
-        for (t = b >= 3 * WORD_BLOCK ? b - 3 * WORD_BLOCK : n; t < n && t + 2 * WORD_BLOCK < b;
-             t++) {
-            const unsigned char *p = norm + tok[t].norm_start;
-            size_t len = tok[t].norm_end - tok[t].norm_start;
-            uint32_t w = words[t];
-            int readable = tok[t].norm_start + len + 7 <= cap;
+        }
+        if (b >= 3 * WORD_BLOCK) {
+            list = todo[(blk - 3) % WORD_BLOCKS];
+            for (i = 0; i < ntodo[(blk - 3) % WORD_BLOCKS]; i++) {
+                const word_key *k = &key[(t = list[i]) % WORD_RING];
+                const unsigned char *p = norm + tok[t].norm_start;
+                size_t len = tok[t].norm_end - tok[t].norm_start;
+                uint32_t w = words[t];
+                int readable = tok[t].norm_start + len + 7 <= cap;
 
-            if (!todo[t % WORD_RING])
-                continue;
-            if (w == SPIRAL_WORD_NONE ? spiral_may_have_stem(lex, p, len)
-                                      : lex->words[w].len != len ||
-                                            !spiral_word_is(lex, w, p, len, readable))
-                w = words[t] = spiral_lexicon_word(lex, p, len, readable, h[t % WORD_RING], w);
-            memcpy(roots[t], w == SPIRAL_WORD_NONE ? none : lex->words[w & ~SPIRAL_WORD_STEM].root,
-                   sizeof *roots);
-            if (wc != NULL && len <= 16 && readable) {
-                spiral_wcache *c = &wc[h[t % WORD_RING] % SPIRAL_WORD_CACHE];
+                if (w == SPIRAL_WORD_NONE ? spiral_may_have_stem(lex, p, len)
+                                          : lex->words[w].len != len ||
+                                                !spiral_word_is(lex, w, p, len, readable))
+                    w = spiral_lexicon_word(lex, p, len, readable, k->h, w);
+                if (w != SPIRAL_WORD_NONE) {
+                    const spiral_calls *r = lex->words[w & ~SPIRAL_WORD_STEM].root;
 
-                c->key[0] = spiral_word_load(p, 0, len, 1);
-                c->key[1] = spiral_word_load(p, 8, len, 1);
-                c->len = (uint32_t)len;
-                c->word = w;
-                memcpy(c->root, roots[t], sizeof c->root);
+                    w |= (r[0].b | r[1].b) != 0 ? WORD_STARTS : 0;
+                }
+                words[t] = w;
+                if (wc != NULL && k->len != KEY_NONE) {
+                    spiral_wcache *c = &wc[k->h % SPIRAL_WORD_CACHE];
+
+                    c->key[0] = k->k0;
+                    c->key[1] = k->k1;
+                    c->len = (uint32_t)len;
+                    c->word = w;
+                }
             }
         }
     }
+    return n;
 }
 
-/* Fetch ahead the walks that go on from a token of [first, end) to the
- * next, as far as the token's own walk (from the root) says where they
- * start: their lookups' cache misses then overlap. */
-static void prefetch_next_walks(const spiral_doc *d, const spiral_lexicon *lex, uint32_t first,
-                                uint32_t end)
+/* The tokens of d that start walks (a word with WORD_STARTS, or walked
+ * byte by byte) among the first n, in d->starts (*out of them), listed
+ * without a branch on each token, which would be guessed wrong at random.
+ * Returns SPIRAL_OK or SPIRAL_ENOMEM. */
+static int start_tokens(size_t *out, spiral_doc *d, uint32_t n)
 {
     uint32_t t;
-    int which;
+    size_t k = 0;
 
-    for (t = first; t + 1 < end; t++) {
-        uint32_t w = d->words[t], next = d->words[t + 1];
+    if (spiral_grow(&d->starts, &d->startcap, (size_t)n + 1, sizeof *d->starts) < 0)
+        return SPIRAL_ENOMEM;
+    for (t = 0; t < n; t++) {
+        uint32_t w = d->words[t];
 
-        if (w >= WORD_WALK || next >= WORD_WALK)
-            continue;
-        for (which = 0; which < 2; which++) {
-            const spiral_trie *tr = which ? &lex->atrie : &lex->trie;
-            const spiral_calls *c = &d->roots[t][which];
-            uint32_t space = (c->b & SPIRAL_CALL_NODE) - 1;
-            uint64_t bits = spiral_word_bits(next & ~SPIRAL_WORD_STEM);
-
-            if ((c->b & SPIRAL_CALL_ONE) && (c->b & SPIRAL_CALL_NODE) && (c->next & bits) == bits)
-                SPIRAL_PREFETCH(&tr->tok_edge[spiral_tedge_slot(
-                    ((uint64_t)space << 32 | (next & ~SPIRAL_WORD_STEM)) + 1, tr->tok_cap)]);
-        }
+        d->starts[k] = t;
+        k += (w >> 31) & (w != SPIRAL_WORD_NONE);
     }
+    *out = k;
+    return SPIRAL_OK;
 }
 
 /* The lexicon entries (when `entries`) and the actor aliases valid on
@@ -1034,12 +1111,11 @@ static void prefetch_next_walks(const spiral_doc *d, const spiral_lexicon *lex, 
 static int match_sentences(spiral_doc *d, const spiral_lexicon *lex, int32_t date, int entries)
 {
     spiral_memo *memo = NULL;
-    size_t si, rxi = 0;
+    size_t si, rxi = 0, sc = 0, nst;
 
     if (spiral_grow(&d->words, &d->wordcap, d->tk.n + 1, sizeof *d->words) < 0 ||
-        spiral_grow(&d->roots, &d->rootcap, d->tk.n + 1, sizeof *d->roots) < 0)
+        start_tokens(&nst, d, token_words(d, lex)) < 0)
         return SPIRAL_ENOMEM;
-    token_words(d, lex);
 
     /* Each sentence takes its regex matches from a cursor: a long
      * statement's sentences do not each scan all of them. */
@@ -1049,23 +1125,32 @@ static int match_sentences(spiral_doc *d, const spiral_lexicon *lex, int32_t dat
         const spiral_sentence *s = &d->tk.sent[si];
         uint32_t t, end = s->first_token + s->ntokens;
         walk w, wa;
-        size_t c;
+        size_t c, first;
 
         d->ncand = d->nacand = 0;
-        prefetch_next_walks(d, lex, s->first_token, end);
+        /* Most tokens start no walk in either trie (no word, or one met
+         * only after another): the sentence's start tokens, from the
+         * list (past those between sentences). */
+        for (; sc < nst && d->starts[sc] < s->first_token; sc++)
+            ;
+        for (first = sc; sc < nst && d->starts[sc] < end; sc++)
+            ;
         walk_init(&w, d, lex, 0, end, date);
         walk_init(&wa, d, lex, 1, end, date);
-        for (t = s->first_token; t < end; t++) {
+        for (c = first; c < sc; c++) {
             const spiral_memo *slot = NULL;
+            const spiral_calls *root = NULL;
+            uint32_t word = d->words[t = d->starts[c]];
+            int walked = word == WORD_WALK;
 
-            if (d->words[t] == SPIRAL_WORD_NONE)
-                continue; /* no walk makes a call over it */
-            if (d->words[t] == WORD_WALK) {
+            if (!walked) {
+                root = lex->words[WORD_NUMBER(word)].root;
+            } else {
                 if (memo == NULL)
                     memo = memo_of(d);
                 slot = memo_slot(&w, memo, d->memo_slots, &d->memo_fills, lex, t);
             }
-            if (entries) {
+            if (entries && (walked || root[0].b != 0)) {
                 w.start = t;
                 memset(&w.best, 0, sizeof w.best);
                 walk_start(&w, slot, 0, t);
@@ -1077,7 +1162,7 @@ static int match_sentences(spiral_doc *d, const spiral_lexicon *lex, int32_t dat
                 if (d->tk.tok[t].kind == SPIRAL_TOK_HAN && tail_cands(d, &w, t) < 0)
                     return SPIRAL_ENOMEM;
             }
-            if (lex->nactors) {
+            if (lex->nactors && (walked || root[1].b != 0)) {
                 wa.start = t;
                 memset(&wa.best, 0, sizeof wa.best);
                 walk_start(&wa, slot, 1, t);

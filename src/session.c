@@ -95,7 +95,7 @@ void spiral_session_free(spiral_session *s)
     spiral_free(s->doc.rx);
     spiral_free(s->doc.memo_mem);
     spiral_free(s->doc.words);
-    spiral_free(s->doc.roots);
+    spiral_free(s->doc.starts);
     spiral_free(s->doc.wcache_mem);
     spiral_free(s->doc.sent_end);
     spiral_free(s->doc.rx_mask);
@@ -110,7 +110,7 @@ void spiral_session_free(spiral_session *s)
     spiral_free(s->aux.ments);
     spiral_free(s->aux.memo_mem);
     spiral_free(s->aux.words);
-    spiral_free(s->aux.roots);
+    spiral_free(s->aux.starts);
     spiral_free(s->aux.wcache_mem);
     spiral_free(s->aux.cand);
     spiral_free(s->aux.acand);

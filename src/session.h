@@ -33,8 +33,8 @@ struct spiral_doc {
     spiral_hit *hits, *mods;
     size_t nhits, hitcap, nmods, modcap;
     uint32_t *words;    /* per token: its word number (match.c) */
-    spiral_calls (*roots)[2]; /* per token with a word: its walks from the roots */
-    size_t wordcap, rootcap;
+    uint32_t *starts;   /* the tokens that start walks (match.c) */
+    size_t wordcap, startcap;
     struct spiral_wcache *wcache; /* the words of tokens met last (match.c), */
 #define SPIRAL_WORD_CACHE 2048        /* by spiral_word_hash() % SPIRAL_WORD_CACHE */
     void *wcache_mem;         /* its allocation (wcache is aligned within) */

@@ -280,6 +280,21 @@ START_TEST(regexes_match_the_same_once_compiled)
 }
 END_TEST
 
+/* A token starts walks in the tries where its word starts a pattern: one
+ * that starts only actor aliases (china, kremlin, "the" of "the
+ * Kremlin"), only lexicon entries (urge, arms), or neither, being met only
+ * after another word (control, states). */
+START_TEST(tokens_start_the_walks_their_words_start)
+{
+    char a[512];
+
+    ck_assert_str_eq(describe(test_scoring_session(),
+                              "Control, States and Kremlin: China and the Kremlin urge arms control.",
+                              a, sizeof a),
+                     "urge@51-55 arms control@56-68 RUS@20-27 CHN@29-34 RUS@39-50 ");
+}
+END_TEST
+
 /* Hits of text in s as "pattern@start-end " each, offsets moved by
  * `shift`; the number of hits is added to *count. */
 static void hits_at(spiral_session *s, const char *text, size_t len, size_t shift, char *buf,
@@ -626,6 +641,56 @@ START_TEST(remembered_words_are_the_words)
 }
 END_TEST
 
+/* Words of every length a word-cache key holds and longer, each an
+ * entry, are found wherever they stand (the text's last bytes too), and
+ * a token one byte longer, or different in its last byte, is not; a
+ * session that has met them finds the same. */
+START_TEST(words_of_every_length_are_found)
+{
+    static const char letters[] = "qwertyuiopasdfghjklzxcvb";
+    static char extra[2048], text[4096], want[4096], a[8192];
+    spiral_lexicon *lex;
+    spiral_dict *dict;
+    spiral_session *s;
+    spiral_error err;
+    size_t len, o = 0, to = 0, wo = 0, round;
+    const char *path;
+
+    for (len = 1; len < sizeof letters; len++)
+        o += (size_t)snprintf(extra + o, sizeof extra - o, "%.*s\tthreat.force\t1\n", (int)len,
+                              letters);
+    path = test_tmpfile(extra, o, ".tsv", 0);
+    for (len = 2; len < sizeof letters; len++) {
+        /* the word, then near misses */
+        wo += (size_t)snprintf(want + wo, sizeof want - wo, "%.*s@%zu-%zu ", (int)len, letters,
+                               to, to + len);
+        to += (size_t)snprintf(text + to, sizeof text - to, "%.*s %.*sm, %.*sm. ", (int)len,
+                               letters, (int)len - 1, letters, (int)len, letters);
+    }
+    ck_assert_int_eq(spiral_dict_load(&dict, TEST_DICT, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_new(&lex, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_add_file(lex, path, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_lexicon_seal(lex, &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_session_new(&s, dict, lex, NULL, &err), SPIRAL_OK);
+    for (round = 0; round < 2; round++) {
+        ck_assert_str_eq(describe(s, text, a, sizeof a), want);
+        /* each word alone, as the text's last bytes */
+        for (len = 1; len < sizeof letters; len++) {
+            char one[32], hit[64];
+
+            snprintf(one, sizeof one, "%.*s", (int)len, letters);
+            snprintf(hit, sizeof hit, "%s@0-%zu ", one, len);
+            ck_assert_str_eq(describe(s, one, a, sizeof a), hit);
+            one[len - 1] = 'm';
+            ck_assert_str_eq(describe(s, one, a, sizeof a), "");
+        }
+    }
+    spiral_session_free(s);
+    spiral_lexicon_free(lex);
+    spiral_dict_free(dict);
+}
+END_TEST
+
 Suite *match_suite(void)
 {
     Suite *s = suite_create("match");
@@ -639,12 +704,14 @@ Suite *match_suite(void)
     tcase_add_test(tc, traditional_and_full_width_input);
     tcase_add_test(tc, offsets_point_into_original);
     tcase_add_test(tc, remembered_walks_replay_the_walk);
+    tcase_add_test(tc, tokens_start_the_walks_their_words_start);
     tcase_add_test(tc, long_texts_match_as_their_sentences_do);
     tcase_add_test(tc, regex_sentences_hold_every_set);
     tcase_add_test(tc, walks_across_latin_and_han_tokens);
     tcase_add_test(tc, remembered_words_are_the_words);
     tcase_add_test(tc, regexes_match_the_same_once_compiled);
     tcase_add_test(tc, memo_grows_and_replays_the_walk);
+    tcase_add_test(tc, words_of_every_length_are_found);
     suite_add_tcase(s, tc);
     return s;
 }
