@@ -613,10 +613,13 @@ static int regex_range(spiral_doc *d, const pcre2_code *re, int32_t ei, size_t f
 
 /* Regexes are compiled for PCRE2's interpreter when the lexicon is loaded;
  * compiling them all to machine code too (JIT) would cost more than a short
- * input takes to score.  So each session JIT-compiles a copy of its own of
- * a regex once it has run it RX_JIT_AFTER times, and runs that from then
- * on (the matches are the same). */
-#define RX_JIT_AFTER 32
+ * input takes to score, which needs few of them.  So each session
+ * JIT-compiles a copy of its own of a regex the first time it runs it
+ * (RX_JIT_AFTER), and runs that from then on.  Not later: the interpreter
+ * and JIT code stop at different points of the match and depth limits, so
+ * a statement's hits would then depend on how many statements the session
+ * had seen before it, that is on the order and on -j N. */
+#define RX_JIT_AFTER 1
 
 void spiral_doc_free_regex(spiral_doc *d)
 {
