@@ -89,24 +89,16 @@ typedef struct fast_member {
     int esc;           /* the value holds escapes */
 } fast_member;
 
-/* A little-endian load's value (the first byte lowest), on any host. */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-#define SPIRAL_LE64(x) __builtin_bswap64(x)
-#else
-#define SPIRAL_LE64(x) (x)
-#endif
 
-#define FAST_ONES 0x0101010101010101u
-#define FAST_HIGHS 0x8080808080808080u
 
 /* Bits set at (and perhaps above) the first byte of x that is a quote, a
  * backslash, a control byte or not ASCII; 0 when there is none.  The
  * lowest set bit is exact (a false positive only ever follows a true one). */
 static inline uint64_t fast_special(uint64_t x)
 {
-    uint64_t q = x ^ (FAST_ONES * '"'), b = x ^ (FAST_ONES * '\\');
+    uint64_t q = x ^ (SPIRAL_ONES * '"'), b = x ^ (SPIRAL_ONES * '\\');
 
-    return ((q - FAST_ONES) & ~q) | ((b - FAST_ONES) & ~b) | ((x - FAST_ONES * 0x20) & ~x) | x;
+    return ((q - SPIRAL_ONES) & ~q) | ((b - SPIRAL_ONES) & ~b) | ((x - SPIRAL_ONES * 0x20) & ~x) | x;
 }
 
 static int fast_hex4(const unsigned char *s, uint32_t *out)
@@ -173,11 +165,9 @@ static size_t fast_string(const unsigned char *s, size_t i, size_t n, int *esc)
         size_t k;
 
         for (; i + 8 <= n; i += 8) {
-            uint64_t x, m;
+            uint64_t m;
 
-            memcpy(&x, s + i, 8);
-            x = SPIRAL_LE64(x);
-            if ((m = fast_special(x) & FAST_HIGHS) != 0) {
+            if ((m = fast_special(spiral_load8(s + i)) & SPIRAL_HIGHS) != 0) {
                 i += (size_t)__builtin_ctzll(m) / 8;
                 break;
             }

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "prefilter.h"
 #include "spiral.h"
+#include "utf8.h"
 
 enum spiral_family {
     SPIRAL_FAM_NONE = 0,
@@ -56,13 +57,6 @@ typedef struct spiral_entry {
     pcre2_code *re;        /* for regex entries */
     spiral_prefilter pf;   /* literals every match contains (may be empty) */
 } spiral_entry;
-
-/* A little-endian load's value (the first byte lowest), on any host. */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-#define SPIRAL_LE64(x) __builtin_bswap64(x)
-#else
-#define SPIRAL_LE64(x) (x)
-#endif
 
 /* A trie over normalised token sequences.  Edges are bytes; a space joins
  * two Latin tokens; byte 0x01 is a prefix wildcard edge that swallows the
@@ -271,8 +265,7 @@ static inline uint64_t spiral_word_load(const unsigned char *p, size_t i, size_t
             w |= (uint64_t)p[i + k] << (k * 8);
         return w;
     }
-    memcpy(&w, p + i, 8);
-    w = SPIRAL_LE64(w);
+    w = spiral_load8(p + i);
     return len - i >= 8 ? w : w & (((uint64_t)1 << ((len - i) * 8)) - 1);
 }
 

@@ -270,8 +270,7 @@ static const spiral_memo *memo_slot(const walk *w, spiral_memo *m, size_t nslots
         for (i = 0; i < MEMO_KEY / 8; i++) {
             size_t have = len > i * 8 ? len - i * 8 : 0;
 
-            memcpy(&key[i], p + i * 8, 8);
-            key[i] = SPIRAL_LE64(key[i]);
+            key[i] = spiral_load8(p + i * 8);
             key[i] &= have >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (have * 8)) - 1;
         }
     } else {
@@ -949,10 +948,8 @@ static inline void word_key_of(word_key *k, const unsigned char *p, size_t len, 
         k->len = KEY_NONE;
         return;
     }
-    memcpy(&k->k0, p, 8);
-    memcpy(&k->k1, p + (len > 8 ? 8 : 0), 8);
-    k->k0 = SPIRAL_LE64(k->k0) & key_mask[len][0];
-    k->k1 = SPIRAL_LE64(k->k1) & key_mask[len][1];
+    k->k0 = spiral_load8(p) & key_mask[len][0];
+    k->k1 = spiral_load8(p + (len > 8 ? 8 : 0)) & key_mask[len][1];
     k->len = len;
     h = ((uint64_t)len ^ k->k0) * 0x9E3779B97F4A7C15u;
     h ^= h >> 29;
