@@ -105,6 +105,7 @@ check: deps
 test: all $(BUILD)/run_tests
 	$(BUILD)/run_tests
 	tests/golden/run.sh $(BUILD)/spiral
+	tests/parallel.sh $(BUILD)/spiral
 
 demo: deps
 	@$(MAKE) --no-print-directory all

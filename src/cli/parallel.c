@@ -121,6 +121,8 @@ typedef struct batch {
     size_t bytes;
     arena text;            /* the records' strings */
     int slot;              /* 0 or 1: which of the pool's two batches */
+    size_t next;           /* next job for a worker to take (under mu) */
+    size_t finished;       /* jobs finished (under mu) */
 } batch;
 
 typedef struct pool {
@@ -135,10 +137,11 @@ typedef struct pool {
     arena *outs;           /* per batch slot and worker: [slot * nthreads + worker] */
     pthread_mutex_t mu;
     pthread_cond_t work, done;
-    batch *current;        /* the batch being analysed */
-    size_t next;           /* next job index to take */
-    size_t finished;       /* jobs finished in the current batch */
-    unsigned long generation;
+    /* The batches handed to the workers with jobs not yet taken, oldest
+     * first: a worker that takes the last job of one goes on to the next
+     * without waiting for the others to finish theirs. */
+    batch *queue[2];
+    int nqueued;
     int stop;
     int counted;           /* duplicates counted by a first pass: workers
                               fingerprint, the writer drops copies */
@@ -338,7 +341,6 @@ static void *worker(void *arg)
     pool *p = arg;
     spiral_session *s;
     spiral_parser *parser;
-    unsigned long seen = 0;
     int me;
 
     pthread_mutex_lock(&p->mu);
@@ -347,30 +349,33 @@ static void *worker(void *arg)
     s = p->sessions[me];
     parser = p->parsers[me];
     for (;;) {
-        size_t i;
+        batch *cur;
+        size_t i, a, b, left, k;
 
-        while (!p->stop && (p->generation == seen || p->next >= p->current->n))
+        while (!p->stop && p->nqueued == 0)
             pthread_cond_wait(&p->work, &p->mu);
         if (p->stop)
             break;
-        seen = p->generation;
         /* Take jobs one small slice at a time, smaller towards the end of
-         * the batch so that the workers finish it together. */
-        while (p->next < p->current->n) {
-            size_t left = p->current->n - p->next;
-            size_t k = left / (2 * (size_t)p->nthreads);
-            size_t a = p->next, b = a + (k < 1 ? 1 : k > 8 ? 8 : k);
-            batch *cur = p->current;
-
-            p->next = b;
-            pthread_mutex_unlock(&p->mu);
-            for (i = a; i < b; i++)
-                run_job(p, s, parser, &p->outs[cur->slot * p->nthreads + me], &cur->jobs[i]);
-            pthread_mutex_lock(&p->mu);
-            p->finished += b - a;
-            if (p->finished == p->current->n)
-                pthread_cond_broadcast(&p->done);
+         * the batch so that the workers finish it together: the last
+         * batch's end is waited for by all. */
+        cur = p->queue[0];
+        left = cur->n - cur->next;
+        k = left / (2 * (size_t)p->nthreads);
+        a = cur->next;
+        b = a + (k < 1 ? 1 : k > 8 ? 8 : k);
+        cur->next = b;
+        if (b == cur->n) {
+            p->queue[0] = p->queue[1];
+            p->nqueued--;
         }
+        pthread_mutex_unlock(&p->mu);
+        for (i = a; i < b; i++)
+            run_job(p, s, parser, &p->outs[cur->slot * p->nthreads + me], &cur->jobs[i]);
+        pthread_mutex_lock(&p->mu);
+        cur->finished += b - a;
+        if (cur->finished == cur->n)
+            pthread_cond_broadcast(&p->done);
     }
     pthread_mutex_unlock(&p->mu);
     return NULL;
@@ -424,14 +429,14 @@ static int flush(pool *p, batch *b)
     return 0;
 }
 
-/* Start analysing batch b; the workers run while the caller reads on. */
+/* Queue batch b (not empty) for the workers, after the one they may be
+ * on; they run while the caller goes on. */
 static void dispatch(pool *p, batch *b)
 {
     pthread_mutex_lock(&p->mu);
-    p->current = b;
-    p->next = 0;
-    p->finished = 0;
-    p->generation++;
+    b->next = 0;
+    b->finished = 0;
+    p->queue[p->nqueued++] = b;
     pthread_cond_broadcast(&p->work);
     pthread_mutex_unlock(&p->mu);
 }
@@ -439,7 +444,7 @@ static void dispatch(pool *p, batch *b)
 static void wait_batch(pool *p, batch *b)
 {
     pthread_mutex_lock(&p->mu);
-    while (p->current == b && p->finished < b->n)
+    while (b->finished < b->n)
         pthread_cond_wait(&p->done, &p->mu);
     pthread_mutex_unlock(&p->mu);
 }
@@ -462,17 +467,17 @@ static int batch_full(const batch *b)
     return b->n >= BATCH_RECORDS || b->bytes >= BATCH_BYTES;
 }
 
-/* Hand the full batch *fill to the workers once they are done with *busy,
- * then finish that one (done: written or counted, while the workers are on
- * the new batch, so they never wait for the writer) and read on into it.
- * 0 or done's -1. */
+/* Queue the full batch *fill for the workers, then, once they are done
+ * with *busy, finish that one (done: written or counted, while the workers
+ * are on the new batch, so they never wait for the writer, nor for each
+ * other between batches) and read on into it.  0 or done's -1. */
 static int rotate(pool *p, batch bufs[2], batch **fill, batch **busy, batch_done_fn done)
 {
     batch *prev = *busy;
 
+    dispatch(p, *fill);
     if (prev)
         wait_batch(p, prev);
-    dispatch(p, *fill);
     *busy = *fill;
     *fill = *fill == &bufs[0] ? &bufs[1] : &bufs[0];
     return prev ? done(p, prev) : 0;
@@ -485,11 +490,10 @@ static int drain(pool *p, batch *fill, batch *busy, int rc, batch_done_fn done)
 {
     int more;
 
-    if (busy)
-        wait_batch(p, busy);
     if ((more = rc == 0 && fill->n > 0) != 0)
         dispatch(p, fill);
     if (busy) {
+        wait_batch(p, busy);
         if (rc == 0)
             rc = done(p, busy);
         else
