@@ -1105,6 +1105,9 @@ static int start_tokens(size_t *out, spiral_doc *d, uint32_t n)
     return SPIRAL_OK;
 }
 
+/* How many start tokens ahead match_sentences() fetches their words. */
+#define START_AHEAD 4
+
 /* The lexicon entries (when `entries`) and the actor aliases valid on
  * `date` in each sentence, in one pass over its tokens.  A token walked
  * byte by byte has its memo slot looked up once for both tries. */
@@ -1143,6 +1146,12 @@ static int match_sentences(spiral_doc *d, const spiral_lexicon *lex, int32_t dat
             uint32_t word = d->words[t = d->starts[c]];
             int walked = word == WORD_WALK;
 
+            /* A start word's entry in the vocabulary is seldom in the
+             * nearest caches (the word cache spared fetching it): fetch a
+             * later start's ahead, past the end of the sentence too. */
+            if (c + START_AHEAD < nst && d->words[d->starts[c + START_AHEAD]] != WORD_WALK)
+                SPIRAL_PREFETCH(
+                    lex->words[WORD_NUMBER(d->words[d->starts[c + START_AHEAD]])].root);
             if (!walked) {
                 root = lex->words[WORD_NUMBER(word)].root;
             } else {
