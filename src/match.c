@@ -1015,8 +1015,11 @@ static uint32_t token_words(spiral_doc *d, const spiral_lexicon *lex)
                     SPIRAL_PREFETCH(&wc[k->h % SPIRAL_WORD_CACHE]);
             }
         if (b >= WORD_BLOCK) {
+            /* (the count in a local: the lists' stores would be taken to
+             * change it) */
+            uint32_t nlist = 0;
+
             list = todo[(blk - 1) % WORD_BLOCKS];
-            ntodo[(blk - 1) % WORD_BLOCKS] = 0;
             for (t = b - WORD_BLOCK; t < n && t < b; t++) {
                 const word_key *k = &key[t % WORD_RING];
                 const spiral_wcache *c = wc != NULL ? &wc[k->h % SPIRAL_WORD_CACHE] : &no_entry;
@@ -1029,10 +1032,11 @@ static uint32_t token_words(spiral_doc *d, const spiral_lexicon *lex)
                  * written over in the next step. */
                 miss = (c->len != k->len) | (c->key[0] != k->k0) | (c->key[1] != k->k1);
                 words[t] = c->word;
-                list[ntodo[(blk - 1) % WORD_BLOCKS]] = t;
-                ntodo[(blk - 1) % WORD_BLOCKS] += miss;
+                list[nlist] = t;
+                nlist += miss;
                 SPIRAL_PREFETCH(spiral_word_slot(lex, k->h & -(uint64_t)miss));
             }
+            ntodo[(blk - 1) % WORD_BLOCKS] = nlist;
         }
         if (b >= 2 * WORD_BLOCK) {
             list = todo[(blk - 2) % WORD_BLOCKS];
