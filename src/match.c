@@ -1015,8 +1015,11 @@ static uint32_t token_words(spiral_doc *d, const spiral_lexicon *lex)
                     SPIRAL_PREFETCH(&wc[k->h % SPIRAL_WORD_CACHE]);
             }
         if (b >= WORD_BLOCK) {
+            /* (the count in a local: the lists' stores would be taken to
+             * change it) */
+            uint32_t nlist = 0;
+
             list = todo[(blk - 1) % WORD_BLOCKS];
-            ntodo[(blk - 1) % WORD_BLOCKS] = 0;
             for (t = b - WORD_BLOCK; t < n && t < b; t++) {
                 const word_key *k = &key[t % WORD_RING];
                 const spiral_wcache *c = wc != NULL ? &wc[k->h % SPIRAL_WORD_CACHE] : &no_entry;
@@ -1029,10 +1032,11 @@ static uint32_t token_words(spiral_doc *d, const spiral_lexicon *lex)
                  * written over in the next step. */
                 miss = (c->len != k->len) | (c->key[0] != k->k0) | (c->key[1] != k->k1);
                 words[t] = c->word;
-                list[ntodo[(blk - 1) % WORD_BLOCKS]] = t;
-                ntodo[(blk - 1) % WORD_BLOCKS] += miss;
+                list[nlist] = t;
+                nlist += miss;
                 SPIRAL_PREFETCH(spiral_word_slot(lex, k->h & -(uint64_t)miss));
             }
+            ntodo[(blk - 1) % WORD_BLOCKS] = nlist;
         }
         if (b >= 2 * WORD_BLOCK) {
             list = todo[(blk - 2) % WORD_BLOCKS];
@@ -1105,6 +1109,9 @@ static int start_tokens(size_t *out, spiral_doc *d, uint32_t n)
     return SPIRAL_OK;
 }
 
+/* How many start tokens ahead match_sentences() fetches their words. */
+#define START_AHEAD 4
+
 /* The lexicon entries (when `entries`) and the actor aliases valid on
  * `date` in each sentence, in one pass over its tokens.  A token walked
  * byte by byte has its memo slot looked up once for both tries. */
@@ -1143,6 +1150,12 @@ static int match_sentences(spiral_doc *d, const spiral_lexicon *lex, int32_t dat
             uint32_t word = d->words[t = d->starts[c]];
             int walked = word == WORD_WALK;
 
+            /* A start word's entry in the vocabulary is seldom in the
+             * nearest caches (the word cache spared fetching it): fetch a
+             * later start's ahead, past the end of the sentence too. */
+            if (c + START_AHEAD < nst && d->words[d->starts[c + START_AHEAD]] != WORD_WALK)
+                SPIRAL_PREFETCH(
+                    lex->words[WORD_NUMBER(d->words[d->starts[c + START_AHEAD]])].root);
             if (!walked) {
                 root = lex->words[WORD_NUMBER(word)].root;
             } else {

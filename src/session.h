@@ -36,7 +36,7 @@ struct spiral_doc {
     uint32_t *starts;   /* the tokens that start walks (match.c) */
     size_t wordcap, startcap;
     struct spiral_wcache *wcache; /* the words of tokens met last (match.c), */
-#define SPIRAL_WORD_CACHE 2048        /* by spiral_word_hash() % SPIRAL_WORD_CACHE */
+#define SPIRAL_WORD_CACHE 8192        /* by spiral_word_hash() % SPIRAL_WORD_CACHE: 256 KB */
     void *wcache_mem;         /* its allocation (wcache is aligned within) */
     struct spiral_memo *memo; /* first-token walks in the lexicon and actor tries */
     void *memo_mem;           /* its allocation (memo is aligned within) */
