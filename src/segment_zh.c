@@ -112,6 +112,7 @@ typedef struct zh_ctx {
     double logtotal;  /* of dict, or DEFAULT_LOGTOTAL */
     double unknown;   /* log probability of a character not in dict */
     float unknownf;   /* the same as a dictionary value */
+    const uint32_t *usym; /* symbols of user: z->usym, or z->cp if they are the same */
 } zh_ctx;
 
 /* ------------------------------------------------------------------ */
@@ -738,7 +739,7 @@ static int user_picks(const zh_ctx *c, uint32_t k, zh_pick *p)
     int rc;
 
     /* The words first, since best_paths() walks too. */
-    m = spiral_dict_prefixes(c->user, z->usym + k, c->n - k, z->hits);
+    m = spiral_dict_prefixes(c->user, c->usym + k, c->n - k, z->hits);
     out->n = 0;
     for (i = 0; i < m; i++) {
         uint32_t len = z->hits[i].len;
@@ -926,13 +927,15 @@ static void decode_chunk(zh_ctx *c, size_t len)
             && (s[o + 2] & 0xC0) == 0x80) {
             cp = (s[o] & 0x0Fu) << 12 | (s[o + 1] & 0x3Fu) << 6 | (s[o + 2] & 0x3Fu);
             m = 3;
+            /* U+4E00 to U+9FFF are Han; below, 〇 and extension A are. */
+            z->cls[i] = cp >= 0x4E00 || is_han(cp) ? C_HAN : C_OTHER;
         } else {
             m = utf8_decode(s + o, len - o, &cp);
             invalid |= m == 1 && cp == 0xFFFD;
+            z->cls[i] = is_han(cp) ? C_HAN : is_alnum(cp) ? C_ALNUM : C_OTHER;
+            alnum |= z->cls[i] == C_ALNUM;
         }
         z->cp[i] = cp;
-        z->cls[i] = is_han(cp) ? C_HAN : is_alnum(cp) ? C_ALNUM : C_OTHER;
-        alnum |= z->cls[i] == C_ALNUM;
         o += m;
     }
     z->off[i] = (uint32_t)o;
@@ -940,10 +943,16 @@ static void decode_chunk(zh_ctx *c, size_t len)
     c->n = i;
     if (c->dict != NULL)
         spiral_dict_symbols(c->dict, z->cp, c->n, z->sym);
-    if (c->user != NULL) {
+    /* A user dictionary in memory has the code points for symbols: a copy
+     * is needed only for a compiled one, or to stop walks at invalid
+     * bytes. */
+    c->usym = z->cp;
+    if (c->user != NULL && (invalid || spiral_dict_trie_of(c->user) != NULL)) {
         spiral_dict_symbols(c->user, z->cp, c->n, z->usym);
-        spiral_dict_may_starts(c->user, z->cp, c->n, z->ustart);
+        c->usym = z->usym;
     }
+    if (c->user != NULL)
+        spiral_dict_may_starts(c->user, z->cp, c->n, z->ustart);
     /* An invalid byte (U+FFFD of length 1) is in no dictionary word. */
     for (i = 0; invalid && i < c->n; i++)
         if (z->cp[i] == 0xFFFD && z->off[i + 1] - z->off[i] == 1)
