@@ -69,6 +69,12 @@ typedef struct zh_edge {
     double score; /* log probability + the word's bonus */
 } zh_edge;
 
+/* Where a walk through a compiled dictionary is after its first step. */
+typedef struct zh_step {
+    uint32_t at; /* the unit's base and flags; 0: the walk has ended */
+    float value; /* the unit's value (a word's, if at says it is one) */
+} zh_step;
+
 typedef struct zh_edges {
     zh_edge *v;
     size_t n, cap;
@@ -98,6 +104,7 @@ struct spiral_zhseg {
     double *vit;        /* Viterbi scores, 4 per character */
     unsigned char *back; /* Viterbi back-pointers, 4 per character */
     spiral_dict_hit *hits; /* the words of one walk */
+    zh_step *first;     /* the first step of the walk from each position */
     zh_edges numbers;   /* the number edges from one position */
     zh_edges users;     /* the user dictionary's edges from one position */
 };
@@ -112,6 +119,7 @@ typedef struct zh_ctx {
     double logtotal;  /* of dict, or DEFAULT_LOGTOTAL */
     double unknown;   /* log probability of a character not in dict */
     float unknownf;   /* the same as a dictionary value */
+    const uint32_t *usym; /* symbols of user: z->usym, or z->cp if they are the same */
 } zh_ctx;
 
 /* ------------------------------------------------------------------ */
@@ -143,6 +151,7 @@ void spiral_zhseg_free(spiral_zhseg *z)
     spiral_free(z->vit);
     spiral_free(z->back);
     spiral_free(z->hits);
+    spiral_free(z->first);
     spiral_free(z->numbers.v);
     spiral_free(z->users.v);
     spiral_free(z);
@@ -180,7 +189,7 @@ static int zhseg_reserve(spiral_zhseg *z, size_t n)
         || grow(&z->runend, cap, sizeof *z->runend) || grow(&z->best, cap, sizeof *z->best)
         || grow(&z->next, cap, sizeof *z->next) || grow(&z->kind, cap, 1)
         || grow(&z->ibest, cap, sizeof *z->ibest) || grow(&z->vit, cap, 4 * sizeof *z->vit)
-        || grow(&z->back, cap, 4))
+        || grow(&z->back, cap, 4) || grow(&z->first, cap, sizeof *z->first))
         return SPIRAL_ENOMEM;
     z->cap = cap;
     return SPIRAL_OK;
@@ -564,6 +573,46 @@ static void pick(zh_pick *p, const double *best, uint32_t end, int kind, double 
 #define prefetch_unit(tr, t) ((void)0)
 #endif
 
+/* Take the first step of the walks through the compiled dictionary from
+ * each position of the chunk, into z->first[], for the walks themselves
+ * (dict_picks()) and for the loads ahead of them.  The root's children are
+ * few and busy, so these steps find their units in the cache. */
+static void first_steps(const zh_ctx *c)
+{
+    uint32_t q, root = spiral_dict_trie_root(c->trie);
+
+    for (q = 0; q < c->n; q++) {
+        uint32_t at = root;
+        float v = 0;
+        unsigned f = spiral_dict_trie_step(c->trie, &at, c->z->sym[q], &v);
+
+        c->z->first[q].at = f != 0 ? at : 0;
+        c->z->first[q].value = v;
+    }
+}
+
+/* The unit that the second step of a walk reads, given its first step's
+ * unit at (first_steps()) and the text's second symbol b, or 0 if there is
+ * none (see spiral_dict_trie_second()). */
+static size_t second_unit(const spiral_dict_trie *tr, uint32_t at, uint32_t b)
+{
+    size_t t = (size_t)(at >> 2) + b;
+
+    return (at & SPIRAL_DICT_PREFIX) != 0 && t < tr->nunits ? t : 0;
+}
+
+/* The same for the third step, given the text's symbols b and c after the
+ * first (see spiral_dict_trie_third()). */
+static size_t third_unit(const spiral_dict_trie *tr, uint32_t at, uint32_t b, uint32_t c)
+{
+    size_t t = second_unit(tr, at, b);
+
+    if (t == 0 || tr->check[t] != b || (tr->unit[t].base & SPIRAL_DICT_PREFIX) == 0)
+        return 0;
+    t = (size_t)(tr->unit[t].base >> 2) + c;
+    return t < tr->nunits ? t : 0;
+}
+
 /* Consider the word [k, e) of the main dictionary, of value v. */
 static void dict_pick(const zh_ctx *c, uint32_t k, uint32_t e, float v, const double *best,
                       zh_pick *p, float *single)
@@ -588,10 +637,10 @@ static void dict_picks(const zh_ctx *c, uint32_t k, uint32_t limit, const double
     size_t m, i;
 
     if (c->trie != NULL) {
-        uint32_t at = spiral_dict_trie_root(c->trie), e;
-        float v = 0;
-        /* The first step apart: the loop then has fewer branches. */
-        unsigned f = spiral_dict_trie_step(c->trie, &at, sym[k], &v);
+        /* The first step was taken by first_steps(). */
+        uint32_t at = c->z->first[k].at, e;
+        float v = c->z->first[k].value;
+        unsigned f = at & (SPIRAL_DICT_WORD | SPIRAL_DICT_PREFIX);
 
         if ((f & SPIRAL_DICT_WORD) != 0)
             dict_pick(c, k, k + 1, v, best, p, single);
@@ -686,9 +735,13 @@ static int best_paths(const zh_ctx *c, uint32_t from, uint32_t to, double *best,
 
     /* The loop below loads the units of a walk's second step 2 * PREFETCH
      * positions ahead: the walks from the last positions, searched first,
-     * have theirs loaded here, all at once. */
+     * have theirs loaded here, all at once.  The walks' first steps are
+     * taken once for the whole chunk, the inside of a user word (whole = 0)
+     * included. */
+    if (whole && c->trie != NULL)
+        first_steps(c);
     for (q = to - from > 2 * PREFETCH ? to - 2 * PREFETCH : from; c->trie != NULL && q + 1 < to; q++)
-        prefetch_unit(c->trie, spiral_dict_trie_second(c->trie, z->sym[q], z->sym[q + 1]));
+        prefetch_unit(c->trie, second_unit(c->trie, z->first[q].at, z->sym[q + 1]));
     for (q = to; q-- > from;) {
         /* The second step of the walk 2 * PREFETCH positions on, and the
          * third of the one PREFETCH on, whose second step's unit is loaded
@@ -696,10 +749,10 @@ static int best_paths(const zh_ctx *c, uint32_t from, uint32_t to, double *best,
         if (c->trie != NULL && q >= from + PREFETCH) {
             const uint32_t *sym = z->sym + q;
             if (q >= from + 2 * PREFETCH)
-                prefetch_unit(c->trie, spiral_dict_trie_second(c->trie, sym[-2 * PREFETCH],
-                                                               sym[1 - 2 * PREFETCH]));
-            prefetch_unit(c->trie, spiral_dict_trie_third(c->trie, sym[-PREFETCH], sym[1 - PREFETCH],
-                                                          sym[2 - PREFETCH]));
+                prefetch_unit(c->trie, second_unit(c->trie, z->first[q - 2 * PREFETCH].at,
+                                                   sym[1 - 2 * PREFETCH]));
+            prefetch_unit(c->trie, third_unit(c->trie, z->first[q - PREFETCH].at, sym[1 - PREFETCH],
+                                              sym[2 - PREFETCH]));
         }
         if (!can_cut(c, q)) {
             best[q] = -HUGE_VAL;
@@ -738,7 +791,7 @@ static int user_picks(const zh_ctx *c, uint32_t k, zh_pick *p)
     int rc;
 
     /* The words first, since best_paths() walks too. */
-    m = spiral_dict_prefixes(c->user, z->usym + k, c->n - k, z->hits);
+    m = spiral_dict_prefixes(c->user, c->usym + k, c->n - k, z->hits);
     out->n = 0;
     for (i = 0; i < m; i++) {
         uint32_t len = z->hits[i].len;
@@ -926,13 +979,15 @@ static void decode_chunk(zh_ctx *c, size_t len)
             && (s[o + 2] & 0xC0) == 0x80) {
             cp = (s[o] & 0x0Fu) << 12 | (s[o + 1] & 0x3Fu) << 6 | (s[o + 2] & 0x3Fu);
             m = 3;
+            /* U+4E00 to U+9FFF are Han; below, 〇 and extension A are. */
+            z->cls[i] = cp >= 0x4E00 || is_han(cp) ? C_HAN : C_OTHER;
         } else {
             m = utf8_decode(s + o, len - o, &cp);
             invalid |= m == 1 && cp == 0xFFFD;
+            z->cls[i] = is_han(cp) ? C_HAN : is_alnum(cp) ? C_ALNUM : C_OTHER;
+            alnum |= z->cls[i] == C_ALNUM;
         }
         z->cp[i] = cp;
-        z->cls[i] = is_han(cp) ? C_HAN : is_alnum(cp) ? C_ALNUM : C_OTHER;
-        alnum |= z->cls[i] == C_ALNUM;
         o += m;
     }
     z->off[i] = (uint32_t)o;
@@ -940,10 +995,16 @@ static void decode_chunk(zh_ctx *c, size_t len)
     c->n = i;
     if (c->dict != NULL)
         spiral_dict_symbols(c->dict, z->cp, c->n, z->sym);
-    if (c->user != NULL) {
+    /* A user dictionary in memory has the code points for symbols: a copy
+     * is needed only for a compiled one, or to stop walks at invalid
+     * bytes. */
+    c->usym = z->cp;
+    if (c->user != NULL && (invalid || spiral_dict_trie_of(c->user) != NULL)) {
         spiral_dict_symbols(c->user, z->cp, c->n, z->usym);
-        spiral_dict_may_starts(c->user, z->cp, c->n, z->ustart);
+        c->usym = z->usym;
     }
+    if (c->user != NULL)
+        spiral_dict_may_starts(c->user, z->cp, c->n, z->ustart);
     /* An invalid byte (U+FFFD of length 1) is in no dictionary word. */
     for (i = 0; invalid && i < c->n; i++)
         if (z->cp[i] == 0xFFFD && z->off[i + 1] - z->off[i] == 1)

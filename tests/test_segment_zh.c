@@ -424,6 +424,26 @@ static const char *seg_with(spiral_zhseg *z, const spiral_dict *dict, const char
 /* One segmenter kept across statements and dictionaries (what a session
  * does; its scratch space holds the last chunk's symbols, walks and
  * scores) segments exactly as a fresh one each time. */
+/* The first step of each position's walk is taken once for the whole chunk
+ * (first_steps()); the last character's counts too.  是 is a frequent word
+ * by itself, so 国是 (a word, "national policy") loses to 国/是; taken as an
+ * unknown character, 是 would glue onto 国.  After a longer chunk, what the
+ * scratch space holds of it must not count either. */
+START_TEST(last_character_walks_the_dictionary)
+{
+    spiral_dict *d = load_dict();
+    spiral_zhseg *z;
+    char got[1024];
+
+    CHECK_SEG(d, NULL, "一国是", "一/国/是");
+    ck_assert_int_eq(spiral_zhseg_new(&z), SPIRAL_OK);
+    seg_with(z, d, "中方坚决反对美方对中国企业实施单边制裁", got, sizeof got);
+    ck_assert_str_eq(seg_with(z, d, "一国是", got, sizeof got), "一/国/是");
+    spiral_zhseg_free(z);
+    spiral_dict_free(d);
+}
+END_TEST
+
 START_TEST(reused_segmenter_matches_a_fresh_one)
 {
     static const char *texts[] = {
@@ -529,6 +549,7 @@ Suite *segment_zh_suite(void)
     tcase_add_test(tc, chunks_append_and_scratch_is_reused);
     tcase_add_test(tc, allocation_failures_leave_output_unchanged);
     tcase_add_test(tc, reused_segmenter_matches_a_fresh_one);
+    tcase_add_test(tc, last_character_walks_the_dictionary);
     suite_add_tcase(s, tc);
     return s;
 }
