@@ -308,7 +308,9 @@ void spiral_lexicon_free(spiral_lexicon *lex);
  * without a cache) and writes the file afresh (through a temporary file
  * renamed over it, so concurrent runs are safe).  A cache that cannot be
  * read, written or trusted is never an error: the lexicon is then built
- * from its sources.  Returns SPIRAL_OK, SPIRAL_ENOMEM, or SPIRAL_EINVAL
+ * from its sources.  With a cache, errors in the files' contents (bad
+ * lines, invalid UTF-8) come from seal, not from the add that read the
+ * file; an add still fails on a file it cannot open.  Returns SPIRAL_OK, SPIRAL_ENOMEM, or SPIRAL_EINVAL
  * after an add or seal.  Not thread-safe (as the adds). */
 int spiral_lexicon_set_cache(spiral_lexicon *lex, const char *dir, spiral_error *err);
 

@@ -473,6 +473,18 @@ out:
     return rc;
 }
 
+int spiral_lexcache_reseal(void *image, size_t len)
+{
+    unsigned char *p = image;
+    uint64_t sum;
+
+    if (len < sizeof(cache_head))
+        return -1;
+    sum = checksum(p + offsetof(cache_head, sources), len - offsetof(cache_head, sources));
+    memcpy(p + offsetof(cache_head, checksum), &sum, sizeof sum);
+    return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* Reading                                                             */
 /* ------------------------------------------------------------------ */

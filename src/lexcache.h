@@ -48,6 +48,11 @@ int spiral_lexcache_load(spiral_lexicon *lex);
  * SPIRAL_EIO or SPIRAL_ENOMEM when it could not (nothing is left behind). */
 int spiral_lexcache_save(const spiral_lexicon *lex);
 
+/* Put the checksum of a cache file's bytes image[0..len) right, so that
+ * tests can damage a file in ways the checksum does not tell.  0, or -1
+ * when image is too short to be one. */
+int spiral_lexcache_reseal(void *image, size_t len);
+
 /* Free what a lexicon taken from its cache owns and unmap the file (not
  * lex itself). */
 void spiral_lexcache_release(spiral_lexicon *lex);
