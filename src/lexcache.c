@@ -109,24 +109,33 @@ static void head_sizes(uint32_t *s)
     s[7] = (uint32_t)sizeof(cache_scan);
 }
 
-/* A hash of p[0..n), four lanes at once (a few hundred microseconds for
- * a file of megabytes). */
+/* A checksum of p[0..n) against damage (not against forgery: the checks
+ * of every index do that): Fletcher's over 64-bit words, in four lanes,
+ * the sums and the sums of sums (so that moved words tell too), about
+ * half an instruction a byte. */
 static uint64_t checksum(const unsigned char *p, size_t n)
 {
-    uint64_t h[4] = { 0x243F6A8885A308D3u, 0x13198A2E03707344u, 0xA4093822299F31D0u,
-                      0x082EFA98EC4E6C89u };
-    size_t i = 0, k;
+    uint64_t a0 = 1, a1 = 2, a2 = 3, a3 = 4, b0 = 0, b1 = 0, b2 = 0, b3 = 0, h = n;
+    size_t i = 0;
 
-    for (; i + 32 <= n; i += 32)
-        for (k = 0; k < 4; k++) {
-            h[k] = (h[k] ^ spiral_load8(p + i + 8 * k)) * 0x9E3779B97F4A7C15u;
-            h[k] ^= h[k] >> 29;
-        }
+    /* (lanes in variables, so that they stay in registers) */
+    for (; i + 32 <= n; i += 32) {
+        a0 += spiral_load8(p + i);
+        a1 += spiral_load8(p + i + 8);
+        a2 += spiral_load8(p + i + 16);
+        a3 += spiral_load8(p + i + 24);
+        b0 += a0;
+        b1 += a1;
+        b2 += a2;
+        b3 += a3;
+    }
     for (; i < n; i++)
-        h[i % 4] = (h[i % 4] ^ p[i]) * 0xBF58476D1CE4E5B9u;
-    for (k = 1; k < 4; k++)
-        h[0] = (h[0] ^ h[k]) * 0x94D049BB133111EBu, h[0] ^= h[0] >> 31;
-    return h[0] ^ n;
+        b0 += a0 += p[i];
+    a0 ^= a1 * 0x9E3779B97F4A7C15u ^ a2 * 0xBF58476D1CE4E5B9u ^ a3 * 0x94D049BB133111EBu;
+    b0 ^= b1 * 0x9E3779B97F4A7C15u ^ b2 * 0xBF58476D1CE4E5B9u ^ b3 * 0x94D049BB133111EBu;
+    h = (h ^ a0) * 0x9E3779B97F4A7C15u;
+    h = (h ^ (h >> 29) ^ b0) * 0xBF58476D1CE4E5B9u;
+    return h ^ (h >> 32);
 }
 
 /* ------------------------------------------------------------------ */
@@ -532,6 +541,7 @@ static int idx_ok(int32_t v, size_t n, int none_ok)
 static int get_trie(reader *rd, spiral_trie *t, const cache_trie *ct, size_t nent)
 {
     size_t nn = (size_t)ct->nnodes, i;
+    unsigned bad = 0;
 
     memset(t, 0, sizeof *t);
     if (ct->nnodes == 0 || ct->nnodes >= INT32_MAX || ct->tok_nmany >= UINT32_MAX ||
@@ -548,13 +558,16 @@ static int get_trie(reader *rd, spiral_trie *t, const cache_trie *ct, size_t nen
     memcpy(t->root, ct->root, sizeof t->root);
     if (rd->bad)
         return 0;
+    /* (without branches: entry and wild from -1 up, kid + n within nn) */
     for (i = 0; i < nn; i++) {
         const spiral_tnode *f = &t->fn[i];
 
-        if (!idx_ok(f->entry, nent, 1) || !idx_ok(f->wild, nn, 1) || f->kid < 0 ||
-            (size_t)f->kid > nn || f->n > nn - (size_t)f->kid)
-            return 0;
+        bad |= (uint64_t)(uint32_t)(f->entry + 1) > nent;
+        bad |= (uint64_t)(uint32_t)(f->wild + 1) > nn;
+        bad |= (uint64_t)(uint32_t)f->kid + f->n > nn;
     }
+    if (bad)
+        return 0;
     for (i = 0; i < 256; i++)
         if (!idx_ok(t->root[i], nn, 1))
             return 0;
@@ -587,6 +600,27 @@ static int trie_calls_ok(const spiral_trie *t, size_t nent)
         if ((t->tok_many[i].b & SPIRAL_CALL_ONE) && !calls_ok(t, t->tok_many[i], nent))
             return 0;
     return 1;
+}
+
+/* The largest next state in sc's rows, of n entries (in native order,
+ * as the scanner reads them). */
+static uint32_t rows_max(const spiral_scan *sc, size_t n)
+{
+    uint32_t m = 0;
+    size_t i;
+
+    if (sc->wide) {
+        const uint32_t *r = (const uint32_t *)(const void *)sc->rows;
+
+        for (i = 0; i < n; i++)
+            m = r[i] > m ? r[i] : m;
+    } else {
+        const uint16_t *r = (const uint16_t *)(const void *)sc->rows;
+
+        for (i = 0; i < n; i++)
+            m = r[i] > m ? r[i] : m;
+    }
+    return m;
 }
 
 /* A scanner from the file (arrays in place), or 0 when it is not one
@@ -629,16 +663,8 @@ static int get_scan(reader *rd, spiral_rxscan *rs, const cache_scan *cs, size_t 
     for (i = 0; i < 256; i++)
         if (sc->off[i] % ent != 0 || sc->off[i] + ent > rowlen)
             return 0;
-    for (i = 0; i < sc->nstates * rowlen; i += ent) {
-        uint32_t v = 0;
-
-        if (sc->wide)
-            memcpy(&v, sc->rows + i, 4);
-        else
-            v = (uint32_t)sc->rows[i] | (uint32_t)sc->rows[i + 1] << 8;
-        if (v >= sc->nstates)
-            return 0;
-    }
+    if (rows_max(sc, sc->nstates * rowlen / ent) >= sc->nstates)
+        return 0;
     for (i = 0; i < sc->nstates; i++)
         if (sc->out_first[i] > sc->out_first[i + 1])
             return 0;
