@@ -143,21 +143,37 @@ static uint64_t checksum(const unsigned char *p, size_t n)
 /* ------------------------------------------------------------------ */
 
 /* A record: kind and display length (u32 each), data length (u64), the
- * display name with its NUL, the data. */
-int spiral_lexcache_source(spiral_lexicon *lex, int actors, const char *path,
-                           const char *display, const char *data, size_t len)
+ * display name with its NUL, the data.  The file is read straight into
+ * it, from the page cache once. */
+int spiral_lexcache_source(spiral_lexicon *lex, FILE *f, int actors, const char *path,
+                           const char *display, const char **data, size_t *len)
 {
+    spiral_buf *src = &lex->src;
     uint32_t head[2];
-    uint64_t dlen = len;
+    uint64_t dlen = 0;
+    size_t at, got;
     const unsigned char *p;
 
     head[0] = (uint32_t)(actors != 0);
     head[1] = (uint32_t)strlen(display);
-    if (spiral_buf_append(&lex->src, head, sizeof head) < 0 ||
-        spiral_buf_append(&lex->src, &dlen, sizeof dlen) < 0 ||
-        spiral_buf_append(&lex->src, display, head[1] + 1) < 0 ||
-        spiral_buf_append(&lex->src, data, len) < 0)
+    /* (room for the shipped lexicons at once: untouched pages cost nothing) */
+    if ((src->cap == 0 && spiral_buf_reserve(src, (size_t)1 << 19) < 0) ||
+        spiral_buf_append(src, head, sizeof head) < 0 ||
+        spiral_buf_append(src, &dlen, sizeof dlen) < 0 ||
+        spiral_buf_append(src, display, head[1] + 1) < 0)
         return SPIRAL_ENOMEM;
+    at = src->len;
+    do {
+        if (spiral_buf_reserve(src, 65536) < 0)
+            return SPIRAL_ENOMEM;
+        got = fread(src->data + src->len, 1, src->cap - src->len - 1, f);
+        src->len += got;
+    } while (got > 0);
+    src->data[src->len] = '\0';
+    dlen = src->len - at;
+    memcpy(src->data + at - head[1] - 1 - sizeof dlen, &dlen, sizeof dlen);
+    *data = src->data + at;
+    *len = (size_t)dlen;
     lex->src_key = (lex->src_key ^ (uint64_t)(actors + 1)) * 0x100000001B3u;
     for (p = (const unsigned char *)path; *p; p++)
         lex->src_key = (lex->src_key ^ *p) * 0x100000001B3u;

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "buf.h"
 #include "spiral.h"
@@ -26,10 +27,12 @@ typedef struct spiral_lexcache_rec {
     size_t len;
 } spiral_lexcache_rec;
 
-/* Record file path (an actor file if actors), shown as display, whose
- * bytes are data[0..len), in lex's sources.  SPIRAL_OK or SPIRAL_ENOMEM. */
-int spiral_lexcache_source(spiral_lexicon *lex, int actors, const char *path,
-                           const char *display, const char *data, size_t len);
+/* Read the rest of f, the file at path (an actor file if actors), shown
+ * as display, into a record of lex's sources; *data and *len get its
+ * bytes there (all of them, or those before a read error: ferror()
+ * tells).  SPIRAL_OK or SPIRAL_ENOMEM. */
+int spiral_lexcache_source(spiral_lexicon *lex, FILE *f, int actors, const char *path,
+                           const char *display, const char **data, size_t *len);
 
 /* The record at *at of src into out, *at moved past it; 0 at the end. */
 int spiral_lexcache_next(const spiral_buf *src, size_t *at, spiral_lexcache_rec *out);

@@ -1496,15 +1496,16 @@ static int add_file_as(spiral_lexicon *lex, builder *b, const char *path, const 
 
     if ((f = fopen(path, "rb")) == NULL)
         return fail(b, err, SPIRAL_EIO, display, 0, 0, "cannot open: %s", strerror(errno));
-    if (read_all(f, &b->file) < 0) {
-        fclose(f);
-        return spiral_error_nomem(err, display);
-    }
-    if (lex->cache_dir != NULL && !ferror(f)) {
-        if (spiral_lexcache_source(lex, actors, path, display, b->file.data, b->file.len) < 0)
+    if (lex->cache_dir != NULL) {
+        const char *data;
+        size_t len;
+
+        if (spiral_lexcache_source(lex, f, actors, path, display, &data, &len) < 0)
             rc = spiral_error_nomem(err, display);
-    } else if (lex->cache_dir != NULL) {
-        lineno = count_lines(b->file.data, b->file.len);
+        else if (ferror(f))
+            lineno = count_lines(data, len);
+    } else if (read_all(f, &b->file) < 0) {
+        rc = spiral_error_nomem(err, display);
     } else {
         rc = parse_text(lex, b, display, actors, &lineno, err);
     }
