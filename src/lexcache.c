@@ -9,9 +9,10 @@
  * strings and arrays are offsets into it, fixed up on loading; regexes
  * are PCRE2's serialised form (pcre2_serialize_encode()).  It is trusted
  * only when it holds exactly the bytes, names and order of every source
- * (which the run reads anyway), was written by this spiral version and
- * format on a machine of the same sizes and byte order, and passes a
- * checksum; and every index in it is checked to stay within its arrays,
+ * (which the run reads anyway), was written by the same build of spiral
+ * (its GNU build id: the code that builds and walks these arrays changes
+ * between builds of one version) and format on a machine of the same
+ * sizes and byte order, and passes a checksum; and every index in it is checked to stay within its arrays,
  * so that a damaged or hostile file cannot send the matcher out of
  * bounds.  Anything else and the lexicon is built from its sources and the
  * file written afresh.
@@ -22,6 +23,13 @@
  * and the scanners' rows, have it in place).
  */
 #define _POSIX_C_SOURCE 200809L /* mkstemp, mmap, fstat */
+#if defined(__linux__)
+#define _GNU_SOURCE /* dl_iterate_phdr */
+#include <link.h>
+#define HAVE_BUILD_ID 1
+#else
+#define HAVE_BUILD_ID 0
+#endif
 
 #include "lexcache.h"
 
@@ -59,10 +67,11 @@ typedef struct cache_trie {
 typedef struct cache_head {
     char magic[8];
     uint64_t bom;
-    char version[16];      /* SPIRAL_VERSION */
+    char version[16];      /* SPIRAL_VERSION, zero-padded */
+    unsigned char build[32]; /* the build id, zero-padded (see build_id()) */
     uint32_t format;
     uint32_t sizes[8];     /* see head_sizes() */
-    uint32_t pad;
+    uint32_t nbuild;
     uint64_t length;       /* of the whole file */
     uint64_t checksum;     /* of everything after it */
     cache_ref sources, strings, entries, regex, pcre, rx_scan, rx_need, rx_lazy, rx_always,
@@ -107,6 +116,82 @@ static void head_sizes(uint32_t *s)
     s[5] = (uint32_t)sizeof(cache_head);
     s[6] = (uint32_t)sizeof(cache_entry);
     s[7] = (uint32_t)sizeof(cache_scan);
+}
+
+#if HAVE_BUILD_ID
+/* What find_build_id() looks for and finds. */
+typedef struct build_query {
+    uintptr_t addr;        /* an address of this file's code */
+    unsigned char *out;
+    size_t n;
+} build_query;
+
+/* dl_iterate_phdr()'s callback: the build id of the object that holds
+ * q->addr, from its notes.  1 (stop) once that object is seen. */
+static int find_build_id(struct dl_phdr_info *info, size_t size, void *payload)
+{
+    build_query *q = payload;
+    int i, mine = 0;
+
+    (void)size;
+    for (i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+
+        if (ph->p_type == PT_LOAD && q->addr >= start && q->addr - start < ph->p_memsz)
+            mine = 1;
+    }
+    for (i = 0; mine && i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        const unsigned char *note = (const unsigned char *)(info->dlpi_addr + ph->p_vaddr);
+        size_t at = 0, align = ph->p_align == 8 ? 8 : 4;
+
+        if (ph->p_type != PT_NOTE)
+            continue;
+        /* Notes: name size, desc size, type (u32 each), name, desc, padded. */
+        while (at + 12 <= ph->p_memsz) {
+            uint32_t nsz, dsz, type;
+            size_t name, desc;
+
+            memcpy(&nsz, note + at, 4);
+            memcpy(&dsz, note + at + 4, 4);
+            memcpy(&type, note + at + 8, 4);
+            name = at + 12;
+            desc = name + ((nsz + align - 1) & ~(align - 1));
+            if (desc > ph->p_memsz || dsz > ph->p_memsz - desc)
+                break;
+            if (type == NT_GNU_BUILD_ID && nsz == 4 && memcmp(note + name, "GNU", 4) == 0 &&
+                dsz > 0 && dsz <= 32) {
+                memcpy(q->out, note + desc, dsz);
+                q->n = dsz;
+                return 1;
+            }
+            at = desc + ((dsz + align - 1) & ~(align - 1));
+        }
+    }
+    return mine;
+}
+#endif
+
+/* The GNU build id of the program or library this file is in, into
+ * out[32] (zero-padded); its length, 0 when there is none (then there is
+ * no cache: a file could not tell the build it came from). */
+static size_t build_id(unsigned char *out)
+{
+    memset(out, 0, 32);
+#if HAVE_BUILD_ID
+    {
+        build_query q;
+
+        q.addr = (uintptr_t)&spiral_lexcache_load;
+        q.out = out;
+        q.n = 0;
+        dl_iterate_phdr(find_build_id, &q);
+        return q.n;
+    }
+#else
+    return 0;
+#endif
 }
 
 /* A checksum of p[0..n) against damage (not against forgery: the checks
@@ -421,7 +506,9 @@ static int build_file(writer *w, const spiral_lexicon *lex)
     memcpy(h.stem4, lex->stem4, sizeof h.stem4);
     memcpy(h.magic, CACHE_MAGIC, sizeof h.magic);
     h.bom = CACHE_BOM;
-    snprintf(h.version, sizeof h.version, "%s", SPIRAL_VERSION);
+    strncpy(h.version, SPIRAL_VERSION, sizeof h.version);
+    if ((h.nbuild = (uint32_t)build_id(h.build)) == 0)
+        goto done;
     h.format = CACHE_FORMAT;
     head_sizes(h.sizes);
     h.length = w->out.len;
@@ -878,11 +965,14 @@ static const cache_head *map_file(spiral_lexicon *lex, reader *rd)
     char path[4096];
     const cache_head *h;
     uint32_t sizes[8];
+    char version[sizeof h->version];
+    unsigned char build[sizeof h->build];
+    size_t nbuild = build_id(build);
     struct stat st;
     void *map;
     int fd;
 
-    if (spiral_lexcache_path(lex, path, sizeof path) < 0 ||
+    if (nbuild == 0 || spiral_lexcache_path(lex, path, sizeof path) < 0 ||
         (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
         return NULL;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size < sizeof *h ||
@@ -896,8 +986,10 @@ static const cache_head *map_file(spiral_lexicon *lex, reader *rd)
     rd->len = (size_t)st.st_size;
     h = map;
     head_sizes(sizes);
+    strncpy(version, SPIRAL_VERSION, sizeof version);
     if (memcmp(h->magic, CACHE_MAGIC, sizeof h->magic) != 0 || h->bom != CACHE_BOM ||
-        h->format != CACHE_FORMAT || strncmp(h->version, SPIRAL_VERSION, sizeof h->version) != 0 ||
+        h->format != CACHE_FORMAT || memcmp(h->version, version, sizeof version) != 0 ||
+        h->nbuild != nbuild || memcmp(h->build, build, sizeof build) != 0 ||
         memcmp(h->sizes, sizes, sizeof sizes) != 0 || h->length != rd->len ||
         h->sources.len != lex->src.len ||
         get(rd, h->sources, lex->src.len, 1) == NULL ||

@@ -400,9 +400,17 @@ START_TEST(damaged_files_fall_back_to_the_sources)
     load_damaged(path, bad, len, &got, &cached);
     ck_assert_int_eq(cached, 0);
     ck_assert_str_eq(got.data, want.data);
-    /* One byte changed past the head's checks: the checksum tells. */
+    /* One byte changed: in the head (every byte of it counts: magic,
+     * version, build, sizes, where the arrays are), or past it, where the
+     * checksum tells. */
+    for (i = 0; i < 512 && i < len; i++) {
+        memcpy(bad, good, len);
+        bad[i] ^= 0x41;
+        load_damaged(path, bad, len, &got, &cached);
+        ck_assert_msg(cached == 0, "byte %zu changed, file taken", i);
+    }
     step = len / 97 + 1;
-    for (i = 256; i < len; i += step) {
+    for (i = 512; i < len; i += step) {
         memcpy(bad, good, len);
         bad[i] ^= 0x41;
         load_damaged(path, bad, len, &got, &cached);
