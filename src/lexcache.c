@@ -665,8 +665,8 @@ static int get_trie(reader *rd, spiral_trie *t, const cache_trie *ct, size_t nen
     for (i = 0; i < nn; i++) {
         const spiral_tnode *f = &t->fn[i];
 
-        bad |= (uint64_t)(uint32_t)(f->entry + 1) > nent;
-        bad |= (uint64_t)(uint32_t)(f->wild + 1) > nn;
+        bad |= (uint32_t)((uint32_t)f->entry + 1u) > nent;
+        bad |= (uint32_t)((uint32_t)f->wild + 1u) > nn;
         bad |= (uint64_t)(uint32_t)f->kid + f->n > nn;
     }
     if (bad)
