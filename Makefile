@@ -102,8 +102,16 @@ $(BUILD)/run_tests: $(TEST_OBJ) $(BUILD)/libspiral.a
 check: deps
 	@$(MAKE) --no-print-directory test
 
+# The tests keep the compiled lexicon cache under the build directory,
+# never in the user's; the golden tests run twice, from an empty cache
+# (built from the files, and written) and then from the written one.
+TEST_CACHE = $(abspath $(BUILD))/test-cache
+test memcheck: export SPIRAL_CACHE_DIR = $(TEST_CACHE)
+
 test: all $(BUILD)/run_tests
 	$(BUILD)/run_tests
+	rm -rf $(TEST_CACHE)
+	tests/golden/run.sh $(BUILD)/spiral
 	tests/golden/run.sh $(BUILD)/spiral
 	tests/parallel.sh $(BUILD)/spiral
 

@@ -297,6 +297,26 @@ int spiral_lexicon_add_file(spiral_lexicon *lex, const char *path, spiral_error 
 int spiral_lexicon_seal(spiral_lexicon *lex, spiral_error *err);
 void spiral_lexicon_free(spiral_lexicon *lex);
 
+/* Keep the sealed lexicon in a compiled cache under dir (created if
+ * missing), so that later loads of the same sources map it instead of
+ * parsing and compiling them.  Call after new, before any add_* call; a
+ * NULL or empty dir turns the cache off (the default).  The adds then only
+ * read the files, and seal either maps the cache file for this list of
+ * sources (one per list, named by a hash of the paths) when it holds
+ * exactly their bytes, names and order, this spiral version and a PCRE2
+ * that can decode its regexes, or else parses them (errors and results as
+ * without a cache) and writes the file afresh (through a temporary file
+ * renamed over it, so concurrent runs are safe).  A cache that cannot be
+ * read, written or trusted is never an error: the lexicon is then built
+ * from its sources.  With a cache, errors in the files' contents (bad
+ * lines, invalid UTF-8) come from seal, not from the add that read the
+ * file; an add still fails on a file it cannot open.  Returns SPIRAL_OK, SPIRAL_ENOMEM, or SPIRAL_EINVAL
+ * after an add or seal.  Not thread-safe (as the adds). */
+int spiral_lexicon_set_cache(spiral_lexicon *lex, const char *dir, spiral_error *err);
+
+/* 1 when seal took lex from its cache, 0 otherwise (lex NULL too). */
+int spiral_lexicon_cached(const spiral_lexicon *lex);
+
 /* Validate a lexicon file or directory, calling fn for every problem (bad
  * field, unknown category, bad weight or flag, bad regular expression with
  * PCRE2's message and column, duplicate pattern with a conflicting entry).

@@ -34,6 +34,7 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "lexcache.h"
 #include "normalize.h"
 #include "segment_zh.h"
 #include "t2s.h"
@@ -895,6 +896,13 @@ void spiral_lexicon_free(spiral_lexicon *lex)
 
     if (lex == NULL)
         return;
+    spiral_free(lex->cache_dir);
+    spiral_buf_free(&lex->src);
+    if (lex->map != NULL) {
+        spiral_lexcache_release(lex);
+        spiral_free(lex);
+        return;
+    }
     for (i = 0; i < lex->n; i++) {
         pcre2_code_free(lex->e[i].re);
         spiral_prefilter_free(&lex->e[i].pf);
@@ -1418,21 +1426,17 @@ static int read_all(FILE *f, spiral_buf *b)
     return SPIRAL_OK;
 }
 
-static int add_file_as(spiral_lexicon *lex, builder *b, const char *path, const char *display,
-                       int actors, spiral_error *err)
+/* Parse the lexicon (or actor) file text in b->file, read from display,
+ * line by line.  SPIRAL_OK or the first error (in check mode, every
+ * error is reported and SPIRAL_OK returned); *lines gets the lines read. */
+static int parse_text(spiral_lexicon *lex, builder *b, const char *display, int actors,
+                      unsigned long *lines, spiral_error *err)
 {
-    FILE *f;
     spiral_buf *fb = &b->file;
     char *line, *next, *end;
     unsigned long lineno = 0;
     int rc = SPIRAL_OK;
 
-    if ((f = fopen(path, "rb")) == NULL)
-        return fail(b, err, SPIRAL_EIO, display, 0, 0, "cannot open: %s", strerror(errno));
-    if (read_all(f, fb) < 0) {
-        fclose(f);
-        return spiral_error_nomem(err, display);
-    }
     /* Line by line, each cut off at its newline in place. */
     for (line = fb->data, end = fb->data + fb->len; rc == SPIRAL_OK && line < end; line = next) {
         size_t len, bad;
@@ -1465,9 +1469,72 @@ static int add_file_as(spiral_lexicon *lex, builder *b, const char *path, const 
         rc = actors ? parse_actor_line(lex, b, line, display, lineno, err)
                     : parse_line(lex, b, line, display, lineno, err);
     }
+    *lines = lineno;
+    return rc;
+}
+
+/* The lines of text[0..len) as parse_text() counts them. */
+static unsigned long count_lines(const char *text, size_t len)
+{
+    unsigned long n = 0;
+    const char *p = text, *end = text + len, *nl;
+
+    for (; p < end; p = nl + 1, n++)
+        if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+            return n + 1;
+    return n;
+}
+
+/* Read the file at path (shown as display) and parse it, or with a cache
+ * directory record it for spiral_lexicon_seal(). */
+static int add_file_as(spiral_lexicon *lex, builder *b, const char *path, const char *display,
+                       int actors, spiral_error *err)
+{
+    FILE *f;
+    unsigned long lineno = 0;
+    int rc = SPIRAL_OK;
+
+    if ((f = fopen(path, "rb")) == NULL)
+        return fail(b, err, SPIRAL_EIO, display, 0, 0, "cannot open: %s", strerror(errno));
+    if (lex->cache_dir != NULL) {
+        const char *data;
+        size_t len;
+
+        if (spiral_lexcache_source(lex, f, actors, path, display, &data, &len) < 0)
+            rc = spiral_error_nomem(err, display);
+        else if (ferror(f))
+            lineno = count_lines(data, len);
+    } else if (read_all(f, &b->file) < 0) {
+        rc = spiral_error_nomem(err, display);
+    } else {
+        rc = parse_text(lex, b, display, actors, &lineno, err);
+    }
     if (rc == SPIRAL_OK && ferror(f))
         rc = fail(b, err, SPIRAL_EIO, display, lineno, 0, "read error: %s", strerror(errno));
     fclose(f);
+    return rc;
+}
+
+/* Parse the sources recorded while a cache directory was set, in order.
+ * SPIRAL_OK or the first error, as add_file_as() would have reported it. */
+static int parse_sources(spiral_lexicon *lex, spiral_error *err)
+{
+    spiral_lexcache_rec r;
+    unsigned long lines;
+    size_t at = 0;
+    builder b;
+    int rc;
+
+    if ((rc = builder_init(&b, err)) < 0)
+        return rc;
+    while (rc == SPIRAL_OK && spiral_lexcache_next(&lex->src, &at, &r)) {
+        spiral_buf_reset(&b.file);
+        if (spiral_buf_append(&b.file, r.data, r.len) < 0 || spiral_buf_reserve(&b.file, 0) < 0)
+            rc = spiral_error_nomem(err, r.display);
+        else
+            rc = parse_text(lex, &b, r.display, r.actors, &lines, err);
+    }
+    builder_free(&b);
     return rc;
 }
 
@@ -1574,6 +1641,19 @@ int spiral_lexicon_add_dir(spiral_lexicon *lex, const char *dir, spiral_error *e
         rc = add_actor_file(lex, &b, dir, "referents.tsv", err);
     builder_free(&b);
     return rc;
+}
+
+int spiral_lexicon_set_cache(spiral_lexicon *lex, const char *dir, spiral_error *err)
+{
+    char *copy = NULL;
+
+    if (lex->sealed || lex->n > 0 || lex->nactors > 0 || lex->src.len > 0)
+        return spiral_error_set(err, SPIRAL_EINVAL, dir, 0, 0, "lexicon already loading");
+    if (dir != NULL && dir[0] != '\0' && (copy = spiral_strdup(dir)) == NULL)
+        return spiral_error_nomem(err, dir);
+    spiral_free(lex->cache_dir);
+    lex->cache_dir = copy;
+    return SPIRAL_OK;
 }
 
 int spiral_lexicon_add_actors(spiral_lexicon *lex, const char *path, spiral_error *err)
@@ -1723,6 +1803,17 @@ int spiral_lexicon_seal(spiral_lexicon *lex, spiral_error *err)
 
     if (lex->sealed)
         return SPIRAL_OK;
+    /* The sources' sealed state from the cache, else parsed now. */
+    if (lex->cache_dir != NULL) {
+        int rc;
+
+        if (spiral_lexcache_load(lex) == 1) {
+            lex->sealed = 1;
+            return SPIRAL_OK;
+        }
+        if ((rc = parse_sources(lex, err)) < 0)
+            return rc;
+    }
     /* The literal prefilter that lets most documents skip most regexes
      * (which sessions JIT-compile as they use them: spiral_regex_jit()). */
     if (lex->nregex && (lex->rx_always = spiral_calloc(lex->nregex, 1)) == NULL)
@@ -1740,6 +1831,8 @@ int spiral_lexicon_seal(spiral_lexicon *lex, spiral_error *err)
         (lex->nregex && build_scanners(lex) < 0))
         return spiral_error_nomem(err, NULL);
     lex->sealed = 1;
+    if (lex->cache_dir != NULL)
+        spiral_lexcache_save(lex); /* no cache is no error */
     return SPIRAL_OK;
 }
 
@@ -1813,6 +1906,11 @@ int spiral_lexicon_check(const char *path, spiral_error_fn fn, void *payload)
     builder_free(&b);
     spiral_lexicon_free(lex);
     return rc;
+}
+
+int spiral_lexicon_cached(const spiral_lexicon *lex)
+{
+    return lex != NULL && lex->map != NULL;
 }
 
 size_t spiral_lexicon_size(const spiral_lexicon *lex)

@@ -248,6 +248,19 @@ struct spiral_lexicon {
     spiral_trie atrie;
     int sealed;
     char *root;            /* the directory loaded, for display paths */
+    /* The compiled cache (lexcache.c).  With a cache directory the
+     * sources are only read while added, into `src` (records of
+     * spiral_lexcache_source()), and parsed at sealing if the cache does
+     * not hold their sealed state.  When it does, that state lives in
+     * `map` (read-only): the arrays point into it, and only e, actors,
+     * scans, the entries' regexes and prefilter literals (pf_lits), and
+     * user are the lexicon's own. */
+    char *cache_dir;
+    spiral_buf src;
+    uint64_t src_key;      /* a hash of the sources' paths: the file's name */
+    void *map;
+    size_t maplen;
+    char **pf_lits;
 };
 
 /* Bytes i .. i + 8 of p[0..len) as a little-endian load, those past len

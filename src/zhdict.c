@@ -457,6 +457,83 @@ void spiral_dict_freeze(spiral_dict *d)
         dict_index_root(d);
 }
 
+/* The head of a user dictionary's bytes (spiral_dict_user_save()), then
+ * roots[], labels[nnodes] and nodes[nnodes]. */
+typedef struct dict_image {
+    uint64_t nnodes, nwords;
+    uint32_t root_first, root_kids;
+} dict_image;
+
+int spiral_dict_user_save(const spiral_dict *d, spiral_buf *out)
+{
+    dict_image h;
+
+    if (d == NULL || !d->user)
+        return SPIRAL_EINVAL;
+    memset(&h, 0, sizeof h);
+    h.nnodes = d->nnodes;
+    h.nwords = d->nwords;
+    h.root_first = d->root.first;
+    h.root_kids = d->root.kids;
+    if (spiral_buf_append(out, &h, sizeof h) < 0 ||
+        spiral_buf_append(out, d->roots, sizeof d->roots) < 0 ||
+        spiral_buf_append(out, d->labels, d->nnodes * sizeof *d->labels) < 0 ||
+        spiral_buf_append(out, d->nodes, d->nnodes * sizeof *d->nodes) < 0)
+        return SPIRAL_ENOMEM;
+    return SPIRAL_OK;
+}
+
+/* Whether node n's children lie within nnodes nodes. */
+static int kids_inside(const dict_node *n, size_t nnodes)
+{
+    size_t count = n->kids >> 2;
+
+    return count == 0 || (n->first <= nnodes && count <= nnodes - n->first);
+}
+
+int spiral_dict_user_restore(spiral_dict **out, const void *p, size_t len)
+{
+    const unsigned char *b = p;
+    dict_image h;
+    spiral_dict *d;
+    size_t i, nn;
+
+    *out = NULL;
+    if (len < sizeof h + sizeof d->roots)
+        return SPIRAL_EINVAL;
+    memcpy(&h, b, sizeof h);
+    nn = (size_t)h.nnodes;
+    if (h.nnodes > DICT_MAX_NODES || h.nwords > h.nnodes ||
+        len != sizeof h + sizeof d->roots + nn * (sizeof(uint32_t) + sizeof(dict_node)))
+        return SPIRAL_EINVAL;
+    if (spiral_dict_new(&d) < 0)
+        return SPIRAL_ENOMEM;
+    d->nnodes = d->nodes_cap = nn;
+    d->nwords = (size_t)h.nwords;
+    d->root.first = h.root_first;
+    d->root.kids = h.root_kids;
+    memcpy(d->roots, b + sizeof h, sizeof d->roots);
+    if (nn > 0 && ((d->labels = spiral_malloc(nn * sizeof *d->labels)) == NULL ||
+                   (d->nodes = spiral_malloc(nn * sizeof *d->nodes)) == NULL)) {
+        spiral_dict_free(d);
+        return SPIRAL_ENOMEM;
+    }
+    if (nn > 0) {
+        memcpy(d->labels, b + sizeof h + sizeof d->roots, nn * sizeof *d->labels);
+        memcpy(d->nodes, b + sizeof h + sizeof d->roots + nn * sizeof *d->labels,
+               nn * sizeof *d->nodes);
+    }
+    for (i = 0; i < nn && kids_inside(&d->nodes[i], nn); i++)
+        ;
+    if (i < nn || !kids_inside(&d->root, nn)) {
+        spiral_dict_free(d);
+        return SPIRAL_EINVAL;
+    }
+    spiral_dict_freeze(d);
+    *out = d;
+    return SPIRAL_OK;
+}
+
 /* Whether the filter of d (frozen) lets a word be a alone or start with a
  * and b (b DICT_NONE: a is the text's last character). */
 static int starts_maybe(const spiral_dict *d, uint32_t a, uint32_t b)

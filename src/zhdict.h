@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "spiral.h"
 
 /* Flags returned by spiral_dict_find(). */
@@ -164,6 +165,18 @@ static inline unsigned spiral_dict_trie_step(const spiral_dict_trie *tr, uint32_
     *value = tr->unit[t].value;
     return *at & (SPIRAL_DICT_WORD | SPIRAL_DICT_PREFIX);
 }
+
+/* Append the words of user dictionary d to out as bytes that
+ * spiral_dict_user_restore() takes back (the lexicon's compiled cache,
+ * lexcache.c).  SPIRAL_OK, SPIRAL_ENOMEM, or SPIRAL_EINVAL when d is no
+ * user dictionary. */
+int spiral_dict_user_save(const spiral_dict *d, spiral_buf *out);
+
+/* A frozen user dictionary, owned by the caller, from p[0..len) (8-byte
+ * aligned) as spiral_dict_user_save() wrote it; its arrays are checked
+ * so that no walk leaves them.  SPIRAL_OK, SPIRAL_ENOMEM, or
+ * SPIRAL_EINVAL when p is not such bytes. */
+int spiral_dict_user_restore(spiral_dict **out, const void *p, size_t len);
 
 /* 1 if d was made by spiral_dict_new() (values are frequencies), else 0. */
 int spiral_dict_is_user(const spiral_dict *d);

@@ -106,6 +106,7 @@ nothing-lost: all
 memcheck: deps
 	@scripts/deps.sh valgrind
 	@$(MAKE) --no-print-directory all $(BUILD)/run_tests
+	rm -rf $(TEST_CACHE)
 	scripts/memcheck.sh $(BUILD)
 
 bench-memory: all

@@ -33,6 +33,7 @@ typedef struct cli_opts {
     int quiet;
     int keep_duplicates;         /* --keep-duplicates: write every copy */
     int emit_text;               /* --emit-text: the analysed text in the output */
+    int no_cache;                /* --no-cache: build the lexicon from its files */
 } cli_opts;
 
 /* getopt codes of the long-only common options (above every char). */
@@ -43,7 +44,8 @@ enum {
     CLI_OPT_ACTOR_COLUMN,
     CLI_OPT_MAX_DOC_BYTES,
     CLI_OPT_KEEP_DUPLICATES,
-    CLI_OPT_EMIT_TEXT
+    CLI_OPT_EMIT_TEXT,
+    CLI_OPT_NO_CACHE
 };
 
 struct cli_dups; /* fingerprints of the statements seen (common.c) */
@@ -90,6 +92,7 @@ void cli_opts_init(cli_opts *o);
     { "max-doc-bytes", required_argument, NULL, CLI_OPT_MAX_DOC_BYTES }, \
     { "keep-duplicates", no_argument, NULL, CLI_OPT_KEEP_DUPLICATES }, \
     { "emit-text", no_argument, NULL, CLI_OPT_EMIT_TEXT },   \
+    { "no-cache", no_argument, NULL, CLI_OPT_NO_CACHE },     \
     { "extra-actors", required_argument, NULL, 'R' },         \
     { "actor", required_argument, NULL, 'A' },                \
     { "quiet", no_argument, NULL, 'q' },                      \
@@ -131,6 +134,8 @@ void cli_opts_init(cli_opts *o);
     "      --actor CODE      the speaker of every statement (default: from the\n"  \
     "                        record's actor field through the actor lexicon)\n"   \
     "      --dict FILE       Chinese dictionary (default: the built zh.dict)\n"      \
+    "      --no-cache        build the lexicon from its files, without the compiled\n" \
+    "                        cache ($SPIRAL_CACHE_DIR, else ~/.cache/spiral)\n"      \
     "Output:\n"                                                                      \
     "  -o, --output FILE     write to FILE (atomically) instead of standard output\n" \
     "      --emit-text       score: add the analysed \"text\" (a page's extracted text)\n" \

@@ -108,6 +108,9 @@ int cli_common_option(cli_opts *o, int c, const char *arg)
     case CLI_OPT_EMIT_TEXT:
         o->emit_text = 1;
         return 1;
+    case CLI_OPT_NO_CACHE:
+        o->no_cache = 1;
+        return 1;
     case 'L':
         o->lang = arg;
         return 1;
@@ -304,8 +307,28 @@ void cli_report(const spiral_error *err, const char *what)
     fputs(line, stderr);
 }
 
+/* The directory of the compiled lexicon cache: $SPIRAL_CACHE_DIR, else
+ * $XDG_CACHE_HOME/spiral, else $HOME/.cache/spiral; NULL for none
+ * (--no-cache, SPIRAL_NO_CACHE set to anything but 0 or empty, or no home). */
+static const char *cache_dir(const cli_opts *o, char *buf, size_t n)
+{
+    const char *env;
+
+    if (o->no_cache || ((env = getenv("SPIRAL_NO_CACHE")) != NULL && env[0] != '\0' &&
+                        strcmp(env, "0") != 0))
+        return NULL;
+    if ((env = getenv("SPIRAL_CACHE_DIR")) != NULL && env[0] != '\0')
+        return env;
+    if ((env = getenv("XDG_CACHE_HOME")) != NULL && env[0] == '/')
+        return snprintf(buf, n, "%s/spiral", env) < (int)n ? buf : NULL;
+    if ((env = getenv("HOME")) != NULL && env[0] == '/')
+        return snprintf(buf, n, "%s/.cache/spiral", env) < (int)n ? buf : NULL;
+    return NULL;
+}
+
 int cli_load_lexicon(const cli_opts *o, spiral_lexicon **out)
 {
+    char cachebuf[PATH_MAX];
     char lexbuf[PATH_MAX];
     const char *dir = o->lexicon_dir ? o->lexicon_dir : find_lexicons(lexbuf, sizeof lexbuf);
     spiral_lexicon *lex;
@@ -317,7 +340,8 @@ int cli_load_lexicon(const cli_opts *o, spiral_lexicon **out)
         cli_report(&err, "error");
         return CLI_EFILE;
     }
-    if (spiral_lexicon_add_dir(lex, dir, &err) < 0)
+    if (spiral_lexicon_set_cache(lex, cache_dir(o, cachebuf, sizeof cachebuf), &err) < 0 ||
+        spiral_lexicon_add_dir(lex, dir, &err) < 0)
         goto fail;
     for (i = 0; i < o->nextra; i++)
         if (spiral_lexicon_add_file(lex, o->extra_lexicons[i], &err) < 0)

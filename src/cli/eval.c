@@ -244,6 +244,7 @@ int cmd_eval(int argc, char **argv)
         { "lexicon", required_argument, NULL, 'X' },
         { "extra-lexicon", required_argument, NULL, 'E' },
         { "dict", required_argument, NULL, 'D' },
+        { "no-cache", no_argument, NULL, CLI_OPT_NO_CACHE },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
