@@ -975,7 +975,10 @@ static const cache_head *map_file(spiral_lexicon *lex, reader *rd)
     if (nbuild == 0 || spiral_lexcache_path(lex, path, sizeof path) < 0 ||
         (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
         return NULL;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size < sizeof *h ||
+    /* Only a file of this user's that no one else may write: its regexes
+     * are PCRE2's compiled form, which PCRE2 trusts. */
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+        (st.st_mode & (S_IWGRP | S_IWOTH)) != 0 || (uint64_t)st.st_size < sizeof *h ||
         (uint64_t)st.st_size > SIZE_MAX ||
         (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
         close(fd);

@@ -211,6 +211,13 @@ START_TEST(cache_gives_the_lexicon_of_the_files)
     lex = load(SHIPPED, NULL, cache_dir);
     ck_assert_int_eq(spiral_lexicon_cached(lex), 1);
     spiral_lexicon_free(lex);
+    /* A file others may write is not trusted (PCRE2 trusts its compiled
+     * regexes): built from the files, and written afresh, this user's only. */
+    ck_assert_int_eq(chmod(path, 0620), 0);
+    expect_same(SHIPPED, SMALL "/actors.tsv", cache_dir, 0, &want);
+    expect_same(SHIPPED, SMALL "/actors.tsv", cache_dir, 1, &want);
+    ck_assert_int_eq(chmod(path, 0602), 0);
+    expect_same(SHIPPED, SMALL "/actors.tsv", cache_dir, 0, &want);
     spiral_buf_free(&want);
     remove_cache_dir();
 }
