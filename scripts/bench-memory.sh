@@ -21,6 +21,8 @@ demo=$here/corpora/demo/statements.jsonl
 [ -x /usr/bin/time ] || { echo "bench-memory: needs /usr/bin/time (Debian package time)" >&2; exit 2; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# The compiled lexicon cache in the run's own directory, not the user's.
+export SPIRAL_CACHE_DIR=$tmp/cache
 
 # The demo corpus repeated until SIZE bytes have gone by: copy k gets ids
 # demo-0001.k ... and its texts start with "(k) ", so every record is distinct.

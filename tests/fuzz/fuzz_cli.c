@@ -94,6 +94,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     setenv("SPIRAL_LEXICONS", path, 1);
     snprintf(path, sizeof path, "%s/dict.txt", scratch);
     setenv("SPIRAL_DICT", path, 1);
+    /* No compiled lexicon cache: nothing written to the user's cache
+     * directory, and no file written per input (its reading is tested
+     * against damaged and hostile files in test_lexcache.c). */
+    setenv("SPIRAL_NO_CACHE", "1", 1);
     if ((fd = open("/dev/null", O_RDWR)) < 0 || dup2(fd, STDIN_FILENO) < 0 ||
         dup2(fd, STDOUT_FILENO) < 0)
         abort();
