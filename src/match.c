@@ -250,6 +250,45 @@ static uint8_t first_token_calls(const spiral_trie *trie, const unsigned char *p
     return (uint8_t)n;
 }
 
+/* A start token's memo key: its bytes, zero-padded, its length and hash;
+ * len 0 when it is too long to remember (or empty). */
+typedef struct memo_key {
+    uint64_t key[MEMO_KEY / 8];
+    size_t len;
+    uint64_t h;
+} memo_key;
+
+static inline void memo_key_of(memo_key *k, const walk *w, uint32_t t)
+{
+    const spiral_token *tk = &w->tok[t];
+    const unsigned char *p = w->norm + tk->norm_start;
+    size_t len = tk->norm_end - tk->norm_start, i;
+    uint64_t h;
+
+    k->len = 0;
+    if (len == 0 || len > MEMO_KEY)
+        return;
+    k->key[0] = k->key[1] = k->key[2] = 0;
+    if (tk->norm_start + MEMO_KEY <= w->normcap) {
+        /* Whole words, the bytes past the token masked off. */
+        for (i = 0; i < MEMO_KEY / 8; i++) {
+            size_t have = len > i * 8 ? len - i * 8 : 0;
+
+            k->key[i] = spiral_load8(p + i * 8);
+            k->key[i] &= have >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (have * 8)) - 1;
+        }
+    } else {
+        for (i = 0; i < len; i++)
+            k->key[i / 8] |= (uint64_t)p[i] << (i % 8 * 8);
+    }
+    h = (k->key[0] * 0x9E3779B97F4A7C15u) ^ (k->key[1] * 0xC2B2AE3D27D4EB4Fu) ^
+        (k->key[2] * 0x165667B19E3779F9u) ^ len;
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9u;
+    k->h = h >> 32;
+    k->len = len;
+}
+
 /* The memo slot of token t (w->tok, w->norm) in m (of nslots, a power of
  * two), filled for both tries of lex if it held another token (counted in
  * *fills); NULL when the token is too long to remember, or there is no
@@ -259,36 +298,20 @@ static const spiral_memo *memo_slot(const walk *w, spiral_memo *m, size_t nslots
 {
     const spiral_token *tk = &w->tok[t];
     const unsigned char *p = w->norm + tk->norm_start;
-    size_t len = tk->norm_end - tk->norm_start, i;
-    uint64_t key[MEMO_KEY / 8] = { 0, 0, 0 }, h;
+    memo_key k;
     spiral_memo *slot;
 
-    if (m == NULL || len == 0 || len > MEMO_KEY)
+    memo_key_of(&k, w, t);
+    if (m == NULL || k.len == 0)
         return NULL;
-    if (tk->norm_start + MEMO_KEY <= w->normcap) {
-        /* Whole words, the bytes past the token masked off. */
-        for (i = 0; i < MEMO_KEY / 8; i++) {
-            size_t have = len > i * 8 ? len - i * 8 : 0;
-
-            key[i] = spiral_load8(p + i * 8);
-            key[i] &= have >= 8 ? ~(uint64_t)0 : ((uint64_t)1 << (have * 8)) - 1;
-        }
-    } else {
-        for (i = 0; i < len; i++)
-            key[i / 8] |= (uint64_t)p[i] << (i % 8 * 8);
-    }
-    h = (key[0] * 0x9E3779B97F4A7C15u) ^ (key[1] * 0xC2B2AE3D27D4EB4Fu) ^
-        (key[2] * 0x165667B19E3779F9u) ^ len;
-    h ^= h >> 29;
-    h *= 0xBF58476D1CE4E5B9u;
-    slot = &m[(h >> 32) & (nslots - 1)];
-    if (slot->len != len || slot->key[0] != key[0] || slot->key[1] != key[1] ||
-        slot->key[2] != key[2]) {
+    slot = &m[k.h & (nslots - 1)];
+    if (slot->len != k.len || slot->key[0] != k.key[0] || slot->key[1] != k.key[1] ||
+        slot->key[2] != k.key[2]) {
         (*fills)++;
-        slot->len = (uint8_t)len;
-        memcpy(slot->key, key, sizeof key);
-        slot->nout[0] = first_token_calls(&lex->trie, p, len, slot->node[0], &slot->wild[0]);
-        slot->nout[1] = first_token_calls(&lex->atrie, p, len, slot->node[1], &slot->wild[1]);
+        slot->len = (uint8_t)k.len;
+        memcpy(slot->key, k.key, sizeof k.key);
+        slot->nout[0] = first_token_calls(&lex->trie, p, k.len, slot->node[0], &slot->wild[0]);
+        slot->nout[1] = first_token_calls(&lex->atrie, p, k.len, slot->node[1], &slot->wild[1]);
     }
     return slot;
 }
@@ -1151,11 +1174,24 @@ static int match_sentences(spiral_doc *d, const spiral_lexicon *lex, int32_t dat
             int walked = word == WORD_WALK;
 
             /* A start word's entry in the vocabulary is seldom in the
-             * nearest caches (the word cache spared fetching it): fetch a
-             * later start's ahead, past the end of the sentence too. */
-            if (c + START_AHEAD < nst && d->words[d->starts[c + START_AHEAD]] != WORD_WALK)
-                SPIRAL_PREFETCH(
-                    lex->words[WORD_NUMBER(d->words[d->starts[c + START_AHEAD]])].root);
+             * nearest caches (the word cache spared fetching it), nor is a
+             * walked start's memo slot: fetch a later start's ahead, past
+             * the end of the sentence too. */
+            if (c + START_AHEAD < nst) {
+                uint32_t ahead = d->starts[c + START_AHEAD];
+
+                if (d->words[ahead] != WORD_WALK) {
+                    SPIRAL_PREFETCH(lex->words[WORD_NUMBER(d->words[ahead])].root);
+                } else if (memo != NULL) {
+                    /* (here, not in a function of its own, which compilers
+                     * may take for one without effects and drop) */
+                    memo_key k;
+
+                    memo_key_of(&k, &w, ahead);
+                    if (k.len != 0)
+                        SPIRAL_PREFETCH(&memo[k.h & (d->memo_slots - 1)]);
+                }
+            }
             if (!walked) {
                 root = lex->words[WORD_NUMBER(word)].root;
             } else {
