@@ -24,10 +24,12 @@
  * it is read (a first copy is written without a count).
  */
 #define _GNU_SOURCE 1 /* open_memstream */
+#include <errno.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -381,10 +383,64 @@ static void *worker(void *arg)
     return NULL;
 }
 
+/* Output gathered for one writev(): the jobs' bytes where the workers
+ * left them, so that the reading thread does not copy them again into
+ * the stream's buffer (output is about twice the input). */
+#define GATHER 64
+
+typedef struct gather {
+    FILE *f;
+    int fd;                /* -1: written through f */
+    int n;
+    struct iovec iov[GATHER];
+} gather;
+
+/* Write what g holds.  0 or -1 (an error in errno). */
+static int gather_write(gather *g)
+{
+    struct iovec *v = g->iov;
+    int n = g->n;
+
+    g->n = 0;
+    while (n > 0) {
+        ssize_t w = writev(g->fd, v, n);
+
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -1;
+        for (; n > 0 && (size_t)w >= v->iov_len; v++, n--)
+            w -= (ssize_t)v->iov_len;
+        if (n > 0) {
+            v->iov_base = (char *)v->iov_base + w;
+            v->iov_len -= (size_t)w;
+        }
+    }
+    return 0;
+}
+
+/* Add len bytes at data to g, writing it when full.  0 or -1. */
+static int gather_add(gather *g, char *data, size_t len)
+{
+    if (g->fd < 0)
+        return fwrite(data, 1, len, g->f) == len ? 0 : -1;
+    if (len == 0)
+        return 0;
+    g->iov[g->n].iov_base = data;
+    g->iov[g->n].iov_len = len;
+    return ++g->n == GATHER ? gather_write(g) : 0;
+}
+
 /* Write a finished batch in input order. */
 static int flush(pool *p, batch *b)
 {
+    gather g;
     size_t i;
+
+    /* What the stream holds goes first (a CSV header, say). */
+    g.f = p->env->out;
+    g.fd = fflush(g.f) == 0 ? fileno(g.f) : -1;
+    g.n = 0;
 
     for (i = 0; i < b->n; i++) {
         job *j = &b->jobs[i];
@@ -420,11 +476,15 @@ static int flush(pool *p, batch *b)
                             "matches may be missing\n",
                     j->rec.file, j->rec.line, j->regex_limited, j->regex_limited == 1 ? "" : "es");
         }
-        if (j->failed == 2 || fwrite(j->out, 1, j->outlen, p->env->out) != j->outlen) {
+        if (j->failed == 2 || gather_add(&g, j->out, j->outlen) < 0) {
             fprintf(stderr, "spiral: error: cannot write output\n");
             return -1;
         }
         p->env->written++;
+    }
+    if (g.n > 0 && gather_write(&g) < 0) {
+        fprintf(stderr, "spiral: error: cannot write output\n");
+        return -1;
     }
     return 0;
 }
