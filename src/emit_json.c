@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "session.h"
 #include "spiral.h"
 
@@ -549,39 +550,127 @@ static char *w_span(char *o, const char *text, const spiral_hit *h, size_t ntext
 #define HIT_ROOM (192 + RULES_ROOM + 2 * SPIRAL_JSON_NUM_MAX + 4 * UINT_ROOM)
 #define MOD_ROOM (96 + SPIRAL_JSON_NUM_MAX + 3 * UINT_ROOM)
 
+/* The JSON of h's entry (spiral_hitfrag), written now if it is not yet;
+ * NULL when it cannot be used: no lexicon, out of memory, a field too
+ * long, or h not as its entry was when written (the hit is then written
+ * field by field). */
+static const spiral_hitfrag *hit_frag(const spiral_doc *doc, const spiral_hit *h)
+{
+    spiral_emitcache *ec = spiral_doc_emitcache(doc);
+    const spiral_lexicon *lex = spiral_doc_lexicon(doc);
+    spiral_hitfrag *f;
+    size_t ncat, npat, nfile, at;
+    char *o;
+
+    if (lex == NULL || h->entry_index >= lex->n || h->entry_category == NULL ||
+        h->pattern == NULL || h->entry_file == NULL)
+        return NULL;
+    if (ec->lex != lex) {
+        spiral_free(ec->frag);
+        ec->frag = NULL;
+        ec->lex = lex;
+        spiral_buf_reset(&ec->bytes);
+    }
+    if (ec->frag == NULL && (ec->frag = spiral_calloc(lex->n, sizeof *ec->frag)) == NULL)
+        return NULL;
+    f = &ec->frag[h->entry_index];
+    if (f->ncw != 0)
+        return f->category == h->entry_category && f->pattern == h->pattern &&
+                       f->file == h->entry_file && f->line == h->entry_line &&
+                       f->weight == h->weight
+                   ? f
+                   : NULL;
+    ncat = strlen(h->entry_category);
+    npat = strlen(h->pattern);
+    nfile = strlen(h->entry_file);
+    if ((o = open_room(&ec->bytes, 64 + str_room(ncat) + SPIRAL_JSON_NUM_MAX + str_room(npat) +
+                                       str_room(nfile) + UINT_ROOM)) == NULL)
+        return NULL;
+    at = ec->bytes.len;
+    o = W_LIT(o, ",\"category\":");
+    o = w_str(o, h->entry_category, ncat);
+    o = W_LIT(o, ",\"weight\":");
+    o = w_num(o, h->weight);
+    f->ncw = (uint16_t)(o - ec->bytes.data - at);
+    o = W_LIT(o, ",\"pattern\":");
+    o = w_str(o, h->pattern, npat);
+    f->npat = (uint16_t)(o - ec->bytes.data - at - f->ncw);
+    o = w_entry_ref(o, h, nfile);
+    if ((size_t)(o - ec->bytes.data) - at > UINT16_MAX) {
+        f->ncw = 0;
+        return NULL; /* (never kept: its bytes are written over) */
+    }
+    f->nref = (uint16_t)(o - ec->bytes.data - at - f->ncw - f->npat);
+    close_room(&ec->bytes, o);
+    f->category = h->entry_category;
+    f->pattern = h->pattern;
+    f->file = h->entry_file;
+    f->line = h->entry_line;
+    f->weight = h->weight;
+    f->at = at;
+    return f;
+}
+
+/* n bytes of the cache's JSON from `at` (room made for them). */
+static inline char *w_frag(char *o, const spiral_emitcache *ec, size_t at, size_t n)
+{
+    memcpy(o, ec->bytes.data + at, n);
+    return o + n;
+}
+
 static char *emit_hit(spiral_buf *b, char *o, const spiral_doc *doc, const spiral_hit *h,
                       int first)
 {
+    const spiral_emitcache *ec = spiral_doc_emitcache(doc);
+    const spiral_hitfrag *f = hit_frag(doc, h), *mf;
     const spiral_hit *mods;
     const char *text = spiral_doc_text(doc, NULL);
     const char *portrayal = spiral_portrayal_name(h->portrayal);
     int ecat = h->entry_category != h->category;
-    size_t nmods, i, ntext = h->end - h->start, ncat = len_of(h->category);
-    size_t necat = ecat ? len_of(h->entry_category) : 0, npat = len_of(h->pattern);
-    size_t nfile = strlen(h->entry_file), ntarget = len_of(h->target);
-    size_t nport = len_of(portrayal);
+    size_t nmods, i, ntext = h->end - h->start, ntarget = len_of(h->target);
+    size_t nport = len_of(portrayal), room = HIT_ROOM + str_room(ntext) + str_room(ntarget) +
+                                            str_room(nport);
+    size_t ncat = 0, necat = 0, npat = 0, nfile = 0;
 
+    if (f == NULL || ecat) {
+        ncat = len_of(h->category);
+        necat = ecat ? len_of(h->entry_category) : 0;
+        room += str_room(ncat) + str_room(necat);
+    }
+    if (f == NULL) {
+        npat = len_of(h->pattern);
+        nfile = strlen(h->entry_file);
+        room += str_room(npat) + str_room(nfile);
+    } else {
+        room += (size_t)f->ncw + f->npat + f->nref;
+    }
     mods = spiral_doc_modifiers(doc, &nmods);
-    if ((o = need(b, o, HIT_ROOM + str_room(ntext) + str_room(ncat) + str_room(necat) +
-                            str_room(npat) + str_room(nfile) + str_room(ntarget) +
-                            str_room(nport))) == NULL)
+    if ((o = need(b, o, room)) == NULL)
         return NULL;
     o = w_span(o, text, h, ntext, first);
     o = W_LIT(o, ",\"sentence\":");
     o = w_uint(o, h->sentence);
-    o = W_LIT(o, ",\"category\":");
-    o = w_cstr(o, h->category, ncat);
-    if (ecat) {
-        o = W_LIT(o, ",\"entry_category\":");
-        o = w_cstr(o, h->entry_category, necat);
+    if (f != NULL && !ecat) {
+        o = w_frag(o, ec, f->at, f->ncw);
+    } else {
+        o = W_LIT(o, ",\"category\":");
+        o = w_cstr(o, h->category, ncat);
+        if (ecat) {
+            o = W_LIT(o, ",\"entry_category\":");
+            o = w_cstr(o, h->entry_category, necat);
+        }
+        o = W_LIT(o, ",\"weight\":");
+        o = w_num(o, h->weight);
     }
-    o = W_LIT(o, ",\"weight\":");
-    o = w_num(o, h->weight);
     o = W_LIT(o, ",\"score\":");
     o = w_num(o, h->score);
-    o = W_LIT(o, ",\"pattern\":");
-    o = w_cstr(o, h->pattern, npat);
-    o = w_entry_ref(o, h, nfile);
+    if (f != NULL) {
+        o = w_frag(o, ec, f->at + f->ncw, (size_t)f->npat + f->nref);
+    } else {
+        o = W_LIT(o, ",\"pattern\":");
+        o = w_cstr(o, h->pattern, npat);
+        o = w_entry_ref(o, h, nfile);
+    }
     o = W_LIT(o, ",\"target\":");
     o = w_cstr(o, h->target, ntarget);
     o = W_LIT(o, ",\"portrayal\":");
@@ -590,18 +679,30 @@ static char *emit_hit(spiral_buf *b, char *o, const spiral_doc *doc, const spira
     o = W_LIT(o, ",\"modifiers\":[");
     for (i = 0; i < h->nmods && h->mods[i] < nmods; i++) {
         const spiral_hit *m = &mods[h->mods[i]];
-        size_t mtext = m->end - m->start, mcat = len_of(m->category);
-        size_t mfile = strlen(m->entry_file);
+        size_t mtext = m->end - m->start, mcat = 0, mfile = 0;
 
-        if ((o = need(b, o, MOD_ROOM + str_room(mtext) + str_room(mcat) + str_room(mfile))) ==
-            NULL)
+        mf = hit_frag(doc, m);
+        if (mf != NULL && m->category != mf->category)
+            mf = NULL;
+        if (mf == NULL) {
+            mcat = len_of(m->category);
+            mfile = strlen(m->entry_file);
+        }
+        if ((o = need(b, o, MOD_ROOM + str_room(mtext) +
+                                (mf ? (size_t)mf->ncw + mf->nref
+                                    : str_room(mcat) + str_room(mfile)))) == NULL)
             return NULL;
         o = w_span(o, text, m, mtext, i == 0);
-        o = W_LIT(o, ",\"category\":");
-        o = w_cstr(o, m->category, mcat);
-        o = W_LIT(o, ",\"weight\":");
-        o = w_num(o, m->weight);
-        o = w_entry_ref(o, m, mfile);
+        if (mf != NULL) {
+            o = w_frag(o, ec, mf->at, mf->ncw);
+            o = w_frag(o, ec, mf->at + mf->ncw + mf->npat, mf->nref);
+        } else {
+            o = W_LIT(o, ",\"category\":");
+            o = w_cstr(o, m->category, mcat);
+            o = W_LIT(o, ",\"weight\":");
+            o = w_num(o, m->weight);
+            o = w_entry_ref(o, m, mfile);
+        }
         *o++ = '}';
     }
     if ((o = need(b, o, 2)) == NULL)

@@ -88,6 +88,8 @@ void spiral_session_free(spiral_session *s)
     spiral_normtext_free(&s->doc.nt);
     spiral_tokens_free(&s->doc.tk);
     spiral_buf_free(&s->doc.out);
+    spiral_free(s->doc.ec.frag);
+    spiral_buf_free(&s->doc.ec.bytes);
     spiral_free(s->doc.hits);
     spiral_free(s->doc.mods);
     spiral_free(s->doc.cand);
@@ -330,6 +332,16 @@ const char *spiral_portrayal_name(int portrayal)
 spiral_buf *spiral_doc_outbuf(const spiral_doc *doc)
 {
     return (spiral_buf *)&doc->out;
+}
+
+spiral_emitcache *spiral_doc_emitcache(const spiral_doc *doc)
+{
+    return (spiral_emitcache *)&doc->ec;
+}
+
+const spiral_lexicon *spiral_doc_lexicon(const spiral_doc *doc)
+{
+    return doc->lex;
 }
 
 const spiral_hit *spiral_doc_hits(const spiral_doc *doc, size_t *n)

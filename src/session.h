@@ -20,6 +20,25 @@ typedef struct spiral_cand {
     uint32_t skip;      /* normalised bytes of the first token before the match */
 } spiral_cand;
 
+/* The JSON of a lexicon entry's fields in a hit, written the first time
+ * a session writes a hit of the entry and copied every time after
+ * (emit_json.c).  It holds, one after the other: ,"category":..,"weight":..
+ * (ncw bytes), ,"pattern":.. (npat) and ,"entry":"file:line" (nref); the
+ * entry's values it was written from, to be compared with a hit's. */
+typedef struct spiral_hitfrag {
+    const char *category, *pattern, *file; /* NULL: not written yet */
+    double weight;
+    unsigned long line;
+    size_t at;          /* where it starts in spiral_emitcache.bytes */
+    uint16_t ncw, npat, nref;
+} spiral_hitfrag;
+
+typedef struct spiral_emitcache {
+    const spiral_lexicon *lex; /* the entries' lexicon */
+    spiral_hitfrag *frag;      /* per entry of lex (lex->n of them), or NULL */
+    spiral_buf bytes;
+} spiral_emitcache;
+
 struct spiral_doc {
     const char *text;   /* the caller's original text (borrowed) */
     size_t len;
@@ -27,6 +46,7 @@ struct spiral_doc {
     spiral_tokens tk;
     char lang[8];
     spiral_buf out;     /* emit scratch */
+    spiral_emitcache ec; /* emit: lexicon entries' fields as JSON */
 
     /* match and score */
     const spiral_lexicon *lex;
@@ -98,6 +118,9 @@ int spiral_score_doc(spiral_doc *d);
 
 /* The emit buffer of a document (the session's; reused per statement). */
 spiral_buf *spiral_doc_outbuf(const spiral_doc *doc);
+/* Its cache of entries' JSON (the session's), and its lexicon. */
+spiral_emitcache *spiral_doc_emitcache(const spiral_doc *doc);
+const spiral_lexicon *spiral_doc_lexicon(const spiral_doc *doc);
 
 /* Fields written at the start and end of every output object. */
 int spiral_emit_record_head(spiral_buf *b, const spiral_record *rec, const spiral_doc *doc);

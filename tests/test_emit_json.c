@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "buf.h"
 #include "emit_json.h"
 #include "session.h"
@@ -389,6 +391,119 @@ START_TEST(json_bytes_equal_what_is_written)
 }
 END_TEST
 
+/* The hits and modifiers of a score line, parsed back, against the doc's:
+ * an oracle that does not share the writer's code. */
+static void check_hits(const char *line, const spiral_doc *doc)
+{
+    const spiral_hit *h, *mods;
+    size_t n, nmods, i, k;
+    json_error_t jerr;
+    json_t *root = json_loads(line, 0, &jerr), *hits;
+    char ref[512];
+
+    ck_assert_msg(root != NULL, "%s", jerr.text);
+    h = spiral_doc_hits(doc, &n);
+    mods = spiral_doc_modifiers(doc, &nmods);
+    hits = json_object_get(root, "hits");
+    ck_assert_uint_eq(json_array_size(hits), n);
+    for (i = 0; i < n; i++) {
+        json_t *o = json_array_get(hits, i), *ms = json_object_get(o, "modifiers");
+        const char *cat = json_string_value(json_object_get(o, "category"));
+        json_t *ecat = json_object_get(o, "entry_category");
+
+        ck_assert_str_eq(cat, h[i].category);
+        if (h[i].category != h[i].entry_category)
+            ck_assert_str_eq(json_string_value(ecat), h[i].entry_category);
+        else
+            ck_assert_ptr_null(ecat);
+        ck_assert_double_eq_tol(json_number_value(json_object_get(o, "weight")), h[i].weight,
+                                1e-4);
+        ck_assert_str_eq(json_string_value(json_object_get(o, "pattern")), h[i].pattern);
+        snprintf(ref, sizeof ref, "%s:%lu", h[i].entry_file, h[i].entry_line);
+        ck_assert_str_eq(json_string_value(json_object_get(o, "entry")), ref);
+        ck_assert_uint_eq(json_array_size(ms), h[i].nmods);
+        for (k = 0; k < h[i].nmods; k++) {
+            const spiral_hit *m = &mods[h[i].mods[k]];
+            json_t *mo = json_array_get(ms, k);
+
+            ck_assert_str_eq(json_string_value(json_object_get(mo, "category")), m->category);
+            ck_assert_double_eq_tol(json_number_value(json_object_get(mo, "weight")), m->weight,
+                                    1e-4);
+            snprintf(ref, sizeof ref, "%s:%lu", m->entry_file, m->entry_line);
+            ck_assert_str_eq(json_string_value(json_object_get(mo, "entry")), ref);
+            ck_assert_ptr_null(json_object_get(mo, "pattern"));
+        }
+    }
+    json_decref(root);
+}
+
+/* A session writes each lexicon entry's fields once and copies them into
+ * every later hit (spiral_hitfrag): its output for statements seen in any
+ * order must be what a fresh session writes for each alone, for plain,
+ * negated (entry_category) and regex hits, and for modifiers, and hold
+ * the doc's values (parsed back with jansson).  The
+ * statements are constructed; the lexicon is the shipped one. */
+START_TEST(entry_fields_written_once_equal_fresh)
+{
+    static const char *const text[][2] = {
+        { "We strongly condemn the sanctions imposed on our companies.", "en" },
+        { "The rebels agreed to lay down their arms, and the government will not impose "
+          "sanctions on the region.", "en" },
+        { "Should the United States continue to play the Taiwan card, it will bear the "
+          "consequences. We condemn this.", "en" },
+        { "We will not impose sanctions. We strongly condemn the provocation and firmly "
+          "oppose the arms sales.", "en" },
+        { "We will not attack any country first, but an attack on our territory will be met "
+          "with force.", "en" },
+        { "中方坚决反对美方的单边制裁，强烈谴责这种挑衅行为。", "zh" },
+        { "中方不会对任何国家实施制裁，愿同各方加强对话与合作。", "zh" },
+    };
+    static const char *const seen[] = { "\"entry_category\":", "\"pattern\":\"re:\\\\b",
+                                        "\"modifiers\":[{", "\"entry\":\"zh/" };
+    size_t nt = sizeof text / sizeof text[0], pass, i, k, len;
+    spiral_lexicon *lex;
+    spiral_session *warm, *fresh;
+    const spiral_doc *doc;
+    spiral_error err;
+    static char want[65536], all[1 << 18];
+    const char *got;
+    size_t nall = 0;
+
+    ck_assert_int_eq(spiral_lexicon_load(&lex, "lexicons", &err), SPIRAL_OK);
+    ck_assert_int_eq(spiral_session_new(&warm, NULL, lex, NULL, &err), SPIRAL_OK);
+    for (pass = 0; pass < 2; pass++) {
+        for (k = 0; k < nt; k++) {
+            /* forwards, then backwards: later hits meet entries written
+             * for earlier statements, as negated or plain */
+            i = pass ? nt - 1 - k : k;
+            ck_assert_int_eq(spiral_session_new(&fresh, NULL, lex, NULL, &err), SPIRAL_OK);
+            ck_assert_int_eq(spiral_session_analyze(fresh, text[i][0], strlen(text[i][0]),
+                                                    text[i][1], &doc, &err), SPIRAL_OK);
+            ck_assert_int_eq(spiral_score_json(NULL, doc, SPIRAL_EMIT_HITS, &got, &len),
+                             SPIRAL_OK);
+            ck_assert_uint_lt(len, sizeof want);
+            memcpy(want, got, len);
+            spiral_session_free(fresh);
+            ck_assert_int_eq(spiral_session_analyze(warm, text[i][0], strlen(text[i][0]),
+                                                    text[i][1], &doc, &err), SPIRAL_OK);
+            ck_assert_int_eq(spiral_score_json(NULL, doc, SPIRAL_EMIT_HITS, &got, &len),
+                             SPIRAL_OK);
+            check_hits(got, doc);
+            ck_assert_msg(memcmp(got, want, len) == 0 && got[len] == '\0',
+                          "statement %zu, pass %zu: %.1500s", i, pass, got);
+            ck_assert_uint_lt(nall + len, sizeof all);
+            memcpy(all + nall, got, len + 1);
+            nall += len;
+        }
+    }
+    /* the statements reach every kind of field the cache holds */
+    for (k = 0; k < sizeof seen / sizeof seen[0]; k++)
+        ck_assert_msg(strstr(all, seen[k]) != NULL, "no %s in the output", seen[k]);
+    spiral_session_free(warm);
+    spiral_lexicon_free(lex);
+}
+END_TEST
+
 Suite *emit_json_suite(void)
 {
     Suite *s = suite_create("emit_json");
@@ -404,6 +519,7 @@ Suite *emit_json_suite(void)
     tcase_add_test(tc, integers_at_powers_of_ten);
     tcase_add_test(tc, tokens_match_a_simple_writer);
     tcase_add_test(tc, json_bytes_equal_what_is_written);
+    tcase_add_test(tc, entry_fields_written_once_equal_fresh);
     suite_add_tcase(s, tc);
     return s;
 }
