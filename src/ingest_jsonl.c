@@ -190,6 +190,13 @@ static size_t fast_string(const unsigned char *s, size_t i, size_t n, int *esc)
             if (len < 0)
                 return 0;
             i += (size_t)len;
+            /* Chinese: a run of three-byte characters whose lead cannot
+             * start an overlong form or a surrogate (E1-EC, EE, EF), the
+             * checks spiral_utf8_decode() makes, without going back to the
+             * eight-byte scan for each. */
+            while (i + 3 <= n && s[i] - 0xE1u <= 0xEFu - 0xE1u && s[i] != 0xED &&
+                   (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80)
+                i += 3;
         } else {
             i++;
         }

@@ -550,6 +550,13 @@ START_TEST(jsonl_records_are_what_jansson_reads)
         "{\"text\":\"\xE4\xB8\xAD\xE6\x96\x87 and \xF0\x9F\x98\x80\"}",
         "{\"text\":\"bad \xE4\xB8 cut\"}",
         "{\"text\":\"surrogate \xED\xA0\x80 bytes\"}",
+        /* runs of three-byte characters, then what ends them */
+        "{\"text\":\"中方坚决\xED\xA0\x80反对\"}",
+        "{\"text\":\"中方坚决\xE0\x80\x80\"}",
+        "{\"text\":\"中方坚决\xE0\xA4\x85\xED\x9F\xBF反对，制裁。\"}",
+        "{\"text\":\"中方坚决\xE4\"}",
+        "{\"text\":\"中方坚决\xE4\xB8",
+        "{\"text\":\"中方坚决\xEF\xBC\"}",
         "{}",
         "[\"text\"]",
         "\"text\"",
