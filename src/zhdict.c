@@ -535,11 +535,18 @@ int spiral_dict_user_restore(spiral_dict **out, const void *p, size_t len)
 }
 
 /* Whether the filter of d (frozen) lets a word be a alone or start with a
- * and b (b DICT_NONE: a is the text's last character). */
+ * and b (b DICT_NONE: a is the text's last character).  A character that
+ * starts no word is ruled out by the bit set of first characters (exact in
+ * the BMP), before any hashing and without the filter's false positives,
+ * which would send the segmenter on a walk for nothing. */
 static int starts_maybe(const spiral_dict *d, uint32_t a, uint32_t b)
 {
-    size_t one = start_bit(a, DICT_NONE), two = start_bit(a, b);
+    size_t one, two;
 
+    if (a < 0x10000 && (d->roots[a / 64] >> (a % 64) & 1) == 0)
+        return 0;
+    one = start_bit(a, DICT_NONE);
+    two = start_bit(a, b);
     return (d->starts[one / 64] >> (one % 64) & 1) != 0 ||
            (b != DICT_NONE && (d->starts[two / 64] >> (two % 64) & 1) != 0);
 }
