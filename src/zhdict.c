@@ -126,6 +126,15 @@ typedef struct dict_node {
     float value;    /* log probability or user frequency; 0 for prefixes */
 } dict_node;
 
+/* A slot of the hash table of the root's children (dict_index_root()): the
+ * child's character and a copy of its node, so that a walk's first step
+ * reads the slot and nothing else.  Every child is a word or has children,
+ * so kids 0 marks an empty slot. */
+typedef struct dict_root_slot {
+    uint32_t cp;
+    dict_node node;
+} dict_root_slot;
+
 /* Where a walk through an in-memory trie is: the children of the text read
  * so far. */
 typedef struct dict_cursor {
@@ -152,9 +161,8 @@ struct spiral_dict {
     size_t nnodes, nodes_cap;
     dict_node root;      /* first and kids only */
     uint64_t roots[0x10000 / 64]; /* bit cp: a word starts with BMP cp */
-    /* The root's children by code point, or NULL (see dict_index_root()):
-     * cp << 32 | node + 1 in each used slot, 0 in the others. */
-    uint64_t *roothash;
+    /* The root's children by code point, or NULL (see dict_index_root()). */
+    dict_root_slot *roothash;
     unsigned roothash_bits;
     /* A frozen user dictionary's filter of how its words start (see
      * spiral_dict_may_start()); starts_ok says it is up to date. */
@@ -362,9 +370,10 @@ static void dict_index_root(spiral_dict *d)
     for (i = 0; i < count; i++) {
         uint32_t cp = d->labels[d->root.first + i];
         size_t h = root_slot(cp, bits);
-        while (d->roothash[h] != 0)
+        while (d->roothash[h].node.kids != 0)
             h = (h + 1) & (((size_t)1 << bits) - 1);
-        d->roothash[h] = (uint64_t)cp << 32 | (d->root.first + i + 1);
+        d->roothash[h].cp = cp;
+        d->roothash[h].node = d->nodes[d->root.first + i];
     }
 }
 
@@ -535,11 +544,18 @@ int spiral_dict_user_restore(spiral_dict **out, const void *p, size_t len)
 }
 
 /* Whether the filter of d (frozen) lets a word be a alone or start with a
- * and b (b DICT_NONE: a is the text's last character). */
+ * and b (b DICT_NONE: a is the text's last character).  A character that
+ * starts no word is ruled out by the bit set of first characters (exact in
+ * the BMP), before any hashing and without the filter's false positives,
+ * which would send the segmenter on a walk for nothing. */
 static int starts_maybe(const spiral_dict *d, uint32_t a, uint32_t b)
 {
-    size_t one = start_bit(a, DICT_NONE), two = start_bit(a, b);
+    size_t one, two;
 
+    if (a < 0x10000 && (d->roots[a / 64] >> (a % 64) & 1) == 0)
+        return 0;
+    one = start_bit(a, DICT_NONE);
+    two = start_bit(a, b);
     return (d->starts[one / 64] >> (one % 64) & 1) != 0 ||
            (b != DICT_NONE && (d->starts[two / 64] >> (two % 64) & 1) != 0);
 }
@@ -589,13 +605,13 @@ static unsigned trie_step(dict_cursor *cur, const spiral_dict *d, uint32_t cp, f
     }
     if (cur->first == DICT_AT_ROOT && d->roothash != NULL) {
         size_t h = root_slot(cp, d->roothash_bits), mask = ((size_t)1 << d->roothash_bits) - 1;
-        while (d->roothash[h] != 0 && d->roothash[h] >> 32 != cp)
+        while (d->roothash[h].node.kids != 0 && d->roothash[h].cp != cp)
             h = (h + 1) & mask;
-        if (d->roothash[h] == 0) {
+        if (d->roothash[h].node.kids == 0) {
             cur->count = 0;
             return 0;
         }
-        node = &d->nodes[(uint32_t)d->roothash[h] - 1];
+        node = &d->roothash[h].node;
     } else {
         /* The last label not above cp: they are sorted, so it is cp if any
          * is. */
