@@ -26,11 +26,11 @@ typedef struct spiral_cand {
  * (ncw bytes), ,"pattern":.. (npat) and ,"entry":"file:line" (nref); the
  * entry's values it was written from, to be compared with a hit's. */
 typedef struct spiral_hitfrag {
-    const char *category, *pattern, *file; /* NULL: not written yet */
+    const char *category, *pattern, *file;
     double weight;
     unsigned long line;
     size_t at;          /* where it starts in spiral_emitcache.bytes */
-    uint16_t ncw, npat, nref;
+    uint16_t ncw, npat, nref; /* ncw 0: not written yet */
 } spiral_hitfrag;
 
 typedef struct spiral_emitcache {
