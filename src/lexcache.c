@@ -33,6 +33,7 @@
 
 #include "lexcache.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -40,6 +41,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -548,6 +550,89 @@ static int make_dirs(const char *dir)
     return 0;
 }
 
+/*
+ * A directory keeps at most CACHE_FILES cache files.  There is one per list
+ * of lexicon files (by their paths), so every run over lexicons somewhere
+ * new (a temporary directory, another --extra-lexicon) leaves one behind;
+ * after a file is written, the least recently written beyond that number
+ * are removed, and so are the temporary files of writers that stopped halfway
+ * (older than an hour: a writer's file is renamed within a second).  Only
+ * names of the two forms this module makes are touched.
+ */
+#define CACHE_FILES 8
+#define CACHE_SCAN 256 /* names looked at, at most */
+
+/* The kind of a name in a cache directory: 1 a cache file
+ * (lexicon-<16 hex digits>.cache), 2 a temporary one (the same and
+ * .XXXXXX), 0 anything else. */
+static int cache_name(const char *s)
+{
+    size_t i;
+
+    if (strncmp(s, "lexicon-", 8) != 0)
+        return 0;
+    for (i = 8; i < 24; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    if (strncmp(s + 24, ".cache", 6) != 0)
+        return 0;
+    if (s[30] == '\0')
+        return 1;
+    return s[30] == '.' && strlen(s + 31) == 6 ? 2 : 0;
+}
+
+typedef struct cache_seen {
+    char name[32];
+    time_t mtime;
+} cache_seen;
+
+static int newest_first(const void *x, const void *y)
+{
+    const cache_seen *a = x, *b = y;
+
+    return a->mtime > b->mtime ? -1 : a->mtime < b->mtime;
+}
+
+/* Remove from dir the cache files beyond the CACHE_FILES written last
+ * (never `keep`, the one just written) and stale temporary files.
+ * Failures are ignored: the cache is an optimisation. */
+static void prune(const char *dir, const char *keep)
+{
+    cache_seen seen[CACHE_SCAN];
+    size_t n = 0, i, kept = 0;
+    time_t now = time(NULL);
+    struct dirent *e;
+    struct stat st;
+    DIR *dp;
+    int fd;
+
+    if ((dp = opendir(dir)) == NULL)
+        return;
+    fd = dirfd(dp);
+    while ((e = readdir(dp)) != NULL && n < CACHE_SCAN) {
+        int kind = cache_name(e->d_name);
+
+        if (kind == 0 || fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+            continue;
+        if (kind == 2) {
+            if (now - st.st_mtime > 3600)
+                unlinkat(fd, e->d_name, 0);
+            continue;
+        }
+        memcpy(seen[n].name, e->d_name, 31);
+        seen[n++].mtime = st.st_mtime;
+    }
+    qsort(seen, n, sizeof *seen, newest_first);
+    for (i = 0; i < n; i++) {
+        if (strcmp(seen[i].name, keep) == 0)
+            continue;
+        if (++kept >= CACHE_FILES) /* (keep is one of those kept) */
+            unlinkat(fd, seen[i].name, 0);
+    }
+    closedir(dp);
+}
+
 int spiral_lexcache_save(const spiral_lexicon *lex)
 {
     char path[4096], tmp[4096 + 16];
@@ -574,10 +659,12 @@ int spiral_lexcache_save(const spiral_lexicon *lex)
         done += (size_t)k;
     }
     /* A reader maps the file only once it is complete, by its new name. */
-    if (close(fd) == 0 && done == w.out.len && rename(tmp, path) == 0)
+    if (close(fd) == 0 && done == w.out.len && rename(tmp, path) == 0) {
         rc = SPIRAL_OK;
-    else
+        prune(lex->cache_dir, strrchr(path, '/') + 1);
+    } else {
         unlink(tmp);
+    }
 out:
     spiral_buf_free(&w.out);
     spiral_buf_free(&w.strings);

@@ -3,14 +3,16 @@
  * the one built from the files (entries, hits in both languages, actors),
  * a changed source is not taken from it, and a damaged, truncated or
  * hostile file, or a directory that cannot be written, only costs the
- * cache.
+ * cache; old cache files do not pile up.
  */
 #include <check.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -362,6 +364,75 @@ START_TEST(a_directory_that_cannot_be_written_is_no_error)
 }
 END_TEST
 
+/* A file in cache_dir, last written seconds_ago seconds ago. */
+static void aged_file(const char *name, long seconds_ago)
+{
+    char path[512];
+    struct timespec t[2];
+
+    snprintf(path, sizeof path, "%s/%s", cache_dir, name);
+    put_file(path, "old", 3);
+    clock_gettime(CLOCK_REALTIME, &t[0]);
+    t[0].tv_sec -= seconds_ago;
+    t[1] = t[0];
+    ck_assert_int_eq(utimensat(AT_FDCWD, path, t, 0), 0);
+}
+
+static int exists_in_cache(const char *name)
+{
+    char path[512];
+    struct stat st;
+
+    snprintf(path, sizeof path, "%s/%s", cache_dir, name);
+    return stat(path, &st) == 0;
+}
+
+/* Each list of lexicon files (by path) has a cache file of its own, so
+ * runs over lexicons in new places leave them behind: a directory keeps
+ * the eight written last (the new one among them), loses temporary files
+ * older than an hour, and keeps everything else in it. */
+START_TEST(old_cache_files_are_removed)
+{
+    char name[64];
+    int k, left = 0;
+    spiral_lexicon *lex;
+    struct dirent *d;
+    DIR *dp;
+
+    make_cache_dir();
+    for (k = 1; k <= 10; k++) {
+        snprintf(name, sizeof name, "lexicon-%016x.cache", k);
+        aged_file(name, 86400L * k); /* k days old */
+    }
+    aged_file("lexicon-00000000000000aa.cache.Ab12Cd", 7200);
+    aged_file("lexicon-00000000000000bb.cache.Ef34Gh", 5);
+    aged_file("lexicon-notours.cache", 86400L * 30);
+    aged_file("notes.txt", 86400L * 30);
+    lex = load(SMALL, NULL, cache_dir);
+    ck_assert_int_eq(spiral_lexicon_cached(lex), 0);
+    spiral_lexicon_free(lex);
+    /* the new file and the seven newest of the old ones */
+    for (k = 1; k <= 10; k++) {
+        snprintf(name, sizeof name, "lexicon-%016x.cache", k);
+        ck_assert_msg(exists_in_cache(name) == (k <= 7), "%s", name);
+    }
+    ck_assert(!exists_in_cache("lexicon-00000000000000aa.cache.Ab12Cd"));
+    ck_assert(exists_in_cache("lexicon-00000000000000bb.cache.Ef34Gh"));
+    ck_assert(exists_in_cache("lexicon-notours.cache"));
+    ck_assert(exists_in_cache("notes.txt"));
+    ck_assert_ptr_nonnull(dp = opendir(cache_dir));
+    while ((d = readdir(dp)) != NULL)
+        left += strncmp(d->d_name, "lexicon-", 8) == 0 && strlen(d->d_name) == 30;
+    closedir(dp);
+    ck_assert_int_eq(left, 8);
+    /* and the new file serves the next load */
+    lex = load(SMALL, NULL, cache_dir);
+    ck_assert_int_eq(spiral_lexicon_cached(lex), 1);
+    spiral_lexicon_free(lex);
+    remove_cache_dir();
+}
+END_TEST
+
 /* Load SMALL through a cache file whose bytes are image[0..len): the
  * lexicon must come out whole; *cached gets whether it came from the
  * file. */
@@ -471,6 +542,7 @@ Suite *lexcache_suite(void)
     tcase_add_test(tc, errors_are_those_without_a_cache);
     tcase_add_test(tc, a_directory_that_cannot_be_written_is_no_error);
     tcase_add_test(tc, damaged_files_fall_back_to_the_sources);
+    tcase_add_test(tc, old_cache_files_are_removed);
     suite_add_tcase(s, tc);
     return s;
 }
