@@ -495,6 +495,16 @@ int spiral_write_tokens_json(FILE *f, const spiral_record *rec, const spiral_doc
 /* score                                                               */
 /* ------------------------------------------------------------------ */
 
+/* ,"category":"threat.warning","weight":2 (the entry's own: a modifier's,
+ * or a hit's not negated; the cached and the written form alike) */
+static char *w_cat_weight(char *o, const char *category, size_t ncat, double weight)
+{
+    o = W_LIT(o, ",\"category\":");
+    o = w_cstr(o, category, ncat);
+    o = W_LIT(o, ",\"weight\":");
+    return w_num(o, weight);
+}
+
 /* "entry":"en/threat.tsv:12" */
 static char *w_entry_ref(char *o, const spiral_hit *h, size_t nfile)
 {
@@ -587,10 +597,7 @@ static const spiral_hitfrag *hit_frag(const spiral_doc *doc, const spiral_hit *h
                                        str_room(nfile) + UINT_ROOM)) == NULL)
         return NULL;
     at = ec->bytes.len;
-    o = W_LIT(o, ",\"category\":");
-    o = w_str(o, h->entry_category, ncat);
-    o = W_LIT(o, ",\"weight\":");
-    o = w_num(o, h->weight);
+    o = w_cat_weight(o, h->entry_category, ncat, h->weight);
     f->ncw = (uint16_t)(o - ec->bytes.data - at);
     o = W_LIT(o, ",\"pattern\":");
     o = w_str(o, h->pattern, npat);
@@ -697,10 +704,7 @@ static char *emit_hit(spiral_buf *b, char *o, const spiral_doc *doc, const spira
             o = w_frag(o, ec, mf->at, mf->ncw);
             o = w_frag(o, ec, mf->at + mf->ncw + mf->npat, mf->nref);
         } else {
-            o = W_LIT(o, ",\"category\":");
-            o = w_cstr(o, m->category, mcat);
-            o = W_LIT(o, ",\"weight\":");
-            o = w_num(o, m->weight);
+            o = w_cat_weight(o, m->category, mcat, m->weight);
             o = w_entry_ref(o, m, mfile);
         }
         *o++ = '}';
