@@ -97,7 +97,9 @@ static inline char *w_uint(char *o, unsigned long long v)
     }
     memcpy(o, e, UINT_ROOM);
     return o + (tmp + UINT_ROOM - e);
-}static inline char *w_num(char *o, double v)
+}
+
+static inline char *w_num(char *o, double v)
 {
     return o + spiral_json_num_format(o, v);
 }
@@ -193,7 +195,9 @@ static inline char *w_body(char *o, const char *s, size_t len)
     for (; i < len && json_plain[u[i]]; i++)
         *o++ = (char)u[i];
     return i < len ? w_body_escaping(o, u + i, len - i) : o;
-}static inline char *w_str(char *o, const char *s, size_t len)
+}
+
+static inline char *w_str(char *o, const char *s, size_t len)
 {
     *o++ = '"';
     o = w_body(o, s, len);
